@@ -1,0 +1,39 @@
+import type { GpuImage } from '../../gpu/texture-pool.js';
+import type { DrawOptions } from '../../gpu/renderer.js';
+
+/** The part of a pass context (or the renderer itself) that GPU helpers need. */
+export interface Drawer {
+  draw(opts: DrawOptions): GpuImage;
+  release(img: GpuImage): void;
+}
+
+/** Halves the size with the anti-aliased [1 3 3 1] kernel (shaders/core/downsample.frag). */
+export function downsample2x(d: Drawer, img: GpuImage): GpuImage {
+  return d.draw({
+    shader: 'core/downsample',
+    inputs: { u_image: img },
+    width: Math.max(1, Math.ceil(img.width / 2)),
+    height: Math.max(1, Math.ceil(img.height / 2)),
+  });
+}
+
+export function resample(d: Drawer, img: GpuImage, width: number, height: number): GpuImage {
+  return d.draw({ shader: 'core/resample', inputs: { u_image: img }, width, height });
+}
+
+/**
+ * Resizes for previews: halving steps while the target is at most half the
+ * current size (no aliasing of fine chains), then one bilinear step.
+ * Returns a new image; the input is untouched.
+ */
+export function resizeImage(d: Drawer, img: GpuImage, width: number, height: number): GpuImage {
+  let cur = img;
+  while (cur.width >= 2 * width && cur.height >= 2 * height) {
+    const next = downsample2x(d, cur);
+    if (cur !== img) d.release(cur);
+    cur = next;
+  }
+  const out = resample(d, cur, width, height);
+  if (cur !== img) d.release(cur);
+  return out;
+}

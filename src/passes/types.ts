@@ -1,0 +1,52 @@
+import type { GpuImage } from '../gpu/texture-pool.js';
+import type { DrawOptions } from '../gpu/renderer.js';
+import type { Capabilities } from '../gpu/capabilities.js';
+import type { ParamSchemas, ParamValues } from './schema.js';
+
+export interface PortSpec {
+  name: string;
+  description: string;
+  /** Optional inputs may be left unconnected; the pass then sees undefined. */
+  optional?: boolean;
+}
+
+/**
+ * What a pass may do while it runs. Every image it draws is a temporary owned
+ * by the context: whatever the pass does not return as an output goes back to
+ * the pool when the pass ends, so pass code never manages lifetimes beyond
+ * an optional early `release` to keep its peak memory low.
+ */
+export interface PassContext {
+  /** Render pixels per full-resolution source pixel (1 = full res, 0.25 = quarter preview). */
+  readonly scale: number;
+  readonly caps: Capabilities;
+  draw(opts: DrawOptions): GpuImage;
+  /** Returns a temporary to the pool before the pass ends. */
+  release(img: GpuImage): void;
+  warn(message: string): void;
+}
+
+export interface PassDefinition {
+  /** Registered name, "<family>.<pass>", e.g. "blur.gaussian". */
+  type: string;
+  title: string;
+  /** Family shown in the UI: core, glare, frequency, detail, imperfections, light, background. */
+  category: string;
+  description: string;
+  inputs: readonly PortSpec[];
+  /** The first output is the node's main output. */
+  outputs: readonly PortSpec[];
+  params: ParamSchemas;
+  /** Fragment shaders it draws with (the demo's shader editor lists them per node). */
+  shaders: readonly string[];
+  /**
+   * Expands the node into draws. `params` arrive validated with defaults
+   * filled and "px" values already multiplied by ctx.scale.
+   */
+  run(ctx: PassContext, inputs: Record<string, GpuImage | undefined>, params: ParamValues): Record<string, GpuImage>;
+}
+
+/** Helper so pass modules get full type checking of their own params object. */
+export function definePass(def: PassDefinition): PassDefinition {
+  return def;
+}

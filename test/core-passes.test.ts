@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import { createImage, difference, rng, type CpuImage } from '../src/cpu/image.js';
+import { blendRef, decodeToWorking, exposureSaturationRef, gaussianBlurRef, linearToSrgb } from '../src/cpu/reference.js';
+import type { GraphSpec } from '../src/graph/types.js';
+import { engine, runGraph, toGpu, WORKING } from './helpers/gpu.js';
+
+/** Noise plus hard edges and thin lines: the content that exposes blur and sampling errors. */
+function testImage(w: number, h: number, seed: number): CpuImage {
+  const r = rng(seed);
+  return createImage(w, h, (x, y) => {
+    const edge = x > w / 3 ? 0.8 : 0.1;
+    const line = y % 9 === 4 ? 0.5 : 0;
+    return [edge * 0.5 + 0.5 * r(), line + 0.3 * r(), (x * y) / (w * h), 0.5 + 0.5 * r()];
+  });
+}
+
+const single = (pass: string, params: object, inputs: Record<string, string> = { image: '$source' }): GraphSpec => ({
+  version: 1,
+  nodes: [{ id: 'n', pass, params: params as never, inputs }],
+  outputs: { result: 'n' },
+});
+
+describe('core passes on headless-gl vs float64 CPU references', () => {
+  const img = testImage(67, 45, 1);
+
+  for (const sigma of [0.8, 2, 3.5]) {
+    it(`Gaussian blur, direct path, sigma ${sigma}: max error < 1e-4`, async () => {
+      const { result } = await runGraph(single('blur.gaussian', { sigma }), { source: img });
+      const d = difference(result, gaussianBlurRef(img, sigma));
+      expect(d.max).toBeLessThan(1e-4);
+    });
+  }
+
+  // The pyramid path approximates the Gaussian (downsample, blur, bilinear
+  // upsample). Away from the borders its error stays under 1.5% of full scale
+  // on this noisy, hard-edged image. Within 3 sigma of a border it differs
+  // more: clamp-to-edge of a coarse level repeats an average of the outer
+  // rows, not the outermost row alone; that part is bounded by the mean.
+  for (const sigma of [6, 12, 24]) {
+    it(`Gaussian blur, pyramid path, sigma ${sigma}: interior max error < 0.015, overall mean < 0.01`, async () => {
+      const m = Math.ceil(3 * sigma);
+      const big = testImage(2 * m + 96, 2 * m + 64, 2);
+      const { result } = await runGraph(single('blur.gaussian', { sigma }), { source: big });
+      const ref = gaussianBlurRef(big, sigma);
+      const crop = (img: CpuImage) =>
+        createImage(img.width - 2 * m, img.height - 2 * m, (x, y) => {
+          const i = ((y + m) * img.width + x + m) * 4;
+          return [img.data[i], img.data[i + 1], img.data[i + 2], img.data[i + 3]];
+        });
+      expect(difference(crop(result), crop(ref)).max).toBeLessThan(0.015);
+      expect(difference(result, ref).mean).toBeLessThan(0.01);
+    });
+  }
+
+  // Tolerances: float32 shader arithmetic; llvmpipe's division is a reciprocal
+  // approximation, so "divide" is compared relative to the quotient (1e-4).
+  it('blend, every mode, with and without mask', async () => {
+    // b stays away from zero so "divide" compares well-conditioned quotients.
+    const r = rng(3);
+    const b = createImage(67, 45, () => [0.2 + 0.8 * r(), 0.2 + 0.8 * r(), 0.2 + 0.8 * r(), 0.2 + 0.8 * r()]);
+    const mask = testImage(67, 45, 4);
+    for (const mode of ['mix', 'add', 'subtract', 'multiply', 'divide', 'screen', 'min', 'max'] as const) {
+      const params = { mode, weightA: 0.9, weightB: 0.6, opacity: 0.8 };
+      const g = single('math.blend', params, { a: '$source', b: '$b' });
+      const tol = mode === 'divide' ? 1e-4 * 7.5 : 2e-5; // 7.5: largest quotient 0.9 / (0.6 * 0.2)
+      const { result } = await runGraph(g, { source: img, b });
+      expect(difference(result, blendRef(img, b, mode, 0.9, 0.6, 0.8)).max, mode).toBeLessThan(tol);
+      const gm = single('math.blend', params, { a: '$source', b: '$b', mask: '$mask' });
+      const masked = await runGraph(gm, { source: img, b, mask });
+      expect(difference(masked.result, blendRef(img, b, mode, 0.9, 0.6, 0.8, mask)).max, `${mode} masked`).toBeLessThan(tol);
+    }
+  });
+
+  it('colour conversion: exposure and saturation matrix, and sRGB round trip', async () => {
+    const { result } = await runGraph(single('color.convert', { exposure: 0.5, saturation: 1.7 }), { source: img });
+    // Outputs reach ~2.5 here; 2e-5 is a few float32 ulps of the matrix product.
+    expect(difference(result, exposureSaturationRef(img, 0.5, 1.7)).max).toBeLessThan(2e-5);
+    const enc = await runGraph(single('color.convert', { transfer: 'linear-to-srgb' }), { source: img });
+    const expected = createImage(img.width, img.height, (x, y) => {
+      const i = (y * img.width + x) * 4;
+      return [linearToSrgb(img.data[i]), linearToSrgb(img.data[i + 1]), linearToSrgb(img.data[i + 2]), img.data[i + 3]];
+    });
+    expect(difference(enc.result, expected).max).toBeLessThan(5e-5); // float32 pow()
+  });
+
+  it('upload decodes 8-bit sRGB straight alpha to linear premultiplied; download inverts it', async () => {
+    const e = await engine();
+    const bytes = new Uint8Array(16 * 8 * 4);
+    const r = rng(5);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(r() * 256);
+    const gpu = e.upload({ width: 16, height: 8, data: bytes });
+    const working = e.download(gpu, WORKING, 'float32');
+    const ref = decodeToWorking({ width: 16, height: 8, data: Float64Array.from(bytes, (v) => v / 255) });
+    expect(difference(working, ref).max).toBeLessThan(2e-6);
+    // Back to 8-bit file encoding: exact wherever alpha is high enough to hold the colour.
+    const back = e.download(gpu);
+    let worst = 0;
+    for (let i = 0; i < bytes.length; i += 4) {
+      if (bytes[i + 3] < 128) continue;
+      for (let c = 0; c < 4; c++) worst = Math.max(worst, Math.abs(back.data[i + c] - bytes[i + c]));
+    }
+    expect(worst).toBeLessThanOrEqual(1);
+    gpu.release();
+  });
+
+  it('16-bit upload keeps more than 8 bits of precision', async () => {
+    const e = await engine();
+    const data = new Uint16Array(64 * 4);
+    for (let i = 0; i < 64; i++) data.set([1000 + i * 3, 1000 + i * 3, 1000 + i * 3, 65535], i * 4);
+    const gpu = e.upload({ width: 64, height: 1, data });
+    const back = e.download(gpu, undefined, 'uint16');
+    for (let i = 0; i < 64; i++) expect(Math.abs(back.data[i * 4] - data[i * 4])).toBeLessThanOrEqual(2);
+    gpu.release();
+  });
+
+  it('rejects absurd sizes before allocating', async () => {
+    const e = await engine();
+    const max = e.caps.maxTextureSize;
+    expect(() => e.upload({ width: max + 1, height: 1, data: new Uint8Array(4 * (max + 1)) })).toThrow(/texture limit/);
+    expect(() => e.upload({ width: 0, height: 1, data: new Uint8Array(0) })).toThrow(/positive integer/);
+    expect(() => e.upload({ width: 2, height: 2, data: new Uint8Array(3) })).toThrow(/expected 16/);
+  });
+
+  it('uses float render targets on headless-gl', async () => {
+    const e = await engine();
+    expect(e.caps.format).toBe('float');
+    expect(e.caps.linearFilter).toBe(true);
+    const signed = toGpu(e, createImage(2, 1, () => [-0.5, 2, 0.25, 1]));
+    expect(Array.from(e.download(signed, WORKING, 'float32').data.slice(0, 4))).toEqual([-0.5, 2, 0.25, 1]);
+    signed.release();
+  });
+});

@@ -1,0 +1,154 @@
+import { describe, expect, it } from 'vitest';
+import { createImage, difference, rng } from '../src/cpu/image.js';
+import type { GraphSpec } from '../src/graph/types.js';
+import { engine, runGraph, toGpu } from './helpers/gpu.js';
+import { ShaderCompileError } from '../src/gpu/shader-library.js';
+
+const noise = (w: number, h: number, seed = 1) => {
+  const r = rng(seed);
+  return createImage(w, h, () => [r(), r(), r(), 1]);
+};
+
+/** A chain of n single-input passes alternating blur and colour conversion. */
+function chain(n: number): GraphSpec {
+  const nodes = [];
+  for (let i = 0; i < n; i++) {
+    const input = i === 0 ? '$source' : `n${i - 1}`;
+    nodes.push(
+      i % 2 === 0
+        ? { id: `n${i}`, pass: 'blur.gaussian', params: { sigma: 1 + i * 0.1 }, inputs: { image: input } }
+        : { id: `n${i}`, pass: 'color.convert', params: { exposure: 0.1 }, inputs: { image: input } },
+    );
+  }
+  return { version: 1, nodes, outputs: { result: `n${n - 1}` } };
+}
+
+describe('graph runner', () => {
+  it('a 10-pass chain never holds more than 3 full-resolution textures (retain: none)', async () => {
+    const e = await engine();
+    const runner = e.runner(chain(10), 'none');
+    runner.setExternal('source', toGpu(e, noise(96, 64)));
+    e.renderer.pool.resetPeak();
+    runner.run();
+    const stats = e.renderer.pool.snapshot();
+    console.log(`10-pass chain: peak live full-resolution textures = ${stats.peakLiveFullSize}, peak live overall = ${stats.peakLive}`);
+    expect(stats.peakLiveFullSize).toBeLessThanOrEqual(3);
+    runner.dispose();
+  });
+
+  it('after changing the last node only that node draws again', async () => {
+    const e = await engine();
+    const runner = e.runner(chain(10), 'all');
+    runner.setExternal('source', toGpu(e, noise(64, 48)));
+    runner.run();
+    expect(runner.lastRun.nodesRun).toHaveLength(10);
+    const fullDraws = runner.lastRun.draws;
+
+    runner.setParam('n9', 'exposure', 0.3);
+    runner.run();
+    expect(runner.lastRun.nodesRun).toEqual(['n9']);
+    expect(runner.lastRun.draws).toBe(1); // color.convert is one draw
+
+    runner.setParam('n4', 'sigma', 2.5);
+    runner.run();
+    expect(runner.lastRun.nodesRun).toEqual(['n4', 'n5', 'n6', 'n7', 'n8', 'n9']);
+    expect(runner.lastRun.draws).toBeLessThan(fullDraws);
+
+    runner.run();
+    expect(runner.lastRun.draws).toBe(0); // nothing changed, nothing drawn
+    runner.dispose();
+  });
+
+  it('incremental and from-scratch renders agree', async () => {
+    const e = await engine();
+    const src = noise(40, 30, 7);
+    const g = chain(6);
+    const runner = e.runner(g, 'all');
+    runner.setExternal('source', toGpu(e, src));
+    runner.run();
+    runner.setParam('n2', 'sigma', 3);
+    const incremental = e.download(runner.run().get('result')!, undefined, 'float32');
+    runner.dispose();
+    g.nodes[2].params = { sigma: 3 };
+    const scratch = e.runner(g, 'none');
+    scratch.setExternal('source', toGpu(e, src));
+    const again = e.download(scratch.run().get('result')!, undefined, 'float32');
+    scratch.dispose();
+    expect(difference(incremental, again).max).toBe(0);
+  });
+
+  it('a preview at 1/4 scale matches the full render downsized (px parameters scale)', async () => {
+    const e = await engine();
+    // Smooth content, so the comparison measures the blur radius, not aliasing.
+    const src = createImage(256, 192, (x, y) => {
+      const v = x > 128 ? 0.9 : 0.1;
+      return [v, (y > 96 ? 0.8 : 0.2), 0.5, 1];
+    });
+    const g: GraphSpec = { version: 1, nodes: [{ id: 'b', pass: 'blur.gaussian', params: { sigma: 12 }, inputs: { image: '$source' } }], outputs: { result: 'b' } };
+    const full = await runGraph(g, { source: src });
+    const preview = await runGraph(g, { source: src }, { scale: 0.25 });
+    expect(preview.result.width).toBe(64);
+    // Downsize the full render with the same 4x4 box the preview's source went through (approximately).
+    const small = createImage(64, 48, (x, y) => {
+      const s = [0, 0, 0, 0];
+      for (let dy = 0; dy < 4; dy++)
+        for (let dx = 0; dx < 4; dx++)
+          for (let c = 0; c < 4; c++) s[c] += full.result.data[((y * 4 + dy) * 256 + x * 4 + dx) * 4 + c] / 16;
+      return s as [number, number, number, number];
+    });
+    const d = difference(preview.result, small, [0, 1, 2]);
+    // Without scaling sigma the preview edge would be 4x wider: errors near 0.3.
+    expect(d.max).toBeLessThan(0.03);
+  });
+
+  it('bypassed nodes pass their input through', async () => {
+    const src = noise(20, 10);
+    const g = chain(2);
+    g.nodes[1].enabled = false;
+    const bypassed = await runGraph(g, { source: src });
+    const only = await runGraph({ ...chain(1) }, { source: src });
+    expect(difference(bypassed.result, only.result).max).toBe(0);
+  });
+
+  it('a missing external image is a clear error', async () => {
+    const e = await engine();
+    const runner = e.runner(chain(2), 'none');
+    expect(() => runner.run()).toThrow(/external image "\$source"/);
+  });
+
+  it('a broken shader edit reports file and line and keeps the last good shader', async () => {
+    const e = await engine();
+    const name = 'core/resample';
+    const good = e.shaders.text(name);
+    const broken = good.replace('gl_FragColor = texture2D(u_image, v_uv);', 'gl_FragColor = texture2D(u_image, v_uv) * undefinedThing;');
+    let err: unknown;
+    try {
+      e.editShader(name, broken);
+    } catch (x) {
+      err = x;
+    }
+    expect(err).toBeInstanceOf(ShaderCompileError);
+    const line = broken.split('\n').findIndex((l) => l.includes('undefinedThing')) + 1;
+    expect((err as ShaderCompileError).file).toBe('shaders/core/resample.frag');
+    expect((err as ShaderCompileError).line).toBe(line);
+    expect((err as Error).message).toContain('undefinedThing');
+    expect(e.shaders.text(name)).toBe(good);
+  });
+
+  it('a working shader edit re-renders the nodes that use it', async () => {
+    const e = await engine();
+    const runner = e.runner(chain(3), 'all');
+    runner.setExternal('source', toGpu(e, noise(16, 16)));
+    runner.run();
+    const name = 'core/color_convert';
+    const original = e.shaders.text(name);
+    e.editShader(name, original.replace('gl_FragColor = c;', 'gl_FragColor = c * 0.5;'));
+    try {
+      runner.run();
+      expect(runner.lastRun.nodesRun).toEqual(['n1', 'n2']);
+    } finally {
+      e.editShader(name, original);
+      runner.dispose();
+    }
+  });
+});
