@@ -1,0 +1,19 @@
+// Box mean along one axis with in-bounds normalisation: taps that fall outside
+// the image are skipped rather than clamped, so two passes (x then y) average
+// exactly the part of the 2D window inside the image. This is the guided
+// filter's N = box(1) normalisation (He, Sun & Tang 2010).
+#define MAX_BOX_RADIUS 32
+
+vec4 boxMean1D(sampler2D img, vec2 uv, vec2 sizeTexels, vec2 direction, int radius) {
+  vec2 centre = uv * sizeTexels; // pixel centres sit at x + 0.5
+  vec4 sum = vec4(0.0);
+  float count = 0.0;
+  for (int i = -MAX_BOX_RADIUS; i <= MAX_BOX_RADIUS; i++) {
+    if (i < -radius || i > radius) continue;
+    vec2 p = centre + direction * float(i);
+    if (p.x < 0.0 || p.y < 0.0 || p.x > sizeTexels.x || p.y > sizeTexels.y) continue;
+    sum += texture2D(img, p / sizeTexels);
+    count += 1.0;
+  }
+  return sum / count;
+}

@@ -1,0 +1,41 @@
+// Which pixels show the bare backdrop (1) and which belong to the piece, its
+// edges or its shadow (0). The backdrop is smooth (low local contrast) and
+// close to the backdrop colour: first the global mean colour (chromaticity
+// only, since uneven light changes brightness), then the current estimate.
+// User hints override: red = definitely piece, green = definitely backdrop.
+#include "chunks/color"
+
+uniform sampler2D u_image;
+uniform sampler2D u_stats;     // blurred (L, L^2): local mean and variance
+uniform sampler2D u_reference; // mode 1: 1x1 weighted mean (rgb*w, w); mode 2: backdrop estimate
+uniform sampler2D u_hints;
+uniform int u_mode;            // 0 texture only, 1 + chromaticity vs global mean, 2 + colour vs estimate
+uniform int u_hasHints;
+uniform float u_textureTolerance; // relative local standard deviation still counted as smooth
+uniform float u_colorTolerance;   // relative colour distance still counted as backdrop
+varying vec2 v_uv;
+
+void main() {
+  vec3 c = texture2D(u_image, v_uv).rgb;
+  vec2 s = texture2D(u_stats, v_uv).rg;
+  float localContrast = sqrt(max(s.y - s.x * s.x, 0.0)) / max(s.x, 1e-4);
+  float m = 1.0 - smoothstep(u_textureTolerance, 2.0 * u_textureTolerance, localContrast);
+  if (u_mode == 1) {
+    vec4 ref = texture2D(u_reference, vec2(0.5));
+    vec3 refColor = ref.rgb / max(ref.a, 1e-6);
+    vec3 chroma = c / max(luminance(c), 1e-4);
+    vec3 refChroma = refColor / max(luminance(refColor), 1e-4);
+    float d = length(chroma - refChroma);
+    m *= 1.0 - smoothstep(2.0 * u_colorTolerance, 4.0 * u_colorTolerance, d);
+  } else if (u_mode == 2) {
+    vec3 b = texture2D(u_reference, v_uv).rgb;
+    float d = length(c - b) / max(luminance(b), 1e-4);
+    m *= 1.0 - smoothstep(u_colorTolerance, 2.0 * u_colorTolerance, d);
+  }
+  if (u_hasHints == 1) {
+    vec2 h = texture2D(u_hints, v_uv).rg;
+    m = mix(m, 0.0, step(0.5, h.r));
+    m = mix(m, 1.0, step(0.5, h.g));
+  }
+  gl_FragColor = vec4(vec3(m), 1.0);
+}

@@ -1,0 +1,46 @@
+// First-order normalized convolution: solves, per pixel and channel, the
+// weighted least-squares fit c + g . (x - x0) from the blurred moments of
+// nc_moments, at a fine and a coarse scale. Where the fine scale has too
+// little weight (inside a large piece) the coarse fit takes over.
+// Output: the fitted backdrop colour c (opaque).
+uniform sampler2D u_fine0;
+uniform sampler2D u_fine1;
+uniform sampler2D u_fine2;
+uniform sampler2D u_fine3;
+uniform sampler2D u_coarse0;
+uniform sampler2D u_coarse1;
+uniform sampler2D u_coarse2;
+uniform sampler2D u_coarse3;
+uniform float u_sigmaFine;   // texels
+uniform float u_sigmaCoarse; // texels
+uniform float u_ridge;       // damping of the slope, relative to the weight
+varying vec2 v_uv;
+
+// Linear fit at the centre pixel from moments t0..t3 (coordinates p in units of sigma).
+vec3 fitConstant(vec4 t0, vec4 t1, vec4 t2, vec4 t3, vec2 p) {
+  float s0 = t0.x;
+  float sx = t0.y - p.x * s0;
+  float sy = t0.z - p.y * s0;
+  float sxx = t0.w - 2.0 * p.x * t0.y + p.x * p.x * s0 + u_ridge * s0;
+  float sxy = t1.x - p.x * t0.z - p.y * t0.y + p.x * p.y * s0;
+  float syy = t1.y - 2.0 * p.y * t0.z + p.y * p.y * s0 + u_ridge * s0;
+  vec3 si = t2.rgb;
+  vec3 six = vec3(t1.z, t2.w, t3.y) - p.x * si;
+  vec3 siy = vec3(t1.w, t3.x, t3.z) - p.y * si;
+  // First row of the inverse of [[s0 sx sy] [sx sxx sxy] [sy sxy syy]] by cofactors.
+  float c00 = sxx * syy - sxy * sxy;
+  float c01 = sxy * sy - sx * syy;
+  float c02 = sx * sxy - sxx * sy;
+  float det = s0 * c00 + sx * c01 + sy * c02;
+  return (c00 * si + c01 * six + c02 * siy) / max(det, 1e-20);
+}
+
+void main() {
+  vec2 centred = (v_uv - 0.5) * u_resolution;
+  vec4 f0 = texture2D(u_fine0, v_uv);
+  vec3 fine = fitConstant(f0, texture2D(u_fine1, v_uv), texture2D(u_fine2, v_uv), texture2D(u_fine3, v_uv), centred / u_sigmaFine);
+  vec3 coarse = fitConstant(texture2D(u_coarse0, v_uv), texture2D(u_coarse1, v_uv), texture2D(u_coarse2, v_uv),
+                            texture2D(u_coarse3, v_uv), centred / u_sigmaCoarse);
+  float trustFine = smoothstep(0.02, 0.1, f0.x);
+  gl_FragColor = vec4(mix(coarse, fine, trustFine), 1.0);
+}

@@ -1,0 +1,75 @@
+import type { GpuImage } from '../../gpu/texture-pool.js';
+import { downsample2x, type Drawer } from '../core/resize.js';
+
+/** Must match MAX_BOX_RADIUS in shaders/chunks/box.glsl. */
+export const MAX_BOX_RADIUS = 32;
+
+/** Box mean of radius `radius` texels (window 2r+1), in-bounds normalised, all four channels. */
+export function boxMean(d: Drawer, img: GpuImage, radius: number): GpuImage {
+  const r = Math.round(radius);
+  if (r < 0 || r > MAX_BOX_RADIUS) throw new RangeError(`box radius ${radius} is outside 0..${MAX_BOX_RADIUS} texels`);
+  const h = d.draw({ shader: 'background/box_mean', inputs: { u_image: img }, uniforms: { u_direction: [1, 0], u_radius: r } });
+  const v = d.draw({ shader: 'background/box_mean', inputs: { u_image: h }, uniforms: { u_direction: [0, 1], u_radius: r } });
+  d.release(h);
+  return v;
+}
+
+export interface GuidedOptions {
+  /** Window radius in texels of the full-resolution guide. */
+  radius: number;
+  /** Ridge on the slope a (guide values are linear 0..1, so eps is in those units squared). */
+  eps: number;
+  /** Coefficients are computed at 1/subsample resolution (1, 2 or 4): the fast guided filter. */
+  subsample: number;
+  /** Trimap image whose green channel pins 0 (< 0.25) and 1 (> 0.75); the rest is filtered. */
+  trimap?: GpuImage;
+  /** Clamp the output to 0..1 (true for mattes). */
+  clamp?: boolean;
+}
+
+/**
+ * Colour guided filter of `input` (red channel) guided by the RGB of `guide`.
+ * Output: q in r = g = b, alpha 1. With subsample s > 1 the window statistics
+ * and coefficients are computed on a [1 3 3 1] pyramid level and only the
+ * final q = a . I + b uses the full-resolution guide.
+ */
+export function guidedFilter(d: Drawer, guide: GpuImage, input: GpuImage, o: GuidedOptions): GpuImage {
+  const levels = Math.round(Math.log2(o.subsample));
+  if (!(o.subsample >= 1 && 2 ** levels === o.subsample)) throw new RangeError(`guided filter subsample must be 1, 2 or 4, got ${o.subsample}`);
+  let smallGuide = guide;
+  let smallInput = input;
+  for (let l = 0; l < levels; l++) {
+    const g = downsample2x(d, smallGuide);
+    const p = downsample2x(d, smallInput);
+    if (smallGuide !== guide) d.release(smallGuide);
+    if (smallInput !== input) d.release(smallInput);
+    smallGuide = g;
+    smallInput = p;
+  }
+  const radius = Math.max(1, Math.round(o.radius / o.subsample));
+  const means: GpuImage[] = [];
+  for (let part = 0; part < 4; part++) {
+    const products = d.draw({ shader: 'background/guided_moments', inputs: { u_guide: smallGuide, u_input: smallInput }, uniforms: { u_part: part } });
+    means.push(boxMean(d, products, radius));
+    d.release(products);
+  }
+  if (smallGuide !== guide) d.release(smallGuide);
+  if (smallInput !== input) d.release(smallInput);
+  const coeffs = d.draw({
+    shader: 'background/guided_coeffs',
+    inputs: { u_mean0: means[0], u_mean1: means[1], u_mean2: means[2], u_mean3: means[3] },
+    uniforms: { u_eps: o.eps },
+  });
+  for (const m of means) d.release(m);
+  const meanCoeffs = boxMean(d, coeffs, radius);
+  d.release(coeffs);
+  const out = d.draw({
+    shader: 'background/guided_apply',
+    inputs: o.trimap ? { u_guide: guide, u_coeffs: meanCoeffs, u_trimap: o.trimap } : { u_guide: guide, u_coeffs: meanCoeffs },
+    uniforms: { u_hasTrimap: o.trimap ? 1 : 0, u_clamp: o.clamp ? 1 : 0 },
+    width: guide.width,
+    height: guide.height,
+  });
+  d.release(meanCoeffs);
+  return out;
+}

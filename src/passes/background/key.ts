@@ -1,0 +1,155 @@
+import type { GpuImage } from '../../gpu/texture-pool.js';
+import { gaussianBlur } from '../core/gaussian.js';
+import { definePass } from '../types.js';
+import { BACKDROP_PARAMS } from '../light/flatten.js';
+import { estimateBackdrop, localContrastStats, weightedBlur } from '../light/illumination.js';
+import { boxMean, guidedFilter, MAX_BOX_RADIUS } from './guided.js';
+
+/** The first blur-fusion step averages over this multiple of the colour radius (Forte & Pitie use 90 and 6 px). */
+const FUSION_WIDE_FACTOR = 8;
+
+export const keyPass = definePass({
+  type: 'background.key',
+  title: 'Key background',
+  category: 'background',
+  description:
+    'Soft alpha matte of the piece against its backdrop: the clean backdrop is estimated (or given), a difference key gives a trimap, a colour guided filter resolves the unknown band into a soft edge, and the foreground colour is decontaminated of the backdrop (blur fusion). Contact shadows go to a separate layer.',
+  inputs: [
+    { name: 'image', description: 'photo (linear, premultiplied, opaque)' },
+    { name: 'hints', description: 'user strokes: red = definitely piece, green = definitely backdrop', optional: true },
+    { name: 'backdrop', description: 'clean backdrop as lit (e.g. a plate shot without the piece); estimated when absent', optional: true },
+  ],
+  outputs: [
+    { name: 'alpha', description: 'soft matte (r = g = b = alpha)' },
+    { name: 'trimap', description: 'trimap: 0 backdrop, 0.5 unknown band, 1 piece' },
+    { name: 'foreground', description: 'decontaminated piece colour, premultiplied by alpha' },
+    { name: 'shadow', description: 'contact shadow layer: how much the backdrop is darkened (0..1)' },
+    { name: 'backdrop', description: 'the clean backdrop the key compared against' },
+  ],
+  params: {
+    ...BACKDROP_PARAMS,
+    lowContrast: {
+      type: 'number', default: 0.04, min: 0.001, max: 1, unit: '', step: 0.001,
+      description: 'relative difference from the backdrop at or below which a pixel is backdrop',
+    },
+    highContrast: {
+      type: 'number', default: 0.3, min: 0.01, max: 2, unit: '', step: 0.005,
+      description: 'relative difference from the backdrop at or above which a pixel is piece (lower it for white metal on white)',
+    },
+    edgeBand: {
+      type: 'number', default: 3, min: 1, max: MAX_BOX_RADIUS, unit: 'px', step: 0.5,
+      description: 'radius of the unknown band around every edge that the guided filter resolves',
+    },
+    refineRadius: {
+      type: 'number', default: 4, min: 1, max: MAX_BOX_RADIUS, unit: 'px', step: 0.5,
+      description: 'guided filter window radius',
+    },
+    refineEpsilon: {
+      type: 'number', default: 1e-5, min: 1e-8, max: 0.1, unit: '', step: 1e-6,
+      description: 'guided filter regularisation (linear intensity squared): larger gives softer, smoother edges',
+    },
+    refineSubsample: {
+      type: 'integer', default: 1, min: 1, max: 4, unit: 'x',
+      description: 'fast guided filter: window statistics at 1/n resolution (1, 2 or 4); 2 is 4x cheaper, 1 keeps the finest chains',
+    },
+    separateShadow: { type: 'boolean', default: true, description: 'treat smooth colourless darkening as shadow (its own layer) instead of matte' },
+    shadowMax: {
+      type: 'number', default: 0.45, min: 0.05, max: 0.95, unit: '', step: 0.01,
+      description: 'deepest darkening (fraction of the backdrop light) still taken for a shadow',
+    },
+    shadowThreshold: {
+      type: 'number', default: 0.02, min: 0, max: 0.5, unit: '', step: 0.005,
+      description: 'darkening below this is backdrop noise, left out of the shadow layer',
+    },
+    colorRadius: {
+      type: 'number', default: 3, min: 0.5, max: 50, unit: 'px', step: 0.5,
+      description: 'radius (Gaussian sigma) over which edge colour is borrowed from the solid piece during decontamination',
+    },
+  },
+  shaders: [
+    'light/luma_moments', 'light/backdrop_mask', 'light/weight_pack', 'light/nc_moments', 'light/nc_solve',
+    'background/key_soft', 'background/box_mean', 'background/trimap', 'background/guided_moments', 'background/guided_coeffs',
+    'background/guided_apply', 'background/channel_mask', 'background/decontaminate', 'background/shadow_pack', 'background/shadow_fill',
+    'core/blur_gauss', 'core/downsample', 'core/resample',
+  ],
+  run(ctx, inputs, p) {
+    const image = inputs.image!;
+    const lf = ctx.caps.linearFilter;
+    const low = p.lowContrast as number;
+    const high = p.highContrast as number;
+    if (!(high > low)) throw new RangeError(`background.key: highContrast (${high}) must be above lowContrast (${low})`);
+    const subsample = p.refineSubsample as number;
+    if (subsample === 3) throw new RangeError('background.key: refineSubsample must be 1, 2 or 4');
+    for (const [name, img] of Object.entries({ hints: inputs.hints, backdrop: inputs.backdrop }))
+      if (img && (img.width !== image.width || img.height !== image.height))
+        throw new RangeError(`background.key: ${name} is ${img.width}x${img.height}, the image ${image.width}x${image.height}`);
+
+    const stats = localContrastStats(ctx, image, p.detailSigma as number, lf);
+    let backdrop: GpuImage;
+    if (inputs.backdrop) {
+      backdrop = ctx.draw({ shader: 'core/resample', inputs: { u_image: inputs.backdrop } });
+    } else {
+      const est = estimateBackdrop(ctx, image, stats, {
+        sigma: p.illuminationSigma as number,
+        textureTolerance: p.textureTolerance as number,
+        colorTolerance: p.colorTolerance as number,
+        iterations: p.iterations as number,
+        hints: inputs.hints,
+        linearFilter: lf,
+      });
+      ctx.release(est.mask);
+      ctx.release(est.mean);
+      backdrop = est.backdrop;
+    }
+    const hintInputs: Record<string, GpuImage> = inputs.hints ? { u_hints: inputs.hints } : {};
+    const hasHints = inputs.hints ? 1 : 0;
+
+    const key = ctx.draw({
+      shader: 'background/key_soft',
+      inputs: { u_image: image, u_backdrop: backdrop, u_stats: stats, ...hintInputs },
+      uniforms: {
+        u_hasHints: hasHints, u_separateShadow: p.separateShadow ? 1 : 0, u_low: low, u_high: high,
+        u_shadowMax: p.shadowMax as number, u_textureTolerance: p.textureTolerance as number,
+      },
+    });
+    ctx.release(stats);
+    const band = boxMean(ctx, key, Math.max(1, Math.round(p.edgeBand as number)));
+    const trimapped = ctx.draw({ shader: 'background/trimap', inputs: { u_key: key, u_band: band, ...hintInputs }, uniforms: { u_hasHints: hasHints } });
+    ctx.release(key);
+    ctx.release(band);
+
+    const alpha = guidedFilter(ctx, image, trimapped, {
+      radius: p.refineRadius as number,
+      eps: p.refineEpsilon as number,
+      subsample,
+      trimap: trimapped,
+      clamp: true,
+    });
+    const trimap = ctx.draw({ shader: 'background/channel_mask', inputs: { u_image: trimapped }, uniforms: { u_channel: 1 } });
+    ctx.release(trimapped);
+
+    // Blur fusion, twice: a wide average gets colour into thin structures, a narrow one keeps it local.
+    const colorRadius = p.colorRadius as number;
+    const fuse = (previous: GpuImage, sigma: number, premultiplied: boolean) => {
+      const estimate = weightedBlur(ctx, previous, alpha, sigma, lf);
+      const f = ctx.draw({
+        shader: 'background/decontaminate',
+        inputs: { u_image: image, u_alpha: alpha, u_backdrop: backdrop, u_estimate: estimate },
+        uniforms: { u_premultiplied: premultiplied ? 1 : 0 },
+      });
+      ctx.release(estimate);
+      return f;
+    };
+    const wide = fuse(image, colorRadius * FUSION_WIDE_FACTOR, false);
+    const foreground = fuse(wide, colorRadius, true);
+    ctx.release(wide);
+
+    const shadowPacked = ctx.draw({ shader: 'background/shadow_pack', inputs: { u_image: image, u_backdrop: backdrop, u_alpha: alpha } });
+    const shadowBlurred = gaussianBlur(ctx, shadowPacked, Math.max(1, p.edgeBand as number), lf);
+    ctx.release(shadowPacked);
+    const shadow = ctx.draw({ shader: 'background/shadow_fill', inputs: { u_packed: shadowBlurred }, uniforms: { u_threshold: p.shadowThreshold as number } });
+    ctx.release(shadowBlurred);
+
+    return { alpha, trimap, foreground, shadow, backdrop };
+  },
+});

@@ -1,0 +1,136 @@
+import type { GpuImage } from '../../gpu/texture-pool.js';
+import { gaussianBlur } from '../core/gaussian.js';
+import { downsample2x, type Drawer } from '../core/resize.js';
+
+/** The coarse fit of the normalized convolution runs at this multiple of sigma. */
+export const COARSE_SIGMA_FACTOR = 4;
+
+/**
+ * Weighted mean over the whole image as a 1x1 image (rgb * w, w), by halving
+ * with the [1 3 3 1] kernel down to one texel. `packed` holds (rgb * w, w).
+ */
+export function reduceToMean(d: Drawer, packed: GpuImage): GpuImage {
+  let cur = packed;
+  while (cur.width > 1 || cur.height > 1) {
+    const next = downsample2x(d, cur);
+    if (cur !== packed) d.release(cur);
+    cur = next;
+  }
+  return cur === packed ? d.draw({ shader: 'core/resample', inputs: { u_image: packed } }) : cur;
+}
+
+/**
+ * Zeroth-order normalized convolution: Gaussian average of `image` over the
+ * weight (red of `weight`, or 1 - red with invert). Returns (rgb * w, w)
+ * blurred; shaders divide rgb by alpha to get the average.
+ */
+export function weightedBlur(d: Drawer, image: GpuImage, weight: GpuImage, sigma: number, linearFilter: boolean, invert = false): GpuImage {
+  const packed = d.draw({ shader: 'light/weight_pack', inputs: { u_image: image, u_weight: weight }, uniforms: { u_invert: invert ? 1 : 0 } });
+  const blurred = gaussianBlur(d, packed, sigma, linearFilter);
+  d.release(packed);
+  return blurred;
+}
+
+function blurredMoments(d: Drawer, image: GpuImage, weight: GpuImage, sigma: number, linearFilter: boolean): GpuImage[] {
+  const out: GpuImage[] = [];
+  for (let part = 0; part < 4; part++) {
+    const m = d.draw({ shader: 'light/nc_moments', inputs: { u_image: image, u_weight: weight }, uniforms: { u_sigma: sigma, u_part: part } });
+    out.push(gaussianBlur(d, m, sigma, linearFilter));
+    d.release(m);
+  }
+  return out;
+}
+
+/**
+ * First-order normalized convolution (Knutsson & Westin 1993): per pixel, the
+ * Gaussian-weighted linear fit of `image` over the weight `weight` (red),
+ * evaluated at the pixel. Unlike blur(I*m)/blur(m) it is unbiased next to
+ * holes in the weight when the image has a gradient (vignetting), so the
+ * illumination under and around the piece follows the backdrop without a
+ * halo. A fit at COARSE_SIGMA_FACTOR * sigma fills holes larger than the
+ * fine Gaussian. Output: fitted colour (rgb), fine-scale weight (alpha).
+ */
+export function normalizedConvolution(d: Drawer, image: GpuImage, weight: GpuImage, sigma: number, linearFilter: boolean, ridge = 0.01): GpuImage {
+  const coarseSigma = sigma * COARSE_SIGMA_FACTOR;
+  const fine = blurredMoments(d, image, weight, sigma, linearFilter);
+  const coarse = blurredMoments(d, image, weight, coarseSigma, linearFilter);
+  const out = d.draw({
+    shader: 'light/nc_solve',
+    inputs: {
+      u_fine0: fine[0], u_fine1: fine[1], u_fine2: fine[2], u_fine3: fine[3],
+      u_coarse0: coarse[0], u_coarse1: coarse[1], u_coarse2: coarse[2], u_coarse3: coarse[3],
+    },
+    uniforms: { u_sigmaFine: sigma, u_sigmaCoarse: coarseSigma, u_ridge: ridge },
+  });
+  for (const t of [...fine, ...coarse]) d.release(t);
+  return out;
+}
+
+/**
+ * Local luminance statistics: Gaussian-blurred (L, L^2) at `sigma` texels,
+ * from which shaders read the relative local contrast sqrt(var) / mean.
+ */
+export function localContrastStats(d: Drawer, image: GpuImage, sigma: number, linearFilter: boolean): GpuImage {
+  const lumaMoments = d.draw({ shader: 'light/luma_moments', inputs: { u_image: image } });
+  const stats = gaussianBlur(d, lumaMoments, sigma, linearFilter);
+  d.release(lumaMoments);
+  return stats;
+}
+
+export interface BackdropOptions {
+  /** Gaussian sigma (texels) of the illumination fit. */
+  sigma: number;
+  textureTolerance: number;
+  colorTolerance: number;
+  /** Refinements of the mask against the current estimate (each one fit). */
+  iterations: number;
+  hints?: GpuImage;
+  linearFilter: boolean;
+}
+
+export interface BackdropEstimate {
+  /** The backdrop as lit, fitted everywhere (under the piece too); alpha = fit weight. */
+  backdrop: GpuImage;
+  /** Backdrop mask used by the last fit (1 = bare backdrop), r = g = b. */
+  mask: GpuImage;
+  /** 1x1 weighted mean backdrop colour (rgb * w, w). */
+  mean: GpuImage;
+}
+
+/**
+ * Estimates the clean backdrop under uneven light from the backdrop pixels
+ * only (`stats` comes from localContrastStats): a mask of smooth pixels near the backdrop colour, a first-order
+ * normalized convolution over it, then `iterations` rounds that re-derive
+ * the mask against the estimate (so the piece, its edges and its shadow
+ * drop out) and fit again.
+ */
+export function estimateBackdrop(d: Drawer, image: GpuImage, stats: GpuImage, o: BackdropOptions): BackdropEstimate {
+  const hintInputs: Record<string, GpuImage> = o.hints ? { u_hints: o.hints } : {};
+  const mask = (mode: number, reference?: GpuImage) =>
+    d.draw({
+      shader: 'light/backdrop_mask',
+      inputs: { u_image: image, u_stats: stats, ...(reference ? { u_reference: reference } : {}), ...hintInputs },
+      uniforms: { u_mode: mode, u_hasHints: o.hints ? 1 : 0, u_textureTolerance: o.textureTolerance, u_colorTolerance: o.colorTolerance },
+    });
+  const meanOver = (m: GpuImage) => {
+    const packed = d.draw({ shader: 'light/weight_pack', inputs: { u_image: image, u_weight: m }, uniforms: { u_invert: 0 } });
+    const mean = reduceToMean(d, packed);
+    d.release(packed);
+    return mean;
+  };
+
+  const smooth = mask(0);
+  const smoothMean = meanOver(smooth);
+  d.release(smooth);
+  let m = mask(1, smoothMean);
+  d.release(smoothMean);
+  let backdrop = normalizedConvolution(d, image, m, o.sigma, o.linearFilter);
+  for (let i = 0; i < o.iterations; i++) {
+    d.release(m);
+    m = mask(2, backdrop);
+    const next = normalizedConvolution(d, image, m, o.sigma, o.linearFilter);
+    d.release(backdrop);
+    backdrop = next;
+  }
+  return { backdrop, mask: m, mean: meanOver(m) };
+}
