@@ -1,0 +1,265 @@
+import { createBrowserEngine, editShaderFile, onShaderFilesChanged, PRESETS, decodeImageFile } from '../src/browser/index.js';
+import type { GraphSpec, PixelBuffer } from '../src/browser/index.js';
+import { parseRef } from '../src/graph/types.js';
+import { CORE_GRAPH } from './core-graph.js';
+import { buildPanel } from './panel.js';
+import { PreviewSession, type RenderInfo } from './preview.js';
+import { renderSample } from './sample.js';
+import { ShaderEditor } from './shader-editor.js';
+import { ViewerControls } from './viewer.js';
+import { installTestHook } from './test-hook.js';
+
+const $ = <T extends HTMLElement = HTMLElement>(sel: string) => document.querySelector<T>(sel)!;
+const canvas = $<HTMLCanvasElement>('#view');
+const viewer = $('#viewer');
+const errorBox = $('#error');
+const renderStatus = $('#render-status');
+const zoomStatus = $('#zoom-status');
+
+const be = createBrowserEngine(canvas);
+const controls = new ViewerControls(canvas);
+
+/** Presets this build can run: the core graph plus every src/presets/*.json that validates. */
+const presets = new Map<string, GraphSpec>([['core', CORE_GRAPH]]);
+for (const [name, graph] of Object.entries(PRESETS)) {
+  try {
+    be.engine.validate(graph);
+    const extra = graph.nodes.flatMap((n) => Object.values(n.inputs)).filter((r) => r.startsWith('$') && parseRef(r).name !== 'source');
+    if (extra.length) throw new Error(`needs images the demo cannot provide: ${[...new Set(extra)].join(', ')}`);
+    presets.set(name, graph);
+  } catch (e) {
+    console.warn(`loupe demo: preset "${name}" skipped: ${(e as Error).message}`);
+  }
+}
+
+let presetName = new URLSearchParams(location.search).get('preset') ?? [...presets.keys()].find((k) => k !== 'core') ?? 'core';
+if (!presets.has(presetName)) presetName = 'core';
+let pixels: PixelBuffer | null = null;
+let sourceName = 'sample';
+let session: PreviewSession | null = null;
+
+function showError(e: unknown): void {
+  errorBox.hidden = e === null;
+  errorBox.textContent = e === null ? '' : e instanceof Error ? e.message : String(e);
+  if (e !== null) console.error(e);
+}
+
+function describeRender(info: RenderInfo): string {
+  const s = info.stats;
+  const total = s.nodesRun.length + s.nodesReused.length;
+  return `${info.kind} ${info.kind === 'proxy' ? `${Math.round(info.scale * 100)}%` : ''} ${s.milliseconds.toFixed(1)} ms · ${s.nodesRun.length}/${total} nodes · ${s.draws} draws`;
+}
+
+function showZoom(): void {
+  zoomStatus.textContent = session ? `${session.width}×${session.height} · ${Math.round(controls.effectiveZoom() * 100)}%` : '';
+}
+
+/** (Re)starts the preview for the current image and graph, keeping the view when asked. */
+function startSession(graph: GraphSpec, keepView = false): void {
+  if (!pixels || be.lost) return;
+  const previous = session;
+  try {
+    session = new PreviewSession(be, graph, pixels);
+  } catch (e) {
+    showError(e);
+    return;
+  }
+  if (previous) {
+    if (keepView) {
+      session.viewState = previous.viewState;
+      if (session.views.some((v) => v.output === previous.view)) session.view = previous.view;
+    }
+    previous.dispose();
+  }
+  showError(null);
+  const s = session;
+  s.onRender = (info) => {
+    renderStatus.textContent = describeRender(info);
+    if (info.kind === 'full') showZoom();
+  };
+  s.onError = showError;
+  controls.session = s;
+  buildPanel($('#panel'), graph, presets.get(presetName) ?? graph, be.registry, {
+    setParam: (node, name, value) => guarded(() => s.setParam(node, name, value)),
+    setEnabled: (node, enabled) => guarded(() => s.setEnabled(node, enabled)),
+    editShaders: (node) => {
+      const pass = be.registry.get(graph.nodes.find((n) => n.id === node)!.pass)!;
+      editor.open(`${pass.shaders[0]}.frag`);
+    },
+    view: (node) => selectView(`view:${node}:${be.registry.get(graph.nodes.find((n) => n.id === node)!.pass)!.outputs[0].name}`),
+  });
+  const viewSelect = $<HTMLSelectElement>('#view-select');
+  viewSelect.replaceChildren(...s.views.map((v) => new Option(v.label, v.output)));
+  viewSelect.value = s.view;
+  resizeCanvas();
+  s.changed();
+}
+
+function guarded(f: () => void): void {
+  try {
+    f();
+    showError(null);
+  } catch (e) {
+    showError(e);
+  }
+}
+
+function selectView(output: string): void {
+  if (!session) return;
+  guarded(() => session!.setView(output));
+  $<HTMLSelectElement>('#view-select').value = output;
+}
+
+function resizeCanvas(): void {
+  const dpr = devicePixelRatio;
+  be.resize(canvas.clientWidth * dpr, canvas.clientHeight * dpr);
+  session?.redisplay();
+  showZoom();
+}
+new ResizeObserver(resizeCanvas).observe(canvas);
+
+function loadSample(): void {
+  pixels = renderSample(be.engine);
+  sourceName = 'sample';
+  startSession(session?.exportGraph() ?? presets.get(presetName)!, true);
+}
+
+async function openFile(file: File): Promise<void> {
+  try {
+    const decoded = await decodeImageFile(file);
+    be.engine.checkSize(decoded.width, decoded.height);
+    pixels = decoded;
+    sourceName = file.name.replace(/\.[^.]+$/, '');
+    const graph = session?.exportGraph() ?? presets.get(presetName)!;
+    if (session) session.viewState = { zoom: null, center: [0.5, 0.5], split: session.viewState.split };
+    startSession(graph, true);
+  } catch (e) {
+    showError(e);
+  }
+}
+
+function download(blob: Blob, name: string): void {
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+}
+
+// --- shader editing and hot reload ---
+const editor = new ShaderEditor($('#editor'), {
+  files: () => Object.keys(be.shaders.files()).sort(),
+  text: (path) => be.shaders.text(path),
+  apply: (path, text) => {
+    editShaderFile(be.engine, path, text);
+    session?.changed();
+  },
+});
+// `npm run dev`: a shader saved on disk replaces the running one (if it compiles).
+onShaderFilesChanged((changed) => {
+  for (const [path, text] of Object.entries(changed)) {
+    editor.externalChange(path, text);
+    try {
+      editShaderFile(be.engine, path, text);
+      if (path === editor.path) editor.showError(null);
+      showError(null);
+    } catch (e) {
+      if (path === editor.path) editor.showError(e as Error);
+      showError(e);
+    }
+  }
+  session?.changed();
+});
+
+// --- context loss: everything on the GPU is gone; rebuild from the CPU-side image and graph ---
+let graphBeforeLoss: GraphSpec | null = null;
+be.onLost(() => {
+  graphBeforeLoss = session?.exportGraph() ?? null;
+  session?.dispose(true);
+  renderStatus.textContent = 'WebGL context lost: waiting for the browser to restore it…';
+});
+be.onRestored(() => {
+  const viewState = session?.viewState;
+  const view = session?.view;
+  session = null;
+  startSession(graphBeforeLoss ?? presets.get(presetName)!);
+  if (session && viewState && view) {
+    (session as PreviewSession).viewState = viewState;
+    guarded(() => session!.setView(view));
+  }
+});
+
+// --- toolbar ---
+const presetSelect = $<HTMLSelectElement>('#preset');
+presetSelect.replaceChildren(...[...presets].map(([name, g]) => new Option(name === 'core' ? `${g.name} (built-in)` : (g.name ?? name), name)));
+presetSelect.value = presetName;
+presetSelect.addEventListener('change', () => {
+  presetName = presetSelect.value;
+  startSession(presets.get(presetName)!, true);
+});
+$('#reset-all').addEventListener('click', () => startSession(presets.get(presetName)!, true));
+$<HTMLSelectElement>('#view-select').addEventListener('change', (e) => selectView((e.target as HTMLSelectElement).value));
+$('#zoom-fit').addEventListener('click', () => controls.setZoom(null));
+$('#zoom-100').addEventListener('click', () => controls.setZoom(1));
+$('#zoom-200').addEventListener('click', () => controls.setZoom(2));
+controls.onChange = showZoom;
+const splitOn = $<HTMLInputElement>('#split-on');
+const split = $<HTMLInputElement>('#split');
+const applySplit = () => {
+  split.disabled = !splitOn.checked;
+  if (session) session.viewState.split = splitOn.checked ? Number(split.value) : null;
+  session?.redisplay();
+};
+splitOn.addEventListener('change', applySplit);
+split.addEventListener('input', applySplit);
+$('#sample').addEventListener('click', loadSample);
+$<HTMLInputElement>('#file').addEventListener('change', (e) => {
+  const f = (e.target as HTMLInputElement).files?.[0];
+  if (f) void openFile(f);
+});
+viewer.addEventListener('dragover', (e) => {
+  e.preventDefault();
+  viewer.classList.add('dragging');
+});
+viewer.addEventListener('dragleave', () => viewer.classList.remove('dragging'));
+viewer.addEventListener('drop', (e) => {
+  e.preventDefault();
+  viewer.classList.remove('dragging');
+  const f = e.dataTransfer?.files[0];
+  if (f) void openFile(f);
+});
+$('#export-png').addEventListener('click', async () => {
+  if (!session) return;
+  try {
+    download(await session.exportPng(), `${sourceName}-retouched.png`);
+  } catch (e) {
+    showError(e);
+  }
+});
+$('#export-graph').addEventListener('click', () => {
+  if (!session) return;
+  download(new Blob([JSON.stringify(session.exportGraph(), null, 2) + '\n'], { type: 'application/json' }), `${sourceName}.graph.json`);
+});
+$('#toggle-editor').addEventListener('click', () => {
+  const root = $('#editor');
+  if (root.hidden) editor.open(editor.path || `${be.registry.get(session?.exportGraph().nodes[0]?.pass ?? '')?.shaders[0] ?? 'core/blend'}.frag`);
+  else root.hidden = true;
+  resizeCanvas();
+});
+$('#close-editor').addEventListener('click', () => {
+  $('#editor').hidden = true;
+  resizeCanvas();
+});
+
+const caps = $('#caps');
+caps.textContent = `${be.caps.format}${be.caps.warnings.length ? ' ⚠' : ''} · max ${be.caps.maxTextureSize}px`;
+caps.title = be.capabilityReport().join('\n');
+
+loadSample();
+installTestHook({
+  be,
+  session: () => session,
+  editor,
+  presets: () => [...presets.keys()],
+  errorText: () => (errorBox.hidden ? '' : errorBox.textContent ?? ''),
+});
