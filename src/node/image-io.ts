@@ -77,7 +77,7 @@ export async function decodeImage(input: string | Buffer, opts: DecodeOptions = 
   try {
     meta = await sharp(bytes, { limitInputPixels: false }).metadata();
   } catch (e) {
-    throw classifySharpError(e, label);
+    throw classifySharpError(e, label, bytes);
   }
   const format = decodableFormat(meta.format);
   if (!format)
@@ -110,7 +110,7 @@ export async function decodeImage(input: string | Buffer, opts: DecodeOptions = 
       },
     };
   } catch (e) {
-    throw classifySharpError(e, label);
+    throw classifySharpError(e, label, bytes);
   }
 }
 
@@ -150,7 +150,8 @@ export async function encodeImage(pixels: PixelBuffer, opts: EncodeOptions): Pro
       img = img.jpeg({ quality: opts.quality ?? 92, chromaSubsampling: '4:4:4', mozjpeg: false });
       break;
     case 'webp':
-      img = img.webp(opts.quality === 100 ? { lossless: true } : { quality: opts.quality ?? 92, alphaQuality: 100 });
+      // exact: keep the colour under transparent pixels (a later un-cutout or edit may need it).
+      img = img.webp(opts.quality === 100 ? { lossless: true, exact: true } : { quality: opts.quality ?? 92, alphaQuality: 100 });
       break;
     case 'tiff':
       img = img.tiff(opts.quality === undefined ? { compression: 'lzw' } : { compression: 'jpeg', quality: opts.quality });
@@ -210,17 +211,50 @@ function decodableFormat(f: string | undefined): ImageFormat | undefined {
   return f === 'png' || f === 'jpeg' || f === 'webp' || f === 'tiff' ? f : undefined;
 }
 
-/** libvips error text -> the input's problem in words a user can act on. */
-function classifySharpError(e: unknown, file: string | undefined): LoupeError {
+/**
+ * libvips error text plus the file's own structure -> the problem in words a
+ * user can act on. libvips says "read error" for both damaged and cut-off
+ * PNGs, so truncation is decided from the bytes: a missing end marker (or a
+ * container shorter than its header declares) means the file was cut off.
+ */
+function classifySharpError(e: unknown, file: string | undefined, bytes: Buffer): LoupeError {
   if (e instanceof LoupeError) return e;
   const raw = e instanceof Error ? e.message : String(e);
-  const detail = raw.split('\n')[0].trim();
-  if (/unsupported image format/i.test(raw))
-    return new ImageDecodeError('UNSUPPORTED_FORMAT', `not an image Loupe can read (${IMAGE_FORMATS.join(', ')})`, { file, cause: e });
-  if (/premature end|truncated|unexpected end|read error|not enough data|short read|end of (file|stream)/i.test(raw))
-    return new ImageDecodeError('TRUNCATED_IMAGE', `image data is truncated (${detail})`, { file, cause: e });
+  const detail = raw.split('\n')[0].trim().replace(/:$/, '');
+  const sniffed = sniffFormat(bytes);
   if (/pixel limit/i.test(raw)) return new ImageDecodeError('IMAGE_TOO_LARGE', `image exceeds the pixel limit (${detail})`, { file, cause: e });
-  return new ImageDecodeError('CORRUPT_IMAGE', `image data is corrupt (${detail})`, { file, cause: e });
+  if (sniffed && looksTruncated(bytes, sniffed))
+    return new ImageDecodeError('TRUNCATED_IMAGE', `the ${sniffed.toUpperCase()} file is truncated (it ends before its data does: ${detail})`, { file, cause: e });
+  if (!sniffed && /unsupported image format/i.test(raw))
+    return new ImageDecodeError('UNSUPPORTED_FORMAT', `not an image Loupe can read (${IMAGE_FORMATS.join(', ')})`, { file, cause: e });
+  if (!sniffed && /premature end|truncated|unexpected end/i.test(raw))
+    return new ImageDecodeError('TRUNCATED_IMAGE', `image data is truncated (${detail})`, { file, cause: e });
+  return new ImageDecodeError('CORRUPT_IMAGE', `the ${sniffed ? sniffed.toUpperCase() + ' ' : ''}file is corrupt (${detail})`, { file, cause: e });
+}
+
+/** The format from the file's magic bytes (independent of libvips, which may fail on a damaged header). */
+function sniffFormat(b: Buffer): ImageFormat | undefined {
+  if (b.length >= 8 && b.readUInt32BE(0) === 0x89504e47 && b.readUInt32BE(4) === 0x0d0a1a0a) return 'png';
+  if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'jpeg';
+  if (b.length >= 12 && b.toString('latin1', 0, 4) === 'RIFF' && b.toString('latin1', 8, 12) === 'WEBP') return 'webp';
+  if (b.length >= 4 && (b.toString('latin1', 0, 4) === 'II*\0' || b.toString('latin1', 0, 4) === 'MM\0*')) return 'tiff';
+  return undefined;
+}
+
+function looksTruncated(b: Buffer, format: ImageFormat): boolean {
+  switch (format) {
+    case 'png':
+      return b.lastIndexOf('IEND', undefined, 'latin1') < 0;
+    case 'jpeg':
+      return b.subarray(Math.max(0, b.length - 64)).indexOf(Buffer.from([0xff, 0xd9])) < 0;
+    case 'webp':
+      return b.length < 12 || b.readUInt32LE(4) + 8 > b.length;
+    case 'tiff': {
+      if (b.length < 8) return true;
+      const ifd = b.toString('latin1', 0, 2) === 'II' ? b.readUInt32LE(4) : b.readUInt32BE(4);
+      return ifd + 2 > b.length;
+    }
+  }
 }
 
 /** libvips attaches profiles from files: each distinct profile is written once to the temp dir. */
