@@ -1,0 +1,173 @@
+import { describe, it, expect, beforeAll } from 'vitest';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { createLoupe, parseOverride, type Loupe } from '../src/api/loupe.js';
+import { GraphError, OptionError, UnknownPresetError } from '../src/api/errors.js';
+import { decodeImage } from '../src/node/image-io.js';
+import { linearToSrgb, srgbToLinear } from '../src/cpu/reference.js';
+import { blurGraph, exposureGraph, softenGraph, writeTestPresets } from './helpers/test-graphs.js';
+import { imageFile, rampPixels } from './helpers/image-files.js';
+
+let loupe: Loupe;
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'loupe-api-'));
+  loupe = await createLoupe({ presetsDir: writeTestPresets(join(dir, 'presets')) });
+});
+
+/** RGBA raw image from the ramp fixture (opaque). */
+function rawRamp(width: number, height: number) {
+  const rgb = rampPixels(width, height, 3);
+  const data = new Uint8Array(width * height * 4);
+  for (let i = 0; i < width * height; i++) data.set([rgb[i * 3], rgb[i * 3 + 1], rgb[i * 3 + 2], 255], i * 4);
+  return { width, height, data };
+}
+
+describe('presets', () => {
+  it('lists every preset file, valid or not, with the reason it is unusable', () => {
+    const list = loupe.presets();
+    const byName = Object.fromEntries(list.map((p) => [p.name, p]));
+    expect(byName.blur).toMatchObject({ valid: true, description: 'Gaussian blur (test)' });
+    expect(byName.nopass.valid).toBe(false);
+    expect(byName.nopass.problem).toMatch(/node "x" pass: unknown pass type "no.such.pass"/);
+    const broken = list.find((p) => p.name.endsWith('broken.json'))!;
+    expect(broken.valid).toBe(false);
+    expect(broken.problem).toMatch(/not valid JSON/);
+  });
+
+  it('names the available presets when one is unknown', () => {
+    const err = (() => {
+      try {
+        loupe.preset('nope');
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(err).toBeInstanceOf(UnknownPresetError);
+    expect((err as Error).message).toMatch(/unknown preset "nope" \(available: .*blur.*exposure/);
+  });
+
+  it('falls back to white-background while catalogue is not installed', () => {
+    expect(loupe.defaultPreset()).toEqual({ name: 'white-background', fallback: true });
+  });
+});
+
+describe('graphs and overrides', () => {
+  it('parses --set values as JSON or bare words', () => {
+    expect(parseOverride('blur.sigma=2.5')).toEqual({ node: 'blur', param: 'sigma', value: 2.5 });
+    expect(parseOverride('mix.mode=add')).toEqual({ node: 'mix', param: 'mode', value: 'add' });
+    expect(parseOverride('spots.list=[[1,2,3]]')).toEqual({ node: 'spots', param: 'list', value: [[1, 2, 3]] });
+    expect(() => parseOverride('sigma=2')).toThrow(OptionError);
+  });
+
+  it('applies overrides and reports the file, node and parameter of a bad one', async () => {
+    const g = await loupe.graph({ preset: 'blur' }, [parseOverride('blur.sigma=3')]);
+    expect(g.nodes[0].params).toEqual({ sigma: 3 });
+    const bad = await loupe.graph({ preset: 'blur' }, [parseOverride('blur.sigma=9999')]).catch((e) => e);
+    expect(bad).toBeInstanceOf(GraphError);
+    expect([bad.node, bad.param]).toEqual(['blur', 'params.sigma']);
+    expect(bad.file).toMatch(/blur\.json$/);
+    expect(bad.message).toMatch(/node "blur" params\.sigma: 9999 is out of range \[0, 500\] px/);
+    const missing = await loupe.graph({ preset: 'blur' }, [parseOverride('sharpen.amount=1')]).catch((e) => e);
+    expect(missing).toBeInstanceOf(GraphError);
+    expect(missing.node).toBe('sharpen');
+    expect(missing.message).toMatch(/no such node in this graph \(nodes: blur\)/);
+  });
+
+  it('reports a graph file that is not JSON', async () => {
+    const file = join(dir, 'bad.json');
+    await writeFile(file, '{ nodes: ');
+    const err = await loupe.graph({ graphFile: file }).catch((e) => e);
+    expect(err).toBeInstanceOf(GraphError);
+    expect(err.file).toBe(file);
+    expect(err.message).toMatch(/not valid JSON/);
+  });
+});
+
+describe('rendering', () => {
+  it('renders raw pixels: +1 EV doubles linear light (float64 sRGB reference)', () => {
+    const src = rawRamp(32, 24);
+    const graph = loupe.prepareGraph(exposureGraph(1));
+    const { image } = loupe.render(graph, src);
+    expect(image.data).toBeInstanceOf(Uint8Array);
+    let worst = 0;
+    for (let i = 0; i < src.data.length; i++) {
+      const expected = i % 4 === 3 ? 255 : Math.round(linearToSrgb(Math.min(1, srgbToLinear(src.data[i] / 255) * 2)) * 255);
+      worst = Math.max(worst, Math.abs(image.data[i] - expected));
+    }
+    // One level: float32 shader maths may land on the other side of a rounding boundary.
+    expect(worst).toBeLessThanOrEqual(1);
+  });
+
+  it('returns float pixels on request', () => {
+    const src = rawRamp(8, 8);
+    const { image } = loupe.render(loupe.prepareGraph(exposureGraph(0)), src, { sampleType: 'float32' });
+    expect(image.data).toBeInstanceOf(Float32Array);
+    // Identity graph: float output equals the 8-bit input / 255 up to float32 sRGB maths (1e-4 << 1/255).
+    for (let i = 0; i < src.data.length; i++) expect(Math.abs(image.data[i] - src.data[i] / 255)).toBeLessThan(1e-4);
+  });
+
+  it('keeps 16-bit sources at 16 bits through the GPU', async () => {
+    const file = await imageFile(24, 16, 'png', { bits: 16, seed: 9 });
+    const result = await loupe.retouch(file, { graph: exposureGraph(0) });
+    expect(result.bitDepth).toBe(16);
+    expect((await sharp(result.buffer).metadata()).depth).toBe('ushort');
+    const [inPx, outPx] = await Promise.all([decodeImage(file), decodeImage(result.buffer)]);
+    let worst = 0;
+    for (let i = 0; i < inPx.pixels.data.length; i++) worst = Math.max(worst, Math.abs(inPx.pixels.data[i] - outPx.pixels.data[i]));
+    // An identity graph in float32: within 16/65535, a sixteenth of one 8-bit step (257); an 8-bit detour would err up to 128.
+    expect(worst).toBeLessThanOrEqual(16);
+  });
+
+  it('retouches a path or a Buffer into the requested format, with timings', async () => {
+    const file = join(dir, 'in.png');
+    await writeFile(file, await imageFile(40, 30, 'png'));
+    for (const input of [file, await imageFile(40, 30, 'png')]) {
+      const r = await loupe.retouch(input, { graph: { preset: 'blur' }, format: 'webp', quality: 90 });
+      expect(r.format).toBe('webp');
+      const meta = await sharp(r.buffer).metadata();
+      expect([meta.format, meta.width, meta.height]).toEqual(['webp', 40, 30]);
+      expect(r.timings.renderMs).toBeGreaterThan(0);
+    }
+  });
+
+  it('keeps the alpha channel of a transparent PNG', async () => {
+    const file = await imageFile(20, 12, 'png', { alpha: true });
+    const r = await loupe.retouch(file, { graph: exposureGraph(0) });
+    const [inPx, outPx] = await Promise.all([decodeImage(file), decodeImage(r.buffer)]);
+    expect(outPx.hasAlpha).toBe(true);
+    for (let i = 3; i < inPx.pixels.data.length; i += 4) expect(outPx.pixels.data[i]).toBe(inPx.pixels.data[i]);
+  });
+
+  it('dumps an intermediate node output, equal to running that node alone', () => {
+    const src = rawRamp(32, 24);
+    const r = loupe.render(loupe.prepareGraph(softenGraph()), src, { dump: ['blur', 'blur:out'] });
+    const alone = loupe.render(loupe.prepareGraph(blurGraph(2)), src).image;
+    expect([...r.dumps.blur.data]).toEqual([...alone.data]);
+    expect([...r.dumps['blur:out'].data]).toEqual([...alone.data]);
+    // and the main result is something else (the half mix)
+    expect([...r.image.data]).not.toEqual([...alone.data]);
+  });
+
+  it('names the node and output of a bad dump', () => {
+    const err = (() => {
+      try {
+        loupe.render(loupe.prepareGraph(softenGraph()), rawRamp(4, 4), { dump: ['blur:high'] });
+      } catch (e) {
+        return e as GraphError;
+      }
+    })()!;
+    expect(err).toBeInstanceOf(GraphError);
+    expect(err.message).toMatch(/node "blur" \(blur\.gaussian\) has no output "high" \(outputs: out\)/);
+  });
+
+  it('refuses an image over the pixel limit', async () => {
+    const small = await createLoupe({ presetsDir: join(dir, 'presets'), maxPixels: 100 });
+    const err = await small.retouch(await imageFile(20, 12, 'png'), { graph: blurGraph() }).catch((e) => e);
+    expect(err.code).toBe('IMAGE_TOO_LARGE');
+    expect(() => small.render(small.prepareGraph(blurGraph()), rawRamp(20, 12))).toThrow(/20x12.*over the limit/);
+  });
+});

@@ -1,0 +1,48 @@
+/**
+ * Graphs and a presets folder built only from the core passes, so the
+ * CLI/API/service tests do not depend on which retouching presets exist yet.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { GraphSpec } from '../../src/graph/types.js';
+
+export const blurGraph = (sigma = 1.5): GraphSpec => ({
+  version: 1,
+  description: 'Gaussian blur (test)',
+  nodes: [{ id: 'blur', pass: 'blur.gaussian', params: { sigma }, inputs: { image: '$source' } }],
+  outputs: { result: 'blur' },
+});
+
+export const exposureGraph = (exposure = 1): GraphSpec => ({
+  version: 1,
+  description: 'exposure change (test)',
+  nodes: [{ id: 'grade', pass: 'color.convert', params: { exposure }, inputs: { image: '$source' } }],
+  outputs: { result: 'grade' },
+});
+
+/** source mixed halfway with its blur: the "blur" node is an intermediate worth dumping. */
+export const softenGraph = (): GraphSpec => ({
+  version: 1,
+  description: 'half blur (test)',
+  nodes: [
+    { id: 'blur', pass: 'blur.gaussian', params: { sigma: 2 }, inputs: { image: '$source' } },
+    { id: 'mix', pass: 'math.blend', params: { mode: 'mix', weightB: 0.5 }, inputs: { a: '$source', b: 'blur' } },
+  ],
+  outputs: { result: 'mix' },
+});
+
+/**
+ * A presets folder: "blur", "exposure", "soften", "white-background" (a stand-in
+ * for the default's fallback), "nopass" (unknown pass type) and "broken" (not JSON).
+ */
+export function writeTestPresets(dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  const write = (name: string, body: unknown) => writeFileSync(join(dir, `${name}.json`), typeof body === 'string' ? body : JSON.stringify(body, null, 2));
+  write('blur', blurGraph());
+  write('exposure', exposureGraph());
+  write('soften', softenGraph());
+  write('white-background', exposureGraph(0.5));
+  write('nopass', { version: 1, nodes: [{ id: 'x', pass: 'no.such.pass', inputs: { image: '$source' } }], outputs: { result: 'x' } });
+  write('broken', '{ "version": 1, "nodes": [');
+  return dir;
+}
