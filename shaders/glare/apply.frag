@@ -1,0 +1,57 @@
+// Glare flattening, final stage. The image is split into an edge-preserving
+// base (bilateral) and a detail layer (image - base). Where the base is
+// elevated above the glare-free tone of its surroundings (normalised
+// convolution of non-glare pixels, which carries their own colour, so gold
+// stays gold and silver stays neutral), the base is pulled towards that tone;
+// detail is kept. Small glints (much brighter than their immediate
+// neighbourhood) are protected.
+//
+// u_output selects what this draw writes: 0 corrected image, 1 applied
+// amount (mask), 2 corrected base, 3 sparkle-protection mask.
+#include "chunks/color"
+#include "chunks/glare"
+
+uniform sampler2D u_image;
+uniform sampler2D u_base;
+uniform sampler2D u_surround;   // blurred (w * base, w), last iteration
+uniform sampler2D u_highlights; // first iteration's weights (w excludes highlights only) blurred at the surround radius
+uniform sampler2D u_nearby;     // the same weights blurred at the veil radius
+uniform sampler2D u_local;      // image blurred at the sparkle size
+uniform float u_strength;
+uniform float u_excess;
+uniform float u_sparkleContrast;
+uniform float u_sparkleProtection;
+uniform float u_detail;
+uniform float u_detailCeiling;
+uniform int u_output;
+varying vec2 v_uv;
+
+void main() {
+  vec4 src = texture2D(u_image, v_uv);
+  vec4 base = texture2D(u_base, v_uv);
+  vec4 s = texture2D(u_surround, v_uv);
+  vec3 surround = s.a > 1e-6 ? s.rgb / s.a : base.rgb;
+
+  // Glare is a highlight and the veil around it: act within about the veil
+  // radius of a highlight. And where highlights fill half the surround
+  // neighbourhood or more (0.2-0.35 ramp), the bright area is not a hotspot on the piece
+  // (e.g. a white backdrop beside an edge, share ~0.5) and there is no glare-free tone to restore.
+  float nearGlare = smoothstep(0.02, 0.12, 1.0 - texture2D(u_nearby, v_uv).a);
+  float confidence = 1.0 - smoothstep(0.2, 0.35, 1.0 - texture2D(u_highlights, v_uv).a);
+  float sparkleRatio = luminance(src.rgb) / max(luminance(texture2D(u_local, v_uv).rgb), 1e-4);
+  float sparkle = smoothstep(0.8 * u_sparkleContrast, 1.2 * u_sparkleContrast, sparkleRatio);
+  float amount = u_strength * glareElevation(base.rgb, surround, u_excess) * nearGlare * confidence * (1.0 - u_sparkleProtection * sparkle);
+
+  vec3 flattened = mix(base.rgb, surround, amount);
+  // Glare only adds light: inside flattened areas, positive detail beyond a
+  // fraction of the restored tone is glare left over by the base (the steep
+  // rim of a hotspot), not texture. Negative detail (engraving) is kept.
+  vec3 detail = src.rgb - base.rgb;
+  detail = mix(detail, min(detail, u_detailCeiling * surround), amount);
+  vec3 result = flattened + detail * mix(1.0, u_detail, amount);
+
+  if (u_output == 1) gl_FragColor = vec4(vec3(amount), 1.0);
+  else if (u_output == 2) gl_FragColor = vec4(flattened, src.a);
+  else if (u_output == 3) gl_FragColor = vec4(vec3(sparkle), 1.0);
+  else gl_FragColor = vec4(result, src.a);
+}

@@ -1,0 +1,145 @@
+import { createImage, rng, type CpuImage } from './image.js';
+import { gaussianBlurRef, linearToSrgb } from './reference.js';
+import { bilateralLevelsRef } from './frequency-ref.js';
+
+/** glare.flatten parameters (px values at the rendered scale). */
+export interface GlareParams {
+  strength: number;
+  threshold: number;
+  excess: number;
+  spatialSigma: number;
+  rangeSigma: number;
+  surroundRadius: number;
+  veilRadius: number;
+  iterations: number;
+  sparkleSize: number;
+  sparkleContrast: number;
+  sparkleProtection: number;
+  detailCeiling: number;
+  detail: number;
+}
+
+export const GLARE_DEFAULTS: GlareParams = {
+  strength: 1,
+  threshold: 0.8,
+  excess: 1.1,
+  spatialSigma: 8,
+  rangeSigma: 0.1,
+  surroundRadius: 40,
+  veilRadius: 16,
+  iterations: 2,
+  sparkleSize: 3,
+  sparkleContrast: 1.6,
+  sparkleProtection: 1,
+  detailCeiling: 0.2,
+  detail: 1,
+};
+
+const lum = (d: ArrayLike<number>, i: number) => 0.2126 * d[i] + 0.7152 * d[i + 1] + 0.0722 * d[i + 2];
+
+function smoothstep(e0: number, e1: number, x: number): number {
+  const t = Math.min(1, Math.max(0, (x - e0) / (e1 - e0)));
+  return t * t * (3 - 2 * t);
+}
+
+const highlight = (d: ArrayLike<number>, i: number, threshold: number) => smoothstep(threshold - 0.03, threshold, linearToSrgb(lum(d, i)));
+
+function elevation(base: ArrayLike<number>, i: number, surround: number[], excess: number): number {
+  const ratio = lum(base, i) / Math.max(0.2126 * surround[0] + 0.7152 * surround[1] + 0.0722 * surround[2], 1e-4);
+  return smoothstep(1 + 0.5 * (excess - 1), excess, ratio);
+}
+
+/** glare.flatten in float64 with exact Gaussian blurs: every output of the pass. */
+export function glareFlattenRef(img: CpuImage, p: GlareParams): Record<'out' | 'mask' | 'base' | 'sparkle', CpuImage> {
+  const n = img.width * img.height;
+  const base = bilateralLevelsRef(img, p.spatialSigma, p.rangeSigma);
+  const normalised = (s: CpuImage, q: number, fallback: CpuImage) => {
+    const a = s.data[4 * q + 3];
+    return [0, 1, 2].map((c) => (a > 1e-6 ? s.data[4 * q + c] / a : fallback.data[4 * q + c]));
+  };
+  const weights = (previous?: CpuImage) => {
+    const weighted = createImage(img.width, img.height);
+    for (let q = 0; q < n; q++) {
+      let w = 1 - highlight(base.data, 4 * q, p.threshold);
+      if (previous && previous.data[4 * q + 3] > 1e-6) w *= 1 - elevation(base.data, 4 * q, normalised(previous, q, base), p.excess);
+      for (let c = 0; c < 3; c++) weighted.data[4 * q + c] = base.data[4 * q + c] * w;
+      weighted.data[4 * q + 3] = w;
+    }
+    return weighted;
+  };
+  const highlightWeights = weights();
+  const nearby = gaussianBlurRef(highlightWeights, p.veilRadius);
+  const highlights = gaussianBlurRef(highlightWeights, p.surroundRadius);
+  let surround = highlights;
+  for (let k = 1; k < p.iterations; k++) surround = gaussianBlurRef(weights(surround), p.surroundRadius);
+  const local = gaussianBlurRef(img, p.sparkleSize);
+
+  const out = { out: createImage(img.width, img.height), mask: createImage(img.width, img.height), base: createImage(img.width, img.height), sparkle: createImage(img.width, img.height) };
+  for (let q = 0; q < n; q++) {
+    const i = 4 * q;
+    const tone = normalised(surround, q, base);
+    const nearGlare = smoothstep(0.02, 0.12, 1 - nearby.data[i + 3]);
+    const confidence = 1 - smoothstep(0.2, 0.35, 1 - highlights.data[i + 3]);
+    const sparkle = smoothstep(0.8 * p.sparkleContrast, 1.2 * p.sparkleContrast, lum(img.data, i) / Math.max(lum(local.data, i), 1e-4));
+    const amount = p.strength * elevation(base.data, i, tone, p.excess) * nearGlare * confidence * (1 - p.sparkleProtection * sparkle);
+    for (let c = 0; c < 3; c++) {
+      const flattened = base.data[i + c] + (tone[c] - base.data[i + c]) * amount;
+      out.base.data[i + c] = flattened;
+      const detail = img.data[i + c] - base.data[i + c];
+      const kept = detail + (Math.min(detail, p.detailCeiling * tone[c]) - detail) * amount;
+      out.out.data[i + c] = flattened + kept * (1 + (p.detail - 1) * amount);
+      out.mask.data[i + c] = amount;
+      out.sparkle.data[i + c] = sparkle;
+    }
+    out.out.data[i + 3] = out.base.data[i + 3] = img.data[i + 3];
+    out.mask.data[i + 3] = out.sparkle.data[i + 3] = 1;
+  }
+  return out;
+}
+
+export interface GlareScene {
+  raw: CpuImage;
+  clean: CpuImage;
+  /** Where glare was added (its luminance > 0.01 linear), 0/1. */
+  glare: CpuImage;
+  /** The glints (small clipped sparkles) of the clean piece, 0/1. */
+  glints: CpuImage;
+}
+
+/**
+ * A small synthetic product shot for glare tests, independent of the engine:
+ * a brushed, engraved metal plate with soft shading on a light backdrop, a few
+ * clipped glints, and glare added in linear light: a clipped hotspot plus a
+ * wide achromatic veil around it. The camera clips at 1.
+ */
+export function syntheticGlareScene(width: number, height: number, metal: [number, number, number], seed: number): GlareScene {
+  const r = rng(seed);
+  const streaks = Array.from({ length: height }, () => 0.9 + 0.2 * r());
+  const glints = Array.from({ length: 6 }, () => [width * (0.2 + 0.6 * r()), height * (0.25 + 0.5 * r())]);
+  const hot = [width * 0.38, height * 0.42];
+  const scale = Math.min(width, height);
+  const hotSigma = 0.045 * scale;
+  const veilSigma = 0.16 * scale;
+  const inPlate = (x: number, y: number) => x > 0.12 * width && x < 0.88 * width && y > 0.12 * height && y < 0.88 * height;
+  const glint = (x: number, y: number) => glints.some(([gx, gy]) => (x - gx) ** 2 + (y - gy) ** 2 <= 1.6);
+  const clean = createImage(width, height, (x, y) => {
+    if (!inPlate(x, y)) return [0.82, 0.82, 0.8, 1];
+    if (glint(x, y)) return [1, 1, 1, 1];
+    const shade = 0.55 + 0.35 * (x / width) * (1 - 0.3 * (y / height));
+    const engraving = (x + 2 * y) % 17 < 2 ? 0.6 : 1;
+    const v = shade * streaks[y] * engraving * (0.97 + 0.06 * r());
+    return [metal[0] * v, metal[1] * v, metal[2] * v, 1];
+  });
+  const glareAt = (x: number, y: number) => {
+    const d2 = (x - hot[0]) ** 2 + (y - hot[1]) ** 2;
+    return 3 * Math.exp(-d2 / (2 * hotSigma ** 2)) + 0.12 * Math.exp(-d2 / (2 * veilSigma ** 2));
+  };
+  const raw = createImage(width, height, (x, y) => {
+    const i = (y * width + x) * 4;
+    const g = inPlate(x, y) ? glareAt(x, y) : 0;
+    return [0, 1, 2].map((c) => Math.min(1, clean.data[i + c] + g)).concat(1) as [number, number, number, number];
+  });
+  const glareMask = createImage(width, height, (x, y) => (inPlate(x, y) && glareAt(x, y) > 0.01 ? [1, 1, 1, 1] : [0, 0, 0, 1]));
+  const glintMask = createImage(width, height, (x, y) => (inPlate(x, y) && glint(x, y) ? [1, 1, 1, 1] : [0, 0, 0, 1]));
+  return { raw, clean, glare: glareMask, glints: glintMask };
+}

@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { difference, type CpuImage } from '../src/cpu/image.js';
+import { GLARE_DEFAULTS, glareFlattenRef, syntheticGlareScene, type GlareParams } from '../src/cpu/glare-ref.js';
+import { clippedFraction, invertMask, psnr, spotContrast, subtractMask, toDisplay } from '../src/metrics/index.js';
+import type { GraphSpec } from '../src/graph/types.js';
+import { runGraph } from './helpers/gpu.js';
+
+const flatten = (params: Partial<GlareParams>): GraphSpec => ({
+  version: 1,
+  nodes: [{ id: 'g', pass: 'glare.flatten', params: params as never, inputs: { image: '$source' } }],
+  outputs: { result: 'g', mask: 'g:mask', base: 'g:base', sparkle: 'g:sparkle' },
+});
+
+const GOLD: [number, number, number] = [0.95, 0.7, 0.3];
+const SILVER: [number, number, number] = [0.75, 0.75, 0.78];
+
+describe('glare.flatten', () => {
+  // Small sigmas keep every blur on the direct (exact-tap) path, so the GPU
+  // can be held to the float64 reference. Tolerance: blur taps agree to 1e-4;
+  // the smoothstep gates (slopes up to 1.5 / 0.03 on the highlight ramp and
+  // 1.5 / (0.5 * (excess - 1)) on elevation) turn that into up to ~5e-3 of
+  // amount at a few ramp pixels, times the (base - tone) gap of <= 1: 5e-3.
+  // The mean stays at float32 level (1e-5): measured 1e-7..2e-7, max 5e-5.
+  it('every output matches the float64 reference at small sigmas', async () => {
+    const scene = syntheticGlareScene(64, 48, GOLD, 1);
+    const p: GlareParams = { ...GLARE_DEFAULTS, spatialSigma: 2.5, surroundRadius: 4, veilRadius: 3, sparkleSize: 2, sparkleContrast: 1.3 };
+    const gpu = await runGraph(flatten(p), { source: scene.raw });
+    const ref = glareFlattenRef(scene.raw, p);
+    // The comparison must cover flattened and protected pixels, not only pass-through.
+    expect(Math.max(...ref.mask.data.filter((_, i) => i % 4 === 0))).toBeGreaterThan(0.5);
+    expect(Math.max(...ref.sparkle.data.filter((_, i) => i % 4 === 0))).toBeGreaterThan(0.5);
+    for (const [name, g, r] of [['out', gpu.result, ref.out], ['mask', gpu.mask, ref.mask], ['base', gpu.base, ref.base], ['sparkle', gpu.sparkle, ref.sparkle]] as const) {
+      const d = difference(g, r, [0, 1, 2]);
+      console.log(`${name}: max ${d.max.toExponential(2)}, mean ${d.mean.toExponential(2)}`);
+      expect(d.max, name).toBeLessThan(5e-3);
+      expect(d.mean, name).toBeLessThan(1e-5);
+    }
+  });
+
+  for (const [metalName, metal] of [['gold', GOLD], ['silver', SILVER]] as const) {
+    it(`restores a ${metalName} plate: glare PSNR +6 dB, clipping -80%, untouched outside, glints kept`, async () => {
+      const scene = syntheticGlareScene(256, 192, metal, 3);
+      const { result } = await runGraph(flatten({}), { source: scene.raw });
+      const [raw, clean, out] = [scene.raw, scene.clean, result].map(toDisplay);
+      const glare = subtractMask(scene.glare, scene.glints);
+      const outside = invertMask(scene.glare);
+      const figures = {
+        psnrGlareRaw: psnr(raw, clean, glare),
+        psnrGlareOut: psnr(out, clean, glare),
+        psnrOutsideOut: psnr(out, clean, outside),
+        clippedRaw: clippedFraction(raw, glare),
+        clippedOut: clippedFraction(out, glare),
+        glintClean: spotContrast(clean, scene.glints),
+        glintRaw: spotContrast(raw, scene.glints),
+        glintOut: spotContrast(out, scene.glints),
+      };
+      console.log(metalName, JSON.stringify(figures, (_, v) => (typeof v === 'number' ? Number(v.toFixed(4)) : v)));
+      expect(figures.psnrGlareOut - figures.psnrGlareRaw).toBeGreaterThanOrEqual(6);
+      expect(figures.clippedOut).toBeLessThanOrEqual(0.2 * figures.clippedRaw);
+      expect(figures.psnrOutsideOut).toBeGreaterThanOrEqual(40);
+      // Glints keep at least 90% of the local contrast they had in the raw shot.
+      expect(figures.glintOut).toBeGreaterThanOrEqual(0.9 * figures.glintRaw);
+    });
+  }
+
+  it('keeps the colour of gold and the neutrality of silver in flattened areas', async () => {
+    const chroma = (img: CpuImage, mask: CpuImage) => {
+      // Mean b/g ratio over the flattened area: gold's specular fill must stay warm, silver's neutral.
+      let sb = 0, sg = 0;
+      for (let p = 0; p < img.width * img.height; p++) {
+        const w = mask.data[4 * p];
+        sb += w * img.data[4 * p + 2];
+        sg += w * img.data[4 * p + 1];
+      }
+      return sb / sg;
+    };
+    for (const [metal, lo, hi] of [[GOLD, 0.2, 0.6], [SILVER, 0.95, 1.1]] as const) {
+      const scene = syntheticGlareScene(192, 144, metal as [number, number, number], 4);
+      const { result, mask } = await runGraph(flatten({}), { source: scene.raw });
+      const ratio = chroma(result, mask);
+      expect(ratio).toBeGreaterThan(lo);
+      expect(ratio).toBeLessThan(hi);
+    }
+  });
+
+  it('leaves an image without highlights unchanged', async () => {
+    const scene = syntheticGlareScene(128, 96, GOLD, 5);
+    const { result, mask } = await runGraph(flatten({}), { source: dimmed(scene.clean) });
+    expect(Math.max(...mask.data.filter((_, i) => i % 4 === 0))).toBe(0);
+    // out = base + (image - base) where nothing is flattened: float32 round-off only.
+    expect(difference(result, dimmed(scene.clean), [0, 1, 2]).max).toBeLessThan(1e-5);
+  });
+});
+
+/** The clean plate at 80% exposure: its glints no longer reach the highlight threshold. */
+function dimmed(img: CpuImage): CpuImage {
+  return { ...img, data: img.data.map((v, i) => (i % 4 === 3 ? v : 0.8 * v)) };
+}
