@@ -1,10 +1,10 @@
-import { createBrowserEngine, editShaderFile, onShaderFilesChanged, PRESETS, decodeImageFile } from '../src/browser/index.js';
+import { createBrowserEngine, editShaderFile, onShaderFilesChanged, PRESETS, PRESET_PROBLEMS, decodeImageFile } from '../src/browser/index.js';
 import type { GraphSpec, PixelBuffer } from '../src/browser/index.js';
 import { parseRef } from '../src/graph/types.js';
 import { CORE_GRAPH } from './core-graph.js';
 import { buildPanel } from './panel.js';
 import { PreviewSession, type RenderInfo } from './preview.js';
-import { renderSample } from './sample.js';
+import { defaultSampleKind, renderSample, type SampleKind } from './sample.js';
 import { ShaderEditor } from './shader-editor.js';
 import { ViewerControls } from './viewer.js';
 import { installTestHook } from './test-hook.js';
@@ -21,7 +21,8 @@ const controls = new ViewerControls(canvas);
 
 /** Presets this build can run: the core graph plus every src/presets/*.json that validates. */
 const presets = new Map<string, GraphSpec>([['core', CORE_GRAPH]]);
-for (const [name, graph] of Object.entries(PRESETS)) {
+for (const p of PRESET_PROBLEMS) console.warn(`loupe demo: preset ${p.source} skipped: ${p.message}`);
+for (const [name, { graph }] of PRESETS) {
   try {
     be.engine.validate(graph);
     const extra = graph.nodes.flatMap((n) => Object.values(n.inputs)).filter((r) => r.startsWith('$') && parseRef(r).name !== 'source');
@@ -32,7 +33,9 @@ for (const [name, graph] of Object.entries(PRESETS)) {
   }
 }
 
-let presetName = new URLSearchParams(location.search).get('preset') ?? [...presets.keys()].find((k) => k !== 'core') ?? 'core';
+// Like the CLI, start from the full catalogue retouch when this build has it.
+const DEFAULT_PRESET = 'catalogue';
+let presetName = new URLSearchParams(location.search).get('preset') ?? (presets.has(DEFAULT_PRESET) ? DEFAULT_PRESET : ([...presets.keys()].find((k) => k !== 'core') ?? 'core'));
 if (!presets.has(presetName)) presetName = 'core';
 let pixels: PixelBuffer | null = null;
 let sourceName = 'sample';
@@ -73,10 +76,10 @@ function startSession(graph: GraphSpec, keepView = false): void {
   }
   showError(null);
   const s = session;
-  s.onRender = (info) => {
+  s.onRender((info) => {
     renderStatus.textContent = describeRender(info);
     if (info.kind === 'full') showZoom();
-  };
+  });
   s.onError = showError;
   controls.session = s;
   buildPanel($('#panel'), graph, presets.get(presetName) ?? graph, be.registry, {
@@ -118,21 +121,32 @@ function resizeCanvas(): void {
 }
 new ResizeObserver(resizeCanvas).observe(canvas);
 
-function loadSample(): void {
-  pixels = renderSample(be.engine);
-  sourceName = 'sample';
+async function loadSample(kind: SampleKind): Promise<void> {
+  renderStatus.textContent = `rendering the ${kind} sample…`;
+  // Let the status text paint before the GPU work blocks the page.
+  await new Promise((r) => setTimeout(r, 20));
+  try {
+    pixels = await renderSample(be.engine, kind);
+  } catch (e) {
+    showError(e);
+    return;
+  }
+  sourceName = `sample-${kind}`;
   startSession(session?.exportGraph() ?? presets.get(presetName)!, true);
+}
+
+/** Shows new pixels under the current graph (or `graph`), fitted to the canvas. */
+function openPixels(decoded: PixelBuffer, name: string, graph: GraphSpec = session?.exportGraph() ?? presets.get(presetName)!): void {
+  be.engine.checkSize(decoded.width, decoded.height);
+  pixels = decoded;
+  sourceName = name;
+  if (session) session.viewState = { zoom: null, center: [0.5, 0.5], split: session.viewState.split };
+  startSession(graph, true);
 }
 
 async function openFile(file: File): Promise<void> {
   try {
-    const decoded = await decodeImageFile(file);
-    be.engine.checkSize(decoded.width, decoded.height);
-    pixels = decoded;
-    sourceName = file.name.replace(/\.[^.]+$/, '');
-    const graph = session?.exportGraph() ?? presets.get(presetName)!;
-    if (session) session.viewState = { zoom: null, center: [0.5, 0.5], split: session.viewState.split };
-    startSession(graph, true);
+    openPixels(await decodeImageFile(file), file.name.replace(/\.[^.]+$/, ''));
   } catch (e) {
     showError(e);
   }
@@ -212,7 +226,10 @@ const applySplit = () => {
 };
 splitOn.addEventListener('change', applySplit);
 split.addEventListener('input', applySplit);
-$('#sample').addEventListener('click', loadSample);
+const sampleSelect = $<HTMLSelectElement>('#sample');
+const requestedSample = new URLSearchParams(location.search).get('sample');
+sampleSelect.value = requestedSample === 'generated' || requestedSample === 'quick' ? requestedSample : defaultSampleKind(be.caps.renderer);
+sampleSelect.addEventListener('change', () => void loadSample(sampleSelect.value as SampleKind));
 $<HTMLInputElement>('#file').addEventListener('change', (e) => {
   const f = (e.target as HTMLInputElement).files?.[0];
   if (f) void openFile(f);
@@ -255,11 +272,12 @@ const caps = $('#caps');
 caps.textContent = `${be.caps.format}${be.caps.warnings.length ? ' ⚠' : ''} · max ${be.caps.maxTextureSize}px`;
 caps.title = be.capabilityReport().join('\n');
 
-loadSample();
 installTestHook({
   be,
   session: () => session,
+  ready: loadSample(sampleSelect.value as SampleKind),
   editor,
   presets: () => [...presets.keys()],
+  openPixels,
   errorText: () => (errorBox.hidden ? '' : errorBox.textContent ?? ''),
 });

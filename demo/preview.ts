@@ -22,6 +22,8 @@ export interface ViewChoice {
 
 export interface RenderInfo {
   kind: 'proxy' | 'full';
+  /** performance.now() when the run began (the GPU may still be busy when listeners hear of it). */
+  startedAt: number;
   scale: number;
   view: string;
   stats: RunStats;
@@ -54,7 +56,6 @@ export class PreviewSession {
   viewState: ViewState = { zoom: null, center: [0.5, 0.5], split: null };
   /** Every render, newest last (the status bar and the tests read it). */
   readonly log: RenderInfo[] = [];
-  onRender: (info: RenderInfo) => void = () => {};
   onError: (error: unknown) => void = () => {};
 
   private readonly full: GraphRunner;
@@ -68,6 +69,7 @@ export class PreviewSession {
   private fullIsCurrent = false;
   private idleWaiters: Array<() => void> = [];
   private disposed = false;
+  private renderListeners = new Set<(info: RenderInfo) => void>();
 
   constructor(
     private readonly be: BrowserEngine,
@@ -151,6 +153,12 @@ export class PreviewSession {
     }
   }
 
+  /** Called after every render is on the canvas; returns an unsubscribe function. */
+  onRender(listener: (info: RenderInfo) => void): () => void {
+    this.renderListeners.add(listener);
+    return () => this.renderListeners.delete(listener);
+  }
+
   /** Redraws the last image with the current zoom, pan and split (no graph work). */
   redisplay(): void {
     if (!this.shown || this.be.lost) return;
@@ -205,16 +213,17 @@ export class PreviewSession {
     if (this.be.lost) return;
     const runner = kind === 'proxy' ? this.proxy! : this.full;
     const scale = kind === 'proxy' ? this.proxyScale! : 1;
+    const startedAt = performance.now();
     try {
       const img = runner.run({ scale, outputs: [this.view] }).get(this.view)!;
       // Keep the shown image alive past the runner's next run (pan and zoom redraw it).
       this.shown?.release();
       this.shown = img.retain();
       this.redisplay();
-      const info: RenderInfo = { kind, scale, view: this.view, stats: runner.lastRun };
+      const info: RenderInfo = { kind, startedAt, scale, view: this.view, stats: runner.lastRun };
       this.log.push(info);
       if (this.log.length > 200) this.log.shift();
-      this.onRender(info);
+      for (const l of this.renderListeners) l(info);
     } catch (e) {
       this.onError(e);
     }

@@ -1,7 +1,7 @@
 import type { BrowserEngine } from '../src/browser/engine.js';
-import { FILE_ENCODING } from '../src/engine/engine.js';
+import { FILE_ENCODING, type PixelBuffer, type PixelEncoding } from '../src/engine/engine.js';
 import type { GraphSpec } from '../src/graph/types.js';
-import type { PreviewSession } from './preview.js';
+import type { PreviewSession, RenderInfo } from './preview.js';
 import type { ShaderEditor } from './shader-editor.js';
 
 /** Binary data crosses into puppeteer as base64 (JSON arrays of a megapixel are slow). */
@@ -30,8 +30,11 @@ function bytesOf(a: ArrayBufferView): Uint8Array {
 export interface TestHookDeps {
   be: BrowserEngine;
   session: () => PreviewSession | null;
+  /** Settles when the first image is loaded. */
+  ready: Promise<void>;
   editor: ShaderEditor;
   presets: () => string[];
+  openPixels: (pixels: PixelBuffer, name: string, graph?: GraphSpec) => void;
   errorText: () => string;
 }
 
@@ -52,18 +55,18 @@ export function installTestHook(d: TestHookDeps): void {
     presets: d.presets,
 
     /**
-     * Renders a graph in batch mode on 8-bit sRGB pixels (the "source"
-     * external) and returns every output as Float32 sRGB straight-alpha
-     * pixels, the same readback the Node engine does.
+     * Renders a graph in batch mode on 8-bit sRGB straight-alpha pixels
+     * (the "source" external) and returns every output as Float32 pixels in
+     * the given encoding: the same upload and readback the Node engine does.
      */
-    renderGraph(graph: GraphSpec, source: EncodedPixels): Record<string, EncodedPixels> {
+    renderGraph(graph: GraphSpec, source: EncodedPixels, encoding: PixelEncoding = FILE_ENCODING): Record<string, EncodedPixels> {
       const engine = d.be.engine;
       const runner = engine.runner(graph, 'none');
       try {
         runner.setExternal('source', engine.upload({ width: source.width, height: source.height, data: fromBase64(source.base64) }));
         const out: Record<string, EncodedPixels> = {};
         for (const [name, img] of runner.run()) {
-          const px = engine.download(img, FILE_ENCODING, 'float32');
+          const px = engine.download(img, encoding, 'float32');
           out[name] = { width: px.width, height: px.height, base64: toBase64(bytesOf(px.data)) };
         }
         return out;
@@ -87,7 +90,10 @@ export function installTestHook(d: TestHookDeps): void {
         lost: d.be.lost,
       };
     },
-    idle: () => session().idle(),
+    idle: async () => {
+      await d.ready;
+      await session().idle();
+    },
     clearLog: () => void session().log.splice(0),
     sourcePixels: (): EncodedPixels => {
       const p = session().pixels;
@@ -119,11 +125,40 @@ export function installTestHook(d: TestHookDeps): void {
       await restored;
       await session().idle();
     },
-    editorApply: (path: string, text: string) => {
-      d.editor.open(path);
-      (document.querySelector('#shader-text') as HTMLTextAreaElement).value = text;
-      const err = d.editor.applyNow();
-      return err ? err.message : null;
+    /** Opens 8-bit sRGB pixels as if they were a dropped file, optionally under a given graph. */
+    async openImage(source: EncodedPixels, graph?: GraphSpec): Promise<void> {
+      d.openPixels({ width: source.width, height: source.height, data: fromBase64(source.base64) }, 'test-image', graph);
+      await session().idle();
+    },
+
+    /**
+     * Preview latency of one slider move through the real UI path (input
+     * event -> next frame -> proxy run -> canvas; idle delay -> full run ->
+     * canvas). Each time is taken after a 1-pixel readPixels of the canvas,
+     * which waits for the GPU to finish.
+     */
+    async sliderLatency(node: string, param: string, value: number): Promise<{ proxyMs: number | null; fullMs: number; fullRenderMs: number; full: RenderInfo }> {
+      const s = session();
+      const gl = d.be.engine.gl;
+      const finish = () => gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, new Uint8Array(4));
+      const slider = document.querySelector<HTMLInputElement>(`input[type=range][data-node="${node}"][data-param="${param}"]`);
+      if (!slider) throw new Error(`no slider for ${node}.${param}`);
+      let proxyMs: number | null = null;
+      const t0 = performance.now();
+      const full = await new Promise<RenderInfo>((resolve) => {
+        const off = s.onRender((info) => {
+          finish();
+          if (info.kind === 'proxy' && proxyMs === null) proxyMs = performance.now() - t0;
+          if (info.kind === 'full') {
+            off();
+            resolve(info);
+          }
+        });
+        slider.value = String(value);
+        slider.dispatchEvent(new Event('input', { bubbles: true }));
+      });
+      const done = performance.now();
+      return { proxyMs, fullMs: done - t0, fullRenderMs: done - full.startedAt, full };
     },
   };
   (window as unknown as { loupeTest: typeof hook }).loupeTest = hook;

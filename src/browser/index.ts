@@ -11,7 +11,8 @@
  */
 export { BrowserEngine, createBrowserEngine, fitZoom, type BrowserEngineOptions, type DisplayOptions, type EngineCanvas } from './engine.js';
 export { SHADER_FILES, onShaderFilesChanged, type ShaderFilesListener } from './shader-files.js';
-export { PRESETS } from './presets.js';
+export { PRESETS, PRESET_PROBLEMS } from './presets.js';
+export type { Preset } from '../presets/index.js';
 export { editShaderFile } from './live-edit.js';
 export { decodeImageFile, pixelsToBlob, pixelsToImageBitmap, toImageData } from './readback.js';
 export { Engine, FILE_ENCODING, type PixelBuffer, type PixelEncoding } from '../engine/engine.js';

@@ -1,15 +1,13 @@
-import type { GraphSpec } from '../graph/types.js';
+import { parsePresets, type Preset, type PresetProblem } from '../presets/index.js';
 
 /**
- * Preset graphs shipped in src/presets/*.json, bundled by Vite. Keys are the
- * file names without extension ("glare-cleanup" for glare-cleanup.json).
- * They are returned unvalidated: call engine.validate() before use, since a
- * preset may name a pass this build does not register.
+ * Preset graphs shipped in src/presets/*.json, bundled by Vite as text and
+ * parsed by the same code the Node loader uses. Graphs are not validated
+ * here: call engine.validate() before use, since a preset may name a pass
+ * this build does not register.
  */
-const FILES = import.meta.glob('../presets/*.json', { eager: true, import: 'default' }) as Record<string, unknown>;
+const parsed = parsePresets(import.meta.glob('../presets/*.json', { query: '?raw', import: 'default', eager: true }) as Record<string, string>);
 
-export const PRESETS: Readonly<Record<string, GraphSpec>> = Object.fromEntries(
-  Object.entries(FILES)
-    .map(([path, graph]) => [path.replace(/^.*\/([^/]+)\.json$/, '$1'), graph as GraphSpec] as const)
-    .sort(([a], [b]) => a.localeCompare(b)),
-);
+export const PRESETS: ReadonlyMap<string, Preset> = parsed.presets;
+/** Preset files that could not be parsed (shown as warnings by the demo). */
+export const PRESET_PROBLEMS: readonly PresetProblem[] = parsed.problems;

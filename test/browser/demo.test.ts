@@ -1,0 +1,304 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'puppeteer';
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import sharp from 'sharp';
+import type { GraphSpec } from '../../src/graph/types.js';
+import { startDemoServer, type DemoServer } from './helpers/demo-server.js';
+import { decodeBase64, launchChromium, openDemo } from './helpers/chromium.js';
+import { canvasShot, fittedImageRegion, type CanvasShot, maxDifference, meanChroma, meanGradient, meanLuma, type Region } from './helpers/canvas.js';
+
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+const ARTIFACTS = join(REPO, 'test-artifacts', 'browser');
+
+interface RenderInfo {
+  kind: 'proxy' | 'full';
+  scale: number;
+  view: string;
+  stats: { nodesRun: string[]; nodesReused: string[]; draws: number; milliseconds: number };
+}
+interface DemoState {
+  width: number;
+  height: number;
+  view: string;
+  views: string[];
+  viewState: { zoom: number | null; center: [number, number]; split: number | null };
+  log: RenderInfo[];
+  error: string;
+  shaderError: string;
+  shaderErrorLine: number;
+  lost: boolean;
+}
+
+/**
+ * The demo in headless Chromium on the quick sample (1024x768) with the
+ * built-in core graph (tone -> soften -> glow), driven through its real
+ * controls. Canvas checks are properties that fail when the feature is
+ * broken (brighter after +EV, grey after saturation 0, blurrier on the blur
+ * node's view...), measured on what the canvas shows.
+ */
+describe('demo app in headless Chromium', () => {
+  let server: DemoServer;
+  let browser: Browser;
+  let page: Page;
+
+  const state = () => page.evaluate(() => (window as any).loupeTest.state()) as Promise<DemoState>;
+  const idle = () => page.evaluate(() => (window as any).loupeTest.idle());
+  const clearLog = () => page.evaluate(() => (window as any).loupeTest.clearLog());
+  /** The middle of the picture at fit zoom (the canvas narrows when the shader editor opens). */
+  const imageRegion = (shot: CanvasShot) => fittedImageRegion(shot, 1024, 768);
+  const luma = (shot: CanvasShot) => meanLuma(shot, imageRegion(shot));
+  const chroma = (shot: CanvasShot) => meanChroma(shot, imageRegion(shot));
+  const screenshot = (name: string) => page.screenshot({ path: join(ARTIFACTS, name) as `${string}.png` });
+
+  /** Moves a slider like a hand: several input events 40 ms apart (faster than the refine delay), then waits for the full render. */
+  async function drag(node: string, param: string, values: number[]): Promise<void> {
+    await page.evaluate(
+      async (node, param, values) => {
+        const slider = document.querySelector<HTMLInputElement>(`input[type=range][data-node="${node}"][data-param="${param}"]`)!;
+        for (const v of values) {
+          slider.value = String(v);
+          slider.dispatchEvent(new Event('input', { bubbles: true }));
+          await new Promise((r) => setTimeout(r, 40));
+        }
+      },
+      node,
+      param,
+      values,
+    );
+    await idle();
+  }
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    server = await startDemoServer();
+    browser = await launchChromium();
+    page = await openDemo(browser, `${server.url}?preset=core&sample=quick`);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('opens on the sample, previews at proxy scale first, then refines to full resolution', async () => {
+    const s = await state();
+    expect([s.width, s.height]).toEqual([1024, 768]);
+    expect(s.error).toBe('');
+    expect(s.log[0].kind).toBe('proxy');
+    expect(s.log[0].scale).toBe(0.5);
+    expect(s.log.at(-1)!.kind).toBe('full');
+    expect(s.log.at(-1)!.stats.nodesRun).toEqual(['tone', 'soften', 'glow']);
+    await screenshot('demo-start.png');
+  });
+
+  it('views any node output: the blur node looks blurred, the source view shows the unretouched source', async () => {
+    const s = await state();
+    expect(s.views).toEqual(expect.arrayContaining(['result', 'view:$source', 'view:tone:out', 'view:soften:out', 'view:glow:out']));
+    const result = await canvasShot(page);
+    await page.select('#view-select', 'view:soften:out');
+    await idle();
+    expect((await state()).view).toBe('view:soften:out');
+    const blurred = await canvasShot(page);
+    await page.select('#view-select', 'view:$source');
+    await idle();
+    const source = await canvasShot(page);
+    // sigma 12 px removes the pixel-to-pixel contrast (noise, dust, edges) the source has.
+    expect(meanGradient(blurred, imageRegion(blurred))).toBeLessThan(meanGradient(source, imageRegion(source)) / 3);
+    // The glow (a blur added in linear light) brightens the source.
+    expect(meanLuma(result, imageRegion(result))).toBeGreaterThan(meanLuma(source, imageRegion(source)) + 1);
+    await page.select('#view-select', 'result');
+    await idle();
+    expect(maxDifference(result, await canvasShot(page))).toBe(0);
+  });
+
+  it('a slider drag renders proxies while moving, one full render when it stops, and the canvas brightens', async () => {
+    const before = await canvasShot(page);
+    await clearLog();
+    await drag('tone', 'exposure', [0.25, 0.5, 0.75, 1]);
+    const { log } = await state();
+    const proxies = log.filter((r) => r.kind === 'proxy');
+    expect(proxies.length).toBeGreaterThanOrEqual(1);
+    expect(proxies.every((r) => r.scale === 0.5)).toBe(true);
+    // Refinement happens once, after the hand stopped, and re-runs all three nodes (tone is first).
+    expect(log.filter((r) => r.kind === 'full')).toHaveLength(1);
+    expect(log.at(-1)!.kind).toBe('full');
+    expect(log.at(-1)!.stats.nodesRun).toEqual(['tone', 'soften', 'glow']);
+    const after = await canvasShot(page);
+    // +1 EV: every unclipped pixel at least doubles in linear light; 8 sRGB levels is far below that.
+    expect(luma(after)).toBeGreaterThan(luma(before) + 8);
+  });
+
+  it('changing the last node re-renders only that node, in the proxy and in the full render', async () => {
+    await clearLog();
+    await drag('glow', 'weightB', [0.4, 0.6]);
+    const { log } = await state();
+    for (const r of log) {
+      expect(r.stats.nodesRun).toEqual(['glow']);
+      expect(r.stats.nodesReused).toEqual(['tone', 'soften']);
+    }
+    expect(log.at(-1)!.kind).toBe('full');
+  });
+
+  it('saturation 0 turns the picture grey; the before/after split shows the colour source on the left', async () => {
+    const colourful = chroma(await canvasShot(page));
+    await drag('tone', 'saturation', [0.5, 0]);
+    const grey = await canvasShot(page);
+    expect(colourful).toBeGreaterThan(8);
+    // Grey in linear light stays grey through sRGB encoding; 1 level of rounding.
+    expect(chroma(grey)).toBeLessThan(1);
+
+    await page.click('#split-on');
+    const split = await canvasShot(page);
+    const mid = Math.round(split.width / 2);
+    const region = imageRegion(split);
+    const left: Region = { ...region, x1: Math.min(region.x1, mid - 4) };
+    const right: Region = { ...region, x0: Math.max(region.x0, mid + 4) };
+    expect(meanChroma(split, left)).toBeGreaterThan(8);
+    expect(meanChroma(split, right)).toBeLessThan(1);
+    await screenshot('demo-split.png');
+    await page.click('#split-on');
+    await drag('tone', 'saturation', [1.3]);
+  });
+
+  it('zooms to 200 % and pans with the mouse without re-rendering', async () => {
+    await clearLog();
+    await page.click('#zoom-200');
+    const zoomed = await canvasShot(page);
+    expect((await state()).viewState.zoom).toBe(2);
+    // 2048 x 1536 display pixels cover the whole canvas: no backdrop (41, 41, 43) in the corners.
+    for (const [x, y] of [[2, 2], [zoomed.width - 3, 2], [2, zoomed.height - 3], [zoomed.width - 3, zoomed.height - 3]]) {
+      const i = (y * zoomed.width + x) * 4;
+      expect([zoomed.data[i], zoomed.data[i + 1], zoomed.data[i + 2]]).not.toEqual([41, 41, 43]);
+    }
+    const box = (await page.$('#view'))!;
+    const b = (await box.boundingBox())!;
+    await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(b.x + b.width / 2 + 120, b.y + b.height / 2 + 80, { steps: 4 });
+    await page.mouse.up();
+    const s = await state();
+    // Dragging right/down by (120, 80) screen px at 200 % moves the centre left/up by (60, 40) image px.
+    expect(s.viewState.center[0]).toBeCloseTo(0.5 - 60 / 1024, 3);
+    expect(s.viewState.center[1]).toBeCloseTo(0.5 - 40 / 768, 3);
+    expect(maxDifference(zoomed, await canvasShot(page))).toBeGreaterThan(0);
+    expect(s.log).toHaveLength(0);
+    await screenshot('demo-zoom-200.png');
+    await page.click('#zoom-fit');
+  });
+
+  it('a broken shader edit shows the error at its line and the last good shader keeps rendering; a good edit applies live', async () => {
+    await page.click('section.node[data-node="glow"] header button[title^="edit GLSL"]');
+    const original = await page.$eval('#shader-text', (t) => (t as HTMLTextAreaElement).value);
+    expect(await page.$eval('#shader-file', (s) => (s as HTMLSelectElement).value)).toBe('core/blend.frag');
+    const lines = original.split('\n');
+    const mainLine = lines.findIndex((l) => l.startsWith('void main'));
+    expect(mainLine).toBeGreaterThan(0);
+    const type = (text: string) =>
+      page.$eval(
+        '#shader-text',
+        (t, text) => {
+          (t as HTMLTextAreaElement).value = text as string;
+          t.dispatchEvent(new Event('input', { bubbles: true }));
+        },
+        text,
+      );
+
+    /** Ctrl+Enter in the editor applies at once (instead of after the typing pause). */
+    const applyNow = async () => {
+      await page.focus('#shader-text');
+      await page.keyboard.down('Control');
+      await page.keyboard.press('Enter');
+      await page.keyboard.up('Control');
+    };
+
+    // Broken (applied live after the typing pause): an expression is missing on the line after "void main() {".
+    const brokenLine = mainLine + 2;
+    await type([...lines.slice(0, mainLine + 1), '  float broken = ;', ...lines.slice(mainLine + 1)].join('\n'));
+    await page.waitForFunction(() => (window as any).loupeTest.state().shaderError !== '', { timeout: 10_000 });
+    let s = await state();
+    expect(s.shaderError).toContain(`shaders/core/blend.frag:${brokenLine}:`);
+    expect(s.shaderErrorLine).toBe(brokenLine);
+    await screenshot('demo-shader-error.png');
+
+    // Rendering goes on with the last good blend shader: more of the (non-negative) blur added is brighter.
+    const before = await canvasShot(page);
+    await clearLog();
+    await drag('glow', 'weightB', [1.5]);
+    s = await state();
+    expect(s.error).toBe('');
+    expect(s.log.at(-1)!.kind).toBe('full');
+    expect(s.log.at(-1)!.stats.nodesRun).toEqual(['glow']);
+    expect(luma(await canvasShot(page))).toBeGreaterThan(luma(before) + 1);
+
+    // A good edit applies live: copy green into red and blue, so the picture turns grey.
+    const closing = lines.lastIndexOf('}');
+    await type([...lines.slice(0, closing), '  gl_FragColor.rgb = vec3(gl_FragColor.g);', ...lines.slice(closing)].join('\n'));
+    await applyNow();
+    expect((await state()).shaderError).toBe('');
+    await idle();
+    expect(chroma(await canvasShot(page))).toBeLessThan(1);
+
+    await type(original);
+    await applyNow();
+    await idle();
+    expect(chroma(await canvasShot(page))).toBeGreaterThan(8);
+    await page.click('#close-editor');
+    await idle();
+  });
+
+  it('exports the graph and the full-resolution PNG; the Node CLI renders the same graph within 2/255', async () => {
+    const graph = (await page.evaluate(() => (window as any).loupeTest.exportGraph())) as GraphSpec;
+    expect(graph.outputs).toEqual({ result: 'glow' });
+    expect(graph.nodes.find((n) => n.id === 'tone')!.params).toMatchObject({ exposure: 1, saturation: 1.3 });
+    expect(graph.nodes.find((n) => n.id === 'glow')!.params).toMatchObject({ weightB: 1.5 });
+    const png = Buffer.from((await page.evaluate(() => (window as any).loupeTest.exportPng())) as string, 'base64');
+    const src = (await page.evaluate(() => (window as any).loupeTest.sourcePixels())) as { width: number; height: number; base64: string };
+
+    const dir = mkdtempSync(join(tmpdir(), 'loupe-export-'));
+    try {
+      writeFileSync(join(dir, 'graph.json'), JSON.stringify(graph, null, 2));
+      writeFileSync(join(ARTIFACTS, 'exported.graph.json'), JSON.stringify(graph, null, 2));
+      writeFileSync(join(ARTIFACTS, 'exported.png'), png);
+      await sharp(Buffer.from(decodeBase64<Uint8Array>(src.base64, 'uint8')), { raw: { width: src.width, height: src.height, channels: 4 } })
+        .png()
+        .toFile(join(dir, 'source.png'));
+      await promisify(execFile)(join(REPO, 'node_modules/.bin/tsx'), [join(REPO, 'src/cli/main.ts'), 'retouch', join(dir, 'source.png'), '--graph', join(dir, 'graph.json'), '-o', join(dir, 'out')], {
+        cwd: REPO,
+        timeout: 120_000,
+      });
+      const outFile = readdirSync(join(dir, 'out')).find((f) => f.endsWith('.png'));
+      expect(outFile).toBeDefined();
+      const node = await sharp(join(dir, 'out', outFile!)).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+      const web = await sharp(png).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+      expect([web.info.width, web.info.height]).toEqual([1024, 768]);
+      expect([node.info.width, node.info.height]).toEqual([1024, 768]);
+      let max = 0;
+      let sum = 0;
+      for (let i = 0; i < web.data.length; i++) {
+        const d = Math.abs(web.data[i] - node.data[i]);
+        max = Math.max(max, d);
+        sum += d;
+      }
+      console.log(`browser export vs Node CLI (8-bit levels): max ${max}, mean ${(sum / web.data.length).toFixed(4)}`);
+      expect(max).toBeLessThanOrEqual(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('survives a WebGL context loss: restores, rebuilds and shows the same picture', async () => {
+    const before = await canvasShot(page);
+    await page.evaluate(() => (window as any).loupeTest.loseAndRestoreContext());
+    const s = await state();
+    expect(s.lost).toBe(false);
+    expect(s.error).toBe('');
+    expect(s.log.at(-1)!.kind).toBe('full');
+    expect(s.log.at(-1)!.stats.nodesReused).toEqual([]);
+    // Same graph, same pixels, same GPU: the same picture to within a level of rounding.
+    expect(maxDifference(before, await canvasShot(page))).toBeLessThanOrEqual(1);
+  });
+});

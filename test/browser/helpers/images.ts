@@ -1,0 +1,26 @@
+import { rng } from '../../../src/cpu/image.js';
+import type { PixelBuffer } from '../../../src/engine/engine.js';
+
+/**
+ * An 8-bit sRGB straight-alpha test image with what exposes differences
+ * between GPUs: smooth gradients, noise, hard edges, thin lines, a bright
+ * disc, and a band of partial transparency.
+ */
+export function parityImage(width: number, height: number, seed = 7): PixelBuffer {
+  const r = rng(seed);
+  const data = new Uint8Array(width * height * 4);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = (y * width + x) * 4;
+      const u = x / (width - 1);
+      const v = y / (height - 1);
+      const edge = x > width * 0.6 ? 0.9 : 0.15;
+      const line = y % 11 === 5 ? 0.4 : 0;
+      const disc = Math.hypot(x - width * 0.3, y - height * 0.4) < height * 0.15 ? 1 : 0;
+      const rgb = [0.6 * u + 0.3 * edge + line, 0.5 * v + 0.25 * r() + disc * 0.6, 0.3 + 0.4 * u * v + 0.2 * r() - line];
+      for (let c = 0; c < 3; c++) data[i + c] = Math.round(255 * Math.min(1, Math.max(0, rgb[c] + (disc ? 0.5 : 0))));
+      data[i + 3] = y > height * 0.8 ? Math.round(255 * (0.35 + 0.6 * u)) : 255;
+    }
+  }
+  return { width, height, data };
+}
