@@ -1,0 +1,3 @@
+// Gem, glint and contact-shadow masks of the pendant tile (see object.glsl).
+#define PENDANT
+#include "generator/object"

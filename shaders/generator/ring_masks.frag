@@ -1,0 +1,3 @@
+// Gem, glint and contact-shadow masks of the ring tile (see object.glsl).
+#define RING
+#include "generator/object"
