@@ -10,5 +10,7 @@ export default defineConfig({
   root: demoRoot,
   base: './',
   server: { fs: { allow: [repoRoot] } },
+  // Pre-bundle the CommonJS dependencies at start so the first page load is not reloaded by discovery.
+  optimizeDeps: { include: ['regl', 'gl-matrix'] },
   build: { target: 'es2022', outDir: 'dist', emptyOutDir: true, chunkSizeWarningLimit: 2048 },
 });

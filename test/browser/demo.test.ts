@@ -283,7 +283,7 @@ describe('demo app in headless Chromium', () => {
         max = Math.max(max, d);
         sum += d;
       }
-      console.log(`browser export vs Node CLI (8-bit levels): max ${max}, mean ${(sum / web.data.length).toFixed(4)}`);
+      console.log(`browser export vs Node CLI (8-bit levels): max ${max}, mean ${(sum / web.data.length).toExponential(2)}`);
       expect(max).toBeLessThanOrEqual(2);
     } finally {
       rmSync(dir, { recursive: true, force: true });
