@@ -74,6 +74,8 @@ export interface EncodeResultOptions {
 export interface RetouchOptions extends Omit<RenderOptions, 'sampleType'>, EncodeResultOptions {
   /** The graph to run, from `loupe.graph(...)` (or any GraphSource). */
   graph: GraphSpec | GraphSource;
+  /** Names a Buffer input in error messages (paths name themselves). */
+  label?: string;
 }
 
 export interface Timings {
@@ -288,11 +290,11 @@ export class Loupe {
    * fields.
    */
   async retouch(input: ImageInput, opts: RetouchOptions): Promise<RetouchResult> {
-    const file = typeof input === 'string' ? input : undefined;
+    const file = typeof input === 'string' ? input : opts.label;
     const graph = isGraphSpec(opts.graph) ? opts.graph : await this.graph(opts.graph);
     const t0 = performance.now();
     const decoded: DecodedImage =
-      typeof input === 'string' || Buffer.isBuffer(input) ? await this.decode(input) : 'pixels' in input ? input : rawAsDecoded(input);
+      typeof input === 'string' || Buffer.isBuffer(input) ? await this.decode(input, file) : 'pixels' in input ? input : rawAsDecoded(input);
     const t1 = performance.now();
     const format = opts.format ?? decoded.format;
     const bitDepth = opts.bitDepth ?? defaultBitDepth(decoded, format);

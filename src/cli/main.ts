@@ -77,7 +77,8 @@ export async function runCli(argv: string[], io: CliIO = { stdout: process.stdou
           bitDepth: o.depth ? (Number(o.depth) as 8 | 16) : undefined,
           dump: o.dump ?? [],
           concurrency: o.concurrency,
-          overwrite: o.overwrite === true,
+          // The sample is regenerated on every run, so its result is too.
+          overwrite: o.overwrite === true || o.sample === true,
         },
         createReporter(io.stdout, io.stderr, o.json === true),
       );
@@ -188,7 +189,10 @@ async function sampleInput(loupe: Loupe, o: { out: string; seed: number; truth?:
 }
 
 /** Ctrl-C / kill: remove half-written temporaries so only complete outputs remain. */
+let interruptHandled = false;
 function onInterrupt(): void {
+  if (interruptHandled) return;
+  interruptHandled = true;
   for (const [sig, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
     process.once(sig, () => {
       removePendingTemps();

@@ -120,7 +120,10 @@ export interface EncodeOptions {
   quality?: number;
   /** 16 needs Uint16 pixels and a PNG or TIFF output; otherwise 8 bits are written. */
   bitDepth?: 8 | 16;
-  /** false drops the alpha channel (opaque sources stay RGB). JPEG has no alpha: transparent areas are put on white. */
+  /**
+   * Write an alpha channel? Default: only when some pixel is not opaque.
+   * JPEG has none: transparent areas are put on white.
+   */
   alpha?: boolean;
   metadata?: ImageMetadata;
 }
@@ -133,8 +136,10 @@ export async function encodeImage(pixels: PixelBuffer, opts: EncodeOptions): Pro
   const sixteen = opts.bitDepth === 16 && (opts.format === 'png' || opts.format === 'tiff');
   if (opts.bitDepth === 16 && !(data instanceof Uint16Array)) throw new OptionError('16-bit output needs 16-bit pixels');
   const input = data instanceof Uint16Array ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  const alpha = opts.alpha ?? !isOpaque(pixels);
   let img = sharp(input, { raw: { width, height, channels: 4 }, limitInputPixels: false });
-  if (opts.format === 'jpeg' || opts.alpha === false) img = opts.alpha === false ? img.removeAlpha() : img.flatten({ background: '#ffffff' });
+  if (!alpha) img = img.removeAlpha();
+  else if (opts.format === 'jpeg') img = img.flatten({ background: '#ffffff' });
   img = sixteen ? img.toColourspace('rgb16') : img.toColourspace('srgb');
 
   const meta = opts.metadata;

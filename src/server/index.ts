@@ -174,8 +174,7 @@ async function handleRetouch(loupe: Loupe, req: IncomingMessage, url: URL, limit
     for (const [slot, ref] of Object.entries(n.inputs ?? {}))
       if (typeof ref === 'string' && ref.startsWith('$') && ref !== '$source')
         throw new LoupeError('INVALID_GRAPH', `node "${n.id}" input "${slot}" reads "${ref}": a request can only provide "$source" (the posted image)`, { node: n.id, param: `inputs.${slot}` });
-  const decoded = await loupe.decode(r.image, 'request image');
-  return loupe.retouch(decoded, { graph, format: r.format, quality: r.quality, bitDepth: r.depth, output: r.output });
+  return loupe.retouch(r.image, { graph, format: r.format, quality: r.quality, bitDepth: r.depth, output: r.output, label: 'request image' });
 }
 
 /**

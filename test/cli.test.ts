@@ -1,0 +1,247 @@
+import { describe, it, expect, beforeAll } from 'vitest';
+import { mkdtemp, mkdir, writeFile, readdir, stat, readFile } from 'node:fs/promises';
+import { existsSync, readdirSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
+import { runCli } from '../src/cli/main.js';
+import { createReporter } from '../src/cli/progress.js';
+import { decodeImage, readExifStrings } from '../src/node/image-io.js';
+import { softenGraph, writeTestPresets } from './helpers/test-graphs.js';
+import { bombPng, corruptPng, gifFile, imageFile, rotatedJpeg, truncated } from './helpers/image-files.js';
+
+const BIN = fileURLToPath(new URL('../bin/loupe.js', import.meta.url));
+let root: string;
+let presets: string;
+
+/** Runs the CLI in this process, capturing what it prints. */
+async function cli(...argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(argv, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) } });
+  return { code, stdout, stderr, json: () => stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) };
+}
+
+async function folder(name: string, files: Record<string, Buffer | Promise<Buffer>>): Promise<string> {
+  const dir = join(root, name);
+  await mkdir(dir, { recursive: true });
+  for (const [f, data] of Object.entries(files)) await writeFile(join(dir, f), await data);
+  return dir;
+}
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'loupe-cli-'));
+  presets = writeTestPresets(join(root, 'presets'));
+});
+
+describe('loupe retouch', () => {
+  it('reads and writes PNG, JPEG, WebP and TIFF; --format converts', async () => {
+    const dir = await folder('formats', {
+      'a.png': imageFile(32, 24, 'png'),
+      'b.jpg': imageFile(32, 24, 'jpeg'),
+      'c.webp': imageFile(32, 24, 'webp'),
+      'd.tif': imageFile(32, 24, 'tiff'),
+      'notes.txt': Buffer.from('folders only contribute image files'),
+    });
+    const out = join(root, 'formats-out');
+    const r = await cli('retouch', dir, '-o', out, '--preset', 'blur', '--presets-dir', presets);
+    expect(r.code).toBe(0);
+    expect((await readdir(out)).sort()).toEqual(['a.png', 'b.jpg', 'c.webp', 'd.tif']);
+    for (const [f, format] of [['a.png', 'png'], ['b.jpg', 'jpeg'], ['c.webp', 'webp'], ['d.tif', 'tiff']]) {
+      const m = await sharp(join(out, f)).metadata();
+      expect([m.format, m.width, m.height]).toEqual([format, 32, 24]);
+    }
+    expect(r.stderr).toMatch(/4 files: 4 retouched, 0 skipped, 0 failed .* images\/s, .* MP\/s/);
+    const jpegs = await cli('retouch', join(dir, '*.{png,webp}'), '-o', join(root, 'formats-jpeg'), '--preset', 'blur', '--presets-dir', presets, '--format', 'jpeg', '--quality', '80');
+    expect(jpegs.code).toBe(0);
+    expect((await readdir(join(root, 'formats-jpeg'))).sort()).toEqual(['a.jpg', 'c.jpg']);
+  });
+
+  it('keeps 16-bit inputs at 16 bits in PNG and TIFF, and alpha', async () => {
+    const dir = await folder('deep', { 'deep.png': imageFile(24, 16, 'png', { bits: 16, alpha: true }) });
+    const run = async (out: string, ...extra: string[]) => {
+      expect((await cli('retouch', join(dir, 'deep.png'), '-o', join(root, out), '--preset', 'exposure', '--presets-dir', presets, ...extra)).code).toBe(0);
+      return (await readdir(join(root, out)))[0];
+    };
+    const png = await sharp(join(root, 'deep-png', await run('deep-png'))).metadata();
+    expect([png.depth, png.hasAlpha]).toEqual(['ushort', true]);
+    const tif = await sharp(join(root, 'deep-tif', await run('deep-tif', '--format', 'tiff'))).metadata();
+    expect([tif.format, tif.depth, tif.hasAlpha]).toEqual(['tiff', 'ushort', true]);
+    const eight = await sharp(join(root, 'deep-8', await run('deep-8', '--depth', '8'))).metadata();
+    expect(eight.depth).toBe('uchar');
+  });
+
+  it('applies --set through the graph validator and writes --dump outputs', async () => {
+    const dir = await folder('dump', { 'x.png': imageFile(32, 24, 'png') });
+    const graph = join(root, 'soften.json');
+    await writeFile(graph, JSON.stringify(softenGraph()));
+    const out = join(root, 'dump-out');
+    const r = await cli('retouch', join(dir, 'x.png'), '-o', out, '--graph', graph, '--set', 'blur.sigma=3', '--set', 'mix.mode=max', '--dump', 'blur,mix:out', '--json');
+    expect(r.code).toBe(0);
+    expect((await readdir(out)).sort()).toEqual(['x.blur.png', 'x.mix-out.png', 'x.png']);
+    const [line] = r.json();
+    expect(line.dumps).toHaveLength(2);
+    // The dumped final node equals the result; the blur differs from it.
+    const [main, mixDump, blurDump] = await Promise.all(['x.png', 'x.mix-out.png', 'x.blur.png'].map((f) => sharp(join(out, f)).raw().toBuffer()));
+    expect(mixDump.equals(main)).toBe(true);
+    expect(blurDump.equals(main)).toBe(false);
+
+    const bad = await cli('retouch', join(dir, 'x.png'), '-o', out, '--graph', graph, '--set', 'blur.sigma=-1');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/soften\.json: invalid graph: node "blur" params\.sigma: -1 is out of range/);
+    const unknown = await cli('retouch', join(dir, 'x.png'), '-o', out, '--preset', 'nope', '--presets-dir', presets);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown preset "nope" \(available: .*blur/);
+  });
+
+  it('falls back clearly while the catalogue preset is not installed', async () => {
+    const dir = await folder('default', { 'x.png': imageFile(16, 16, 'png') });
+    const r = await cli('retouch', dir, '-o', join(root, 'default-out'), '--presets-dir', presets);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/preset "catalogue" is not installed; using "white-background" instead/);
+  });
+
+  it('skips existing outputs so a batch resumes, and redoes them with --overwrite', async () => {
+    const dir = await folder('resume', { 'a.png': imageFile(16, 16, 'png'), 'b.png': imageFile(16, 16, 'png', { seed: 2 }) });
+    const out = join(root, 'resume-out');
+    const args = ['retouch', dir, '-o', out, '--preset', 'blur', '--presets-dir', presets, '--json'];
+    expect((await cli(...args)).json().map((l) => l.status)).toEqual(['ok', 'ok']);
+    const before = (await stat(join(out, 'a.png'))).mtimeMs;
+    const again = await cli(...args);
+    expect(again.code).toBe(0);
+    expect(again.json().map((l) => l.status)).toEqual(['skipped', 'skipped']);
+    expect((await stat(join(out, 'a.png'))).mtimeMs).toBe(before);
+    expect((await cli(...args, '--overwrite')).json().map((l) => l.status)).toEqual(['ok', 'ok']);
+  });
+
+  it('gives the same files with --concurrency 3 as one at a time, one JSON line per file', async () => {
+    const files: Record<string, Promise<Buffer>> = {};
+    for (let i = 0; i < 6; i++) files[`img${i}.png`] = imageFile(48, 32, 'png', { seed: 10 + i });
+    const dir = await folder('many', files);
+    const serial = await cli('retouch', dir, '-o', join(root, 'many-1'), '--preset', 'soften', '--presets-dir', presets, '--concurrency', '1', '--json');
+    const parallel = await cli('retouch', dir, '-o', join(root, 'many-3'), '--preset', 'soften', '--presets-dir', presets, '--concurrency', '3', '--json');
+    expect([serial.code, parallel.code]).toEqual([0, 0]);
+    const lines = parallel.json();
+    expect(lines).toHaveLength(6);
+    for (const l of lines) {
+      expect(l).toMatchObject({ status: 'ok', error: null, width: 48, height: 32 });
+      expect(Object.keys(l.timings)).toEqual(['decodeMs', 'renderMs', 'encodeMs', 'writeMs', 'totalMs']);
+    }
+    for (let i = 0; i < 6; i++) {
+      const [a, b] = await Promise.all([readFile(join(root, 'many-1', `img${i}.png`)), readFile(join(root, 'many-3', `img${i}.png`))]);
+      expect(b.equals(a)).toBe(true);
+    }
+  });
+
+  it('reports each bad input clearly, finishes the batch and exits 1', async () => {
+    const dir = await folder('bad', {
+      'good.png': imageFile(16, 16, 'png'),
+      'corrupt.png': corruptPng(),
+      'truncated.jpg': truncated('jpeg'),
+      'empty.png': Buffer.alloc(0),
+      'anim.gif': gifFile(),
+      'bomb.png': bombPng(),
+      'big.png': imageFile(80, 80, 'png'), // over --max-pixels 5000; the 64x64 bad files are under it
+    });
+    const out = join(root, 'bad-out');
+    await folder('bad-out', { 'self.png': imageFile(16, 16, 'png') });
+    const inputs = ['good.png', 'corrupt.png', 'truncated.jpg', 'empty.png', 'anim.gif', 'bomb.png', 'big.png', 'missing.png'].map((f) => join(dir, f));
+    const r = await cli('retouch', ...inputs, join(out, 'self.png'), '-o', out, '--preset', 'blur', '--presets-dir', presets, '--json', '--max-pixels', '5000', '--overwrite');
+    expect(r.code).toBe(1);
+    const byFile = Object.fromEntries(r.json().map((l) => [l.input.split('/').pop(), l]));
+    expect(byFile['good.png'].status).toBe('ok');
+    const codes = Object.fromEntries(Object.entries(byFile).map(([f, l]) => [f, (l as { error: { code: string } | null }).error?.code ?? null]));
+    expect(codes).toEqual({
+      'good.png': null,
+      'corrupt.png': 'CORRUPT_IMAGE',
+      'truncated.jpg': 'TRUNCATED_IMAGE',
+      'empty.png': 'EMPTY_FILE',
+      'anim.gif': 'UNSUPPORTED_FORMAT',
+      'bomb.png': 'IMAGE_TOO_LARGE',
+      'big.png': 'IMAGE_TOO_LARGE',
+      'missing.png': 'FILE_NOT_FOUND',
+      'self.png': 'OUTPUT_IS_INPUT',
+    });
+    expect(byFile['bomb.png'].error.message).toMatch(/bomb\.png: image is 100000x100000 .* refused before decoding/);
+    // The input that was also the output path is untouched.
+    expect((await readFile(join(out, 'self.png'))).equals(await imageFile(16, 16, 'png'))).toBe(true);
+    expect(r.stderr).toMatch(/9 files: 1 retouched, 0 skipped, 8 failed/);
+  });
+
+  it('applies EXIF orientation and keeps camera metadata', async () => {
+    const dir = await folder('exif', { 'turned.jpg': rotatedJpeg() });
+    const out = join(root, 'exif-out');
+    expect((await cli('retouch', dir, '-o', out, '--preset', 'exposure', '--presets-dir', presets)).code).toBe(0);
+    const meta = await sharp(join(out, 'turned.jpg')).metadata();
+    expect([meta.width, meta.height, meta.orientation ?? 1]).toEqual([4, 8, 1]);
+    expect(readExifStrings(meta.exif!)?.IFD0).toMatchObject({ Make: 'Loupe Test Camera', Copyright: 'Test Studio' });
+    const px = (await decodeImage(join(out, 'turned.jpg'))).pixels.data;
+    expect(px[0]).toBeGreaterThan(px[2]); // red on top, as displayed
+  });
+
+  it('prints plain lines off a terminal and a bar with ETA on one', () => {
+    let tty = '';
+    const rep = createReporter({ write: () => true }, { write: (s: string) => (tty += s), isTTY: true }, false);
+    rep.start(2);
+    rep.file({ input: 'a.png', output: 'out/a.png', status: 'ok', error: null, width: 4, height: 4, timings: { decodeMs: 1, renderMs: 1, encodeMs: 1, writeMs: 1, totalMs: 4 } });
+    expect(tty).toMatch(/ok +a\.png -> out\/a\.png[\s\S]*\[#{12}-{12}\] 1\/2 .*ETA \d+:\d\d/);
+  });
+});
+
+describe('bin/loupe.js (subprocess)', () => {
+  function run(args: string[]) {
+    return spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  }
+
+  it('lists presets as JSON', async () => {
+    const child = run(['presets', '--json', '--presets-dir', presets]);
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    const code = await new Promise((done) => child.on('exit', done));
+    expect(code).toBe(0);
+    expect(JSON.parse(out).map((p: { name: string }) => p.name)).toContain('soften');
+  });
+
+  it('leaves only complete outputs when killed mid-batch, and the next run resumes', async () => {
+    const files: Record<string, Promise<Buffer>> = {};
+    for (let i = 0; i < 10; i++) files[`k${i}.png`] = imageFile(512, 512, 'png', { seed: 30 + i });
+    const dir = await folder('kill', files);
+    const out = join(root, 'kill-out');
+    const child = run(['retouch', dir, '-o', out, '--preset', 'soften', '--presets-dir', presets, '--concurrency', '2']);
+    // Kill (SIGKILL, the whole process group: no clean-up possible) as soon as the first output lands.
+    await new Promise<void>((done, fail) => {
+      const poll = setInterval(() => {
+        if (existsSync(out) && finishedOutputs(out).length > 0) {
+          clearInterval(poll);
+          process.kill(-child.pid!, 'SIGKILL');
+          done();
+        }
+      }, 5);
+      child.on('exit', () => {
+        clearInterval(poll);
+        fail(new Error('the batch ended before it could be killed'));
+      });
+    });
+    await new Promise((done) => child.on('exit', done));
+    const finished = finishedOutputs(out);
+    expect(finished.length).toBeGreaterThan(0);
+    expect(finished.length).toBeLessThan(10);
+    // Every file under its final name is complete: it decodes strictly (truncation is an error).
+    for (const f of finished) expect((await decodeImage(join(out, f))).pixels.width).toBe(512);
+
+    const resumed = await cli('retouch', dir, '-o', out, '--preset', 'soften', '--presets-dir', presets, '--json');
+    expect(resumed.code).toBe(0);
+    const statuses = resumed.json().map((l) => l.status);
+    expect(statuses.filter((s) => s === 'skipped')).toHaveLength(finished.length);
+    expect(statuses.filter((s) => s === 'ok')).toHaveLength(10 - finished.length);
+    // Temporaries of the killed run are cleaned up.
+    expect((await readdir(out)).sort()).toEqual(Object.keys(files).sort());
+  });
+});
+
+/** Output images under their final names (temporaries start with a dot). */
+function finishedOutputs(dir: string): string[] {
+  return readdirSync(dir).filter((f) => !f.startsWith('.'));
+}
