@@ -1,0 +1,135 @@
+/**
+ * The methods the quality benchmark compares on each task: "none", the CPU
+ * baselines, and render graphs (the presets in src/presets/ and any graph
+ * file given on the command line).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { CpuImage } from '../../src/cpu/image.js';
+import type { Engine } from '../../src/engine/engine.js';
+import type { GraphSpec } from '../../src/graph/types.js';
+import { chromaKey, doNothing, opaqueMatte, tuneDustAndScratches } from '../../src/baselines/index.js';
+import { fromDisplay, psnr, toDisplay } from '../../src/metrics/index.js';
+import type { QualityCase, Task } from './quality-cases.js';
+
+export interface MethodOutput {
+  /** Linear light, straight alpha. */
+  result: CpuImage;
+  /** Matte (alpha in the red channel), for keying methods. */
+  alpha?: CpuImage;
+  /** Straight foreground colour (linear) when the method cuts the piece out. */
+  foreground?: CpuImage;
+  /** Settings chosen per case (tuned baselines). */
+  params?: Record<string, number>;
+}
+
+export interface Method {
+  name: string;
+  run(c: QualityCase): Promise<MethodOutput>;
+}
+
+const none: Method = {
+  name: 'none',
+  run: async (c) => ({ result: doNothing(c.raw), alpha: c.task === 'keying' ? opaqueMatte(c.raw) : undefined }),
+};
+
+/**
+ * Dust & Scratches tuned on each case for its best overall PSNR against the
+ * ground truth: the best this baseline could ever do on that image.
+ */
+const medianTuned: Method = {
+  name: 'median D&S (tuned)',
+  async run(c) {
+    const truth = toDisplay(c.truth);
+    const tuned = await tuneDustAndScratches(toDisplay(c.raw), (res) => psnr(res, truth));
+    return { result: fromDisplay(tuned.result), params: { ...tuned.params } };
+  },
+};
+
+const chroma: Method = {
+  name: 'chroma key',
+  async run(c) {
+    const { alpha, foreground } = chromaKey(toDisplay(c.raw));
+    return { result: doNothing(c.raw), alpha, foreground: fromDisplay(foreground) };
+  },
+};
+
+export const BASELINES: Record<Task, Method[]> = {
+  restoration: [none, medianTuned],
+  glare: [none],
+  lighting: [none],
+  keying: [none, chroma],
+};
+
+/** Presets expected per task (src/presets/<name>.json); missing ones are skipped with a note. */
+export const TASK_PRESETS: Record<Task, string[]> = {
+  restoration: ['imperfections', 'frequency'],
+  glare: ['glare'],
+  lighting: ['lighting'],
+  keying: ['cutout'],
+};
+
+export const PRESETS_DIR = fileURLToPath(new URL('../../src/presets/', import.meta.url));
+
+export function readGraph(path: string): GraphSpec {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as GraphSpec;
+  } catch (e) {
+    throw new Error(`cannot read graph ${path}: ${(e as Error).message}`);
+  }
+}
+
+/** Loads the presets that exist for a task; `notes` collects the missing ones. */
+export function presetMethods(engine: Engine, task: Task, notes: string[]): Method[] {
+  const methods: Method[] = [];
+  for (const name of TASK_PRESETS[task]) {
+    const path = `${PRESETS_DIR}${name}.json`;
+    if (!existsSync(path)) {
+      notes.push(`${task}: preset "${name}" not found (src/presets/${name}.json), skipped`);
+      continue;
+    }
+    methods.push(graphMethod(engine, `preset ${name}`, readGraph(path), task));
+  }
+  return methods;
+}
+
+const WORKING = { transfer: 'linear', alpha: 'premultiplied' } as const;
+const LINEAR_STRAIGHT = { transfer: 'linear', alpha: 'straight' } as const;
+
+function toCpu(px: { width: number; height: number; data: ArrayLike<number> }): CpuImage {
+  return { width: px.width, height: px.height, data: Float64Array.from(px.data) };
+}
+
+/**
+ * Runs a graph on a case with the engine: the raw image goes in as $source
+ * (linear, premultiplied float), "result" (and "alpha" if the graph has it)
+ * come back as linear float. A result with real transparency is a cut-out,
+ * so its colour is the method's foreground.
+ */
+export function graphMethod(engine: Engine, name: string, graph: GraphSpec, task: Task): Method {
+  engine.validate(graph);
+  if (!graph.outputs.result) throw new Error(`graph "${name}" has no "result" output`);
+  return {
+    name,
+    async run(c) {
+      const runner = engine.runner(graph, 'none');
+      try {
+        runner.setExternal('source', engine.upload({ width: c.raw.width, height: c.raw.height, data: Float32Array.from(c.raw.data) }, WORKING));
+        const outputs = runner.run({ outputs: task === 'keying' && graph.outputs.alpha ? ['result', 'alpha'] : ['result'] });
+        const result = toCpu(engine.download(outputs.get('result')!, LINEAR_STRAIGHT, 'float32'));
+        const matte = outputs.get('alpha');
+        const alpha = matte ? toCpu(engine.download(matte, LINEAR_STRAIGHT, 'float32')) : undefined;
+        let transparent = false;
+        for (let i = 3; i < result.data.length && !transparent; i += 4) transparent = result.data[i] < 0.999;
+        return { result, alpha, foreground: transparent ? result : undefined };
+      } finally {
+        runner.dispose();
+      }
+    },
+  };
+}
+
+export function graphFileMethod(engine: Engine, path: string, task: Task): Method {
+  return graphMethod(engine, `graph ${basename(path)}`, readGraph(path), task);
+}

@@ -1,0 +1,100 @@
+/**
+ * Quality benchmark: scores "do nothing", the CPU baselines and Loupe's
+ * graphs (presets in src/presets/, plus any --graph file) against ground
+ * truth on generated shots and, optionally, on a folder of real photos with
+ * synthetic defects. Prints a table per task, writes JSON and contact sheets.
+ *
+ *   npm run bench:quality [-- --photos <folder>] [--graph <file.json>] [--out <dir>]
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import * as generator from '../src/generator/index.js';
+import { getHeadlessEngine } from '../src/node/headless.js';
+import { generatedCases, photoCases, TASKS, type QualityCase, type Task } from './lib/quality-cases.js';
+import { BASELINES, graphFileMethod, presetMethods, type Method } from './lib/quality-methods.js';
+import { formatTable, summarize, type CaseRecord } from './lib/quality-report.js';
+import { writeContactSheet, type SheetRow } from './lib/contact-sheet.js';
+import { evaluateCase, SHEET_COLUMNS, TILE_WIDTH } from './lib/quality-run.js';
+
+const positiveInt = (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive integer');
+  return n;
+};
+const positive = (v: string) => {
+  const n = Number(v);
+  if (!(n > 0)) throw new InvalidArgumentError('expected a positive number');
+  return n;
+};
+const size = (v: string) => {
+  const m = /^(\d+)x(\d+)$/.exec(v);
+  if (!m) throw new InvalidArgumentError('expected WIDTHxHEIGHT, e.g. 512x384');
+  return { width: Number(m[1]), height: Number(m[2]) };
+};
+
+const program = new Command('bench:quality')
+  .description('Score baselines and Loupe graphs against ground truth (generated shots, optional real photos).')
+  .option('--photos <folder>', 'folder of real photos: synthetic defects are added, the photo is the ground truth; PNG cutouts become keying cases')
+  .option('--graph <file>', 'a graph JSON file to score on every task (reads $source, outputs "result", optionally "alpha")')
+  .option('--out <dir>', 'where quality.json and the contact sheets go', 'bench-results')
+  .option('--size <WxH>', 'size of the generated shots', size, { width: 512, height: 384 })
+  .option('--max-mp <megapixels>', 'photos are downscaled to at most this size', positive, 1)
+  .option('--max-photos <n>', 'use at most this many photos (sorted by name)', positiveInt)
+  .option('--no-generated', 'skip the generated shots (photos only)')
+  .parse();
+
+const opts = program.opts<{ photos?: string; graph?: string; out: string; size: { width: number; height: number }; maxMp: number; maxPhotos?: number; generated: boolean }>();
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const engine = await getHeadlessEngine();
+  const notes: string[] = [];
+  const methods = new Map<Task, Method[]>();
+  for (const task of TASKS) {
+    const list = [...BASELINES[task], ...presetMethods(engine, task, notes)];
+    if (opts.graph) list.push(graphFileMethod(engine, opts.graph, task));
+    methods.set(task, list);
+  }
+
+  const cases: QualityCase[] = [];
+  if (opts.generated) cases.push(...(await generatedCases(generator, engine, opts.size)));
+  if (opts.photos) cases.push(...(await photoCases(generator, engine, opts.photos, { maxPixels: opts.maxMp * 1e6, limit: opts.maxPhotos })));
+  if (cases.length === 0) throw new Error('no cases: give --photos or leave the generated shots on');
+  console.log(`bench:quality: ${cases.length} cases, built in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+
+  const records: CaseRecord[] = [];
+  const sheets: Record<'generated' | 'photo', SheetRow[]> = { generated: [], photo: [] };
+  for (const c of cases) {
+    const { record, rows } = await evaluateCase(c, methods.get(c.task)!, notes);
+    sheets[c.origin].push(...rows);
+    records.push(record);
+    process.stdout.write('.');
+  }
+  process.stdout.write('\n');
+
+  const summary = summarize(records);
+  console.log(formatTable(summary));
+  if (notes.length) console.log(`\nnotes:\n${[...new Set(notes)].map((n) => `  ${n}`).join('\n')}`);
+
+  mkdirSync(opts.out, { recursive: true });
+  const written: string[] = [];
+  for (const [origin, file] of [['generated', 'quality-contact.png'], ['photo', 'quality-contact-photos.png']] as const) {
+    if (sheets[origin].length === 0) continue;
+    await writeContactSheet(join(opts.out, file), SHEET_COLUMNS, sheets[origin], TILE_WIDTH);
+    written.push(join(opts.out, file));
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const report = { date: new Date().toISOString(), seconds, options: { ...opts }, notes: [...new Set(notes)], summary, cases: records };
+  writeFileSync(join(opts.out, 'quality.json'), JSON.stringify(report, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 1));
+  written.push(join(opts.out, 'quality.json'));
+  console.log(`\nwrote ${written.join(', ')} in ${seconds.toFixed(0)} s`);
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(`bench:quality: ${(e as Error).stack ?? e}`);
+    process.exit(1);
+  },
+);
