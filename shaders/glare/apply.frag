@@ -1,4 +1,4 @@
-// Glare flattening, final stage. The image is split into an edge-preserving
+// Glare flattening, final stage (after veil removal). The image is split into an edge-preserving
 // base (bilateral) and a detail layer (image - base). Where the base is
 // elevated above the glare-free tone of its surroundings (normalised
 // convolution of non-glare pixels, which carries their own colour, so gold
@@ -11,11 +11,13 @@
 #include "chunks/color"
 #include "chunks/glare"
 
-uniform sampler2D u_image;
+uniform sampler2D u_image;      // veil-free estimate
 uniform sampler2D u_base;
 uniform sampler2D u_surround;   // blurred (w * base, w), last iteration
-uniform sampler2D u_highlights; // first iteration's weights (w excludes highlights only) blurred at the surround radius
-uniform sampler2D u_nearby;     // the same weights blurred at the veil radius
+uniform sampler2D u_highlights; // highlights.frag output blurred at the surround radius
+uniform sampler2D u_nearby;     // the same blurred at the reach
+uniform sampler2D u_matte;
+uniform int u_hasMatte;
 uniform sampler2D u_local;      // image blurred at the sparkle size
 uniform float u_strength;
 uniform float u_excess;
@@ -32,15 +34,18 @@ void main() {
   vec4 s = texture2D(u_surround, v_uv);
   vec3 surround = s.a > 1e-6 ? s.rgb / s.a : base.rgb;
 
-  // Glare is a highlight and the veil around it: act within about the veil
-  // radius of a highlight. And where highlights fill half the surround
-  // neighbourhood or more (0.2-0.35 ramp), the bright area is not a hotspot on the piece
-  // (e.g. a white backdrop beside an edge, share ~0.5) and there is no glare-free tone to restore.
-  float nearGlare = smoothstep(0.02, 0.12, 1.0 - texture2D(u_nearby, v_uv).a);
-  float confidence = 1.0 - smoothstep(0.2, 0.35, 1.0 - texture2D(u_highlights, v_uv).a);
+  // Glare is a highlight and the light around it: act within about the reach
+  // of a highlight. Where highlights fill half the neighbourhood of the piece
+  // or more (0.2-0.35 ramp), the bright area is not a hotspot (e.g. a white
+  // backdrop without a matte) and there is no glare-free tone to restore.
+  vec4 reachSum = texture2D(u_nearby, v_uv);
+  vec4 wideSum = texture2D(u_highlights, v_uv);
+  float nearGlare = smoothstep(0.02, 0.12, reachSum.r / max(reachSum.g, 1e-6));
+  float confidence = 1.0 - smoothstep(0.2, 0.35, wideSum.r / max(wideSum.g, 1e-6));
+  float m = u_hasMatte == 1 ? texture2D(u_matte, v_uv).r : 1.0;
   float sparkleRatio = luminance(src.rgb) / max(luminance(texture2D(u_local, v_uv).rgb), 1e-4);
   float sparkle = smoothstep(0.8 * u_sparkleContrast, 1.2 * u_sparkleContrast, sparkleRatio);
-  float amount = u_strength * glareElevation(base.rgb, surround, u_excess) * nearGlare * confidence * (1.0 - u_sparkleProtection * sparkle);
+  float amount = u_strength * glareElevation(base.rgb, surround, u_excess) * nearGlare * confidence * m * (1.0 - u_sparkleProtection * sparkle);
 
   vec3 flattened = mix(base.rgb, surround, amount);
   // Glare only adds light: inside flattened areas, positive detail beyond a

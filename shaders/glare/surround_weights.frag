@@ -1,11 +1,14 @@
 // Weighted base for the normalised convolution that estimates the glare-free
-// tone around each pixel: (base * w, w), w = 0 on highlights and, from the
-// second iteration on, on pixels elevated above the previous estimate (the
-// veil). A Gaussian blur then holds sum(w * base) in rgb and sum(w) in alpha.
+// tone around each pixel: (base * w, w), w = 0 on highlights, off the piece
+// (when a matte is given) and, from the second iteration on, on pixels
+// elevated above the previous estimate. A Gaussian blur then holds
+// sum(w * base) in rgb and sum(w) in alpha.
 #include "chunks/color"
 #include "chunks/glare"
 
 uniform sampler2D u_base;
+uniform sampler2D u_matte;
+uniform int u_hasMatte;
 uniform sampler2D u_surround;    // previous iteration's blurred weights
 uniform int u_hasSurround;
 uniform float u_threshold;
@@ -15,6 +18,7 @@ varying vec2 v_uv;
 void main() {
   vec3 base = texture2D(u_base, v_uv).rgb;
   float w = 1.0 - glareHighlight(base, u_threshold);
+  if (u_hasMatte == 1) w *= texture2D(u_matte, v_uv).r;
   if (u_hasSurround == 1) {
     vec4 s = texture2D(u_surround, v_uv);
     if (s.a > 1e-6) w *= 1.0 - glareElevation(base, s.rgb / s.a, u_excess);

@@ -4,13 +4,16 @@ import { bilateralLevelsRef } from './frequency-ref.js';
 
 /** glare.flatten parameters (px values at the rendered scale). */
 export interface GlareParams {
+  veil: number;
+  veilRadius: number;
+  sourceLevel: number;
   strength: number;
   threshold: number;
   excess: number;
   spatialSigma: number;
   rangeSigma: number;
   surroundRadius: number;
-  veilRadius: number;
+  reach: number;
   iterations: number;
   sparkleSize: number;
   sparkleContrast: number;
@@ -20,13 +23,16 @@ export interface GlareParams {
 }
 
 export const GLARE_DEFAULTS: GlareParams = {
+  veil: 0,
+  veilRadius: 24,
+  sourceLevel: 0.55,
   strength: 1,
   threshold: 0.8,
   excess: 1.1,
   spatialSigma: 8,
   rangeSigma: 0.1,
   surroundRadius: 40,
-  veilRadius: 16,
+  reach: 16,
   iterations: 2,
   sparkleSize: 3,
   sparkleContrast: 1.6,
@@ -49,47 +55,66 @@ function elevation(base: ArrayLike<number>, i: number, surround: number[], exces
   return smoothstep(1 + 0.5 * (excess - 1), excess, ratio);
 }
 
-/** glare.flatten in float64 with exact Gaussian blurs: every output of the pass. */
-export function glareFlattenRef(img: CpuImage, p: GlareParams): Record<'out' | 'mask' | 'base' | 'sparkle', CpuImage> {
-  const n = img.width * img.height;
+/** glare.flatten in float64 with exact Gaussian blurs: every output of the pass. `matte`: red channel. */
+export function glareFlattenRef(raw: CpuImage, p: GlareParams, matte?: CpuImage): Record<'out' | 'mask' | 'base' | 'sparkle' | 'veil', CpuImage> {
+  const n = raw.width * raw.height;
+  const m = (q: number) => (matte ? matte.data[4 * q] : 1);
+
+  let img = raw;
+  if (p.veil > 0) {
+    for (let step = 0; step < 2; step++) {
+      const source = createImage(raw.width, raw.height);
+      for (let q = 0; q < n; q++) {
+        for (let c = 0; c < 3; c++) source.data[4 * q + c] = Math.max(img.data[4 * q + c] - p.sourceLevel, 0) * m(q);
+        source.data[4 * q + 3] = 1;
+      }
+      const scattered = gaussianBlurRef(source, p.veilRadius);
+      const next = createImage(raw.width, raw.height);
+      for (let i = 0; i < raw.data.length; i++) next.data[i] = i % 4 === 3 ? raw.data[i] : Math.max(raw.data[i] - p.veil * scattered.data[i], 0);
+      img = next;
+    }
+  }
+
   const base = bilateralLevelsRef(img, p.spatialSigma, p.rangeSigma);
-  const normalised = (s: CpuImage, q: number, fallback: CpuImage) => {
+  const highlightMap = createImage(raw.width, raw.height);
+  for (let q = 0; q < n; q++) highlightMap.data.set([highlight(base.data, 4 * q, p.threshold) * m(q), m(q), 0, 1], 4 * q);
+  const nearby = gaussianBlurRef(highlightMap, p.reach);
+  const highlights = gaussianBlurRef(highlightMap, p.surroundRadius);
+  const normalised = (s: CpuImage, q: number) => {
     const a = s.data[4 * q + 3];
-    return [0, 1, 2].map((c) => (a > 1e-6 ? s.data[4 * q + c] / a : fallback.data[4 * q + c]));
+    return [0, 1, 2].map((c) => (a > 1e-6 ? s.data[4 * q + c] / a : base.data[4 * q + c]));
   };
-  const weights = (previous?: CpuImage) => {
-    const weighted = createImage(img.width, img.height);
+  let surround: CpuImage | undefined;
+  for (let k = 0; k < p.iterations; k++) {
+    const weighted = createImage(raw.width, raw.height);
     for (let q = 0; q < n; q++) {
-      let w = 1 - highlight(base.data, 4 * q, p.threshold);
-      if (previous && previous.data[4 * q + 3] > 1e-6) w *= 1 - elevation(base.data, 4 * q, normalised(previous, q, base), p.excess);
+      let w = (1 - highlight(base.data, 4 * q, p.threshold)) * m(q);
+      if (surround && surround.data[4 * q + 3] > 1e-6) w *= 1 - elevation(base.data, 4 * q, normalised(surround, q), p.excess);
       for (let c = 0; c < 3; c++) weighted.data[4 * q + c] = base.data[4 * q + c] * w;
       weighted.data[4 * q + 3] = w;
     }
-    return weighted;
-  };
-  const highlightWeights = weights();
-  const nearby = gaussianBlurRef(highlightWeights, p.veilRadius);
-  const highlights = gaussianBlurRef(highlightWeights, p.surroundRadius);
-  let surround = highlights;
-  for (let k = 1; k < p.iterations; k++) surround = gaussianBlurRef(weights(surround), p.surroundRadius);
+    surround = gaussianBlurRef(weighted, p.surroundRadius);
+  }
   const local = gaussianBlurRef(img, p.sparkleSize);
 
-  const out = { out: createImage(img.width, img.height), mask: createImage(img.width, img.height), base: createImage(img.width, img.height), sparkle: createImage(img.width, img.height) };
+  const make = () => createImage(raw.width, raw.height);
+  const out = { out: make(), mask: make(), base: make(), sparkle: make(), veil: make() };
   for (let q = 0; q < n; q++) {
     const i = 4 * q;
-    const tone = normalised(surround, q, base);
-    const nearGlare = smoothstep(0.02, 0.12, 1 - nearby.data[i + 3]);
-    const confidence = 1 - smoothstep(0.2, 0.35, 1 - highlights.data[i + 3]);
+    const tone = normalised(surround!, q);
+    const nearGlare = smoothstep(0.02, 0.12, nearby.data[i] / Math.max(nearby.data[i + 1], 1e-6));
+    const confidence = 1 - smoothstep(0.2, 0.35, highlights.data[i] / Math.max(highlights.data[i + 1], 1e-6));
     const sparkle = smoothstep(0.8 * p.sparkleContrast, 1.2 * p.sparkleContrast, lum(img.data, i) / Math.max(lum(local.data, i), 1e-4));
-    const amount = p.strength * elevation(base.data, i, tone, p.excess) * nearGlare * confidence * (1 - p.sparkleProtection * sparkle);
+    const amount = p.strength * elevation(base.data, i, tone, p.excess) * nearGlare * confidence * m(q) * (1 - p.sparkleProtection * sparkle);
     for (let c = 0; c < 3; c++) {
       const flattened = base.data[i + c] + (tone[c] - base.data[i + c]) * amount;
-      out.base.data[i + c] = flattened;
       const detail = img.data[i + c] - base.data[i + c];
       const kept = detail + (Math.min(detail, p.detailCeiling * tone[c]) - detail) * amount;
+      out.base.data[i + c] = flattened;
       out.out.data[i + c] = flattened + kept * (1 + (p.detail - 1) * amount);
       out.mask.data[i + c] = amount;
       out.sparkle.data[i + c] = sparkle;
+      out.veil.data[i + c] = raw.data[i + c] - img.data[i + c];
     }
     out.out.data[i + 3] = out.base.data[i + 3] = img.data[i + 3];
     out.mask.data[i + 3] = out.sparkle.data[i + 3] = 1;

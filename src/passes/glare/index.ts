@@ -1,67 +1,98 @@
 import type { GpuImage } from '../../gpu/texture-pool.js';
 import { gaussianBlur } from '../core/gaussian.js';
 import { BILATERAL_SHADERS, bilateralFilter } from '../frequency/bilateral.js';
+import { combine } from '../frequency/index.js';
 import { definePass, type PassDefinition } from '../types.js';
 
 const OUTPUT_MODE = { out: 0, mask: 1, base: 2, sparkle: 3 } as const;
+/**
+ * Fixed-point steps of veil removal (estimate = raw - veil(estimate)): the
+ * first step uses the raw image as the source; the second corrects for the
+ * veil the first counted as source light. More change little (the veil
+ * amount is < 1 and the source level removes most of the veil's own light).
+ */
+const VEIL_STEPS = 2;
 
 export const glareFlattenPass = definePass({
   type: 'glare.flatten',
   title: 'Glare flattening',
   category: 'glare',
   description:
-    'Flattens specular hotspots and the glare veil around them while keeping texture and small glints. The image is split into an edge-preserving base (range-level bilateral of colour, guided by luminance) and detail; where the base is elevated above the glare-free tone of its surroundings near a highlight, the base is pulled to that tone, which carries the metal\'s own colour (gold stays gold, silver neutral). Detail is kept; glints much brighter than their immediate neighbourhood are protected.',
-  inputs: [{ name: 'image', description: 'image with glare' }],
+    'Removes veiling glare and flattens specular hotspots while keeping texture and small glints. (1) Veil: light above a source level, blurred by the lens\'s scatter tail and scaled, is subtracted (on the piece only when a matte is given). (2) Hotspots: an edge-preserving base (range-level bilateral guided by luminance) and detail split; near highlights, where the base is elevated above the glare-free tone of its surroundings, the base is pulled to that tone, which carries the metal\'s own colour (gold stays gold, silver neutral); detail is kept and glints much brighter than their immediate neighbourhood are protected.',
+  inputs: [
+    { name: 'image', description: 'image with glare' },
+    { name: 'matte', description: 'piece matte (red channel, 0..1): only the piece is a veil source and is flattened; the whole frame when absent', optional: true },
+  ],
   outputs: [
     { name: 'out', description: 'flattened image' },
-    { name: 'mask', description: 'where and how strongly glare was flattened (0..1)' },
+    { name: 'mask', description: 'where and how strongly hotspots were flattened (0..1)' },
     { name: 'base', description: 'the corrected edge-preserving base layer (detail removed)' },
     { name: 'sparkle', description: 'glints protected from flattening (0..1)' },
+    { name: 'veil', description: 'the veiling glare that was subtracted' },
   ],
   params: {
-    strength: { type: 'number', default: 1, min: 0, max: 1, unit: '', step: 0.01, description: 'how far glare is pulled to the surrounding tone' },
+    veil: { type: 'number', default: 0, min: 0, max: 1, unit: 'x', step: 0.01, description: 'veiling glare amount: the fraction of source light scattered into the veil (0 = no veil removal)' },
+    veilRadius: { type: 'number', default: 24, min: 1, max: 800, unit: 'px', step: 0.5, description: 'Gaussian sigma of the lens scatter that spreads the veil' },
+    sourceLevel: { type: 'number', default: 0.55, min: 0, max: 1, unit: '', step: 0.01, description: 'linear level above which light scatters into the veil' },
+    strength: { type: 'number', default: 1, min: 0, max: 1, unit: '', step: 0.01, description: 'how far hotspots are pulled to the surrounding tone' },
     threshold: { type: 'number', default: 0.98, min: 0.2, max: 1, unit: '', step: 0.01, description: 'sRGB-encoded luminance of the base from which a pixel is a highlight (hotspot or blown area; ramps in over 0.03 below it)' },
-    excess: { type: 'number', default: 1.1, min: 1.01, max: 4, unit: 'x', step: 0.01, description: 'base luminance relative to the glare-free surroundings from which a pixel counts as veiled (half effect at the midpoint from 1)' },
+    excess: { type: 'number', default: 1.1, min: 1.01, max: 4, unit: 'x', step: 0.01, description: 'base luminance relative to the glare-free surroundings from which a pixel counts as glare (half effect at the midpoint from 1)' },
     spatialSigma: { type: 'number', default: 8, min: 1, max: 200, unit: 'px', step: 0.5, description: 'bilateral spatial sigma: texture finer than this is kept as detail' },
     rangeSigma: { type: 'number', default: 0.1, min: 0.04, max: 1, unit: '', step: 0.01, description: 'bilateral range sigma in sRGB-encoded luminance: edges of larger contrast stay sharp in the base' },
     surroundRadius: { type: 'number', default: 40, min: 2, max: 800, unit: 'px', step: 1, description: 'sigma of the neighbourhood whose glare-free pixels give the target tone; should exceed the hotspots\' size' },
-    veilRadius: { type: 'number', default: 16, min: 1, max: 400, unit: 'px', step: 0.5, description: 'how far around a highlight its veil is looked for (Gaussian sigma of the proximity)' },
-    iterations: { type: 'integer', default: 2, min: 1, max: 4, unit: '', step: 1, description: 'refinements of the glare-free tone: each excludes pixels found elevated (the veil) from the estimate' },
+    reach: { type: 'number', default: 16, min: 1, max: 400, unit: 'px', step: 0.5, description: 'how far around a highlight glare is flattened (Gaussian sigma of the proximity)' },
+    iterations: { type: 'integer', default: 2, min: 1, max: 4, unit: '', step: 1, description: 'refinements of the glare-free tone: each excludes pixels found elevated from the estimate' },
     sparkleSize: { type: 'number', default: 3, min: 0.5, max: 20, unit: 'px', step: 0.1, description: 'sigma of the neighbourhood a glint is compared with' },
     sparkleContrast: { type: 'number', default: 1.6, min: 1.05, max: 10, unit: 'x', step: 0.05, description: 'luminance ratio to that neighbourhood above which a pixel is a glint' },
     sparkleProtection: { type: 'number', default: 1, min: 0, max: 1, unit: '', step: 0.01, description: 'how fully glints are kept (0 flattens them like any highlight)' },
     detailCeiling: { type: 'number', default: 0.2, min: 0, max: 4, unit: 'x', step: 0.01, description: 'inside flattened areas, positive detail is capped at this fraction of the restored tone (glare residue at hotspot rims); negative detail is kept' },
     detail: { type: 'number', default: 1, min: 0, max: 2, unit: 'x', step: 0.01, description: 'gain of the detail layer inside flattened areas' },
   },
-  shaders: [...BILATERAL_SHADERS, 'glare/surround_weights', 'glare/apply'],
+  shaders: [...BILATERAL_SHADERS, 'glare/veil_source', 'glare/veil_remove', 'glare/highlights', 'glare/surround_weights', 'glare/apply', 'core/blend'],
   run(ctx, inputs, p) {
-    const image = inputs.image!;
+    const raw = inputs.image!;
+    const matte = inputs.matte;
     const lf = ctx.caps.linearFilter;
+    const withMatte = (images: Record<string, GpuImage>) => (matte ? { ...images, u_matte: matte } : images);
+    const matteFlag = { u_hasMatte: matte ? 1 : 0 };
+
+    let image = raw;
+    if ((p.veil as number) > 0) {
+      for (let step = 0; step < VEIL_STEPS; step++) {
+        const source = ctx.draw({ shader: 'glare/veil_source', inputs: withMatte({ u_image: image }), uniforms: { ...matteFlag, u_sourceLevel: p.sourceLevel as number } });
+        const scattered = gaussianBlur(ctx, source, p.veilRadius as number, lf);
+        ctx.release(source);
+        const next = ctx.draw({ shader: 'glare/veil_remove', inputs: { u_image: raw, u_scattered: scattered }, uniforms: { u_veil: p.veil as number } });
+        ctx.release(scattered);
+        if (image !== raw) ctx.release(image);
+        image = next;
+      }
+    }
+
     const base = bilateralFilter(ctx, image, p.spatialSigma as number, p.rangeSigma as number, lf);
-    const weights = (previous?: GpuImage) =>
-      ctx.draw({
+    const highlightMap = ctx.draw({ shader: 'glare/highlights', inputs: withMatte({ u_base: base }), uniforms: { ...matteFlag, u_threshold: p.threshold as number } });
+    const nearby = gaussianBlur(ctx, highlightMap, p.reach as number, lf);
+    const highlights = gaussianBlur(ctx, highlightMap, p.surroundRadius as number, lf);
+    ctx.release(highlightMap);
+    let surround: GpuImage | undefined;
+    for (let i = 0; i < (p.iterations as number); i++) {
+      const weights = ctx.draw({
         shader: 'glare/surround_weights',
-        inputs: previous ? { u_base: base, u_surround: previous } : { u_base: base },
-        uniforms: { u_hasSurround: previous ? 1 : 0, u_threshold: p.threshold as number, u_excess: p.excess as number },
+        inputs: withMatte(surround ? { u_base: base, u_surround: surround } : { u_base: base }),
+        uniforms: { ...matteFlag, u_hasSurround: surround ? 1 : 0, u_threshold: p.threshold as number, u_excess: p.excess as number },
       });
-    const highlightWeights = weights();
-    const nearby = gaussianBlur(ctx, highlightWeights, p.veilRadius as number, lf);
-    const highlights = gaussianBlur(ctx, highlightWeights, p.surroundRadius as number, lf);
-    ctx.release(highlightWeights);
-    let surround = highlights;
-    for (let i = 1; i < (p.iterations as number); i++) {
-      const w = weights(surround);
-      const next = gaussianBlur(ctx, w, p.surroundRadius as number, lf);
-      ctx.release(w);
-      if (surround !== highlights) ctx.release(surround);
+      const next = gaussianBlur(ctx, weights, p.surroundRadius as number, lf);
+      ctx.release(weights);
+      if (surround) ctx.release(surround);
       surround = next;
     }
     const local = gaussianBlur(ctx, image, p.sparkleSize as number, lf);
     const draw = (mode: keyof typeof OUTPUT_MODE) =>
       ctx.draw({
         shader: 'glare/apply',
-        inputs: { u_image: image, u_base: base, u_surround: surround, u_highlights: highlights, u_nearby: nearby, u_local: local },
+        inputs: withMatte({ u_image: image, u_base: base, u_surround: surround!, u_highlights: highlights, u_nearby: nearby, u_local: local }),
         uniforms: {
+          ...matteFlag,
           u_strength: p.strength as number,
           u_excess: p.excess as number,
           u_sparkleContrast: p.sparkleContrast as number,
@@ -71,7 +102,7 @@ export const glareFlattenPass = definePass({
           u_output: OUTPUT_MODE[mode],
         },
       });
-    return { out: draw('out'), mask: draw('mask'), base: draw('base'), sparkle: draw('sparkle') };
+    return { out: draw('out'), mask: draw('mask'), base: draw('base'), sparkle: draw('sparkle'), veil: combine(ctx, raw, image, 'subtract', 1, 1) };
   },
 });
 
