@@ -10,8 +10,9 @@ const NONE = Object.fromEntries(DEFECT_KINDS.map((k) => [k, false])) as Record<D
 const only = (kind: DefectKind) => ({ ...NONE, [kind]: true });
 
 // Shaders fetch their inputs bilinearly at interpolated texel centres, which
-// can blend in a neighbour by ~1e-7: "untouched" means equal within 1e-6.
-const UNTOUCHED = 1e-6;
+// blends in a trace of a neighbour (seen: 7.6e-6): "untouched" means equal
+// within one step of a 16-bit file, 1/65535.
+const UNTOUCHED = 1 / 65535;
 
 const shot = async (o: Partial<ShotOptions> = {}) => generateShot(await engine(), { seed: 7, width: W, height: H, ...o });
 

@@ -72,8 +72,10 @@ float softRect(vec3 d, vec3 c, vec3 t1, vec2 halfSize, float soft) {
   vec3 t2 = cross(c, t1);
   vec2 xy = vec2(dot(d, t1), dot(d, t2)) / dc;
   vec2 e = smoothstep(halfSize + soft, halfSize - soft, abs(xy));
-  // Softboxes are brighter in the middle than at the edges.
-  return e.x * e.y * (0.8 + 0.2 * (1.0 - dot(xy / halfSize, xy / halfSize) * 0.5));
+  // Softboxes are brighter in the middle than at the edges, and feathered
+  // along t2 so flat polished surfaces show a gradient rather than a flat white.
+  vec2 r = xy / halfSize;
+  return e.x * e.y * (0.8 + 0.2 * (1.0 - 0.5 * dot(r, r))) * (0.6 + 0.4 * smoothstep(-1.0, 1.0, r.y));
 }
 
 vec3 studioEnv(vec3 d, float soft) {
@@ -105,11 +107,11 @@ vec3 shadeMetal(vec3 rd, vec3 n, vec3 f0) {
   return fresnelSchlick(f0, dot(-rd, n)) * studioEnv(r, 0.03);
 }
 
-// Soft shoulder so specular highlights stay below 1 with detail in them (a
-// well exposed catalogue image); glare defects are what push them to clip.
+// Soft shoulder so specular highlights stay below 0.92 with detail in them
+// (a well exposed catalogue image); glare defects are what push them to clip.
 vec3 toneMap(vec3 c) {
-  vec3 over = max(c - 0.75, 0.0);
-  return min(c, 0.75) + 0.25 * (1.0 - exp(-over / 0.25));
+  vec3 over = max(c - 0.6, 0.0);
+  return min(c, 0.6) + 0.32 * (1.0 - exp(-over / 0.32));
 }
 
 // ---- metal SDF ----

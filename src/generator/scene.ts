@@ -115,15 +115,15 @@ function layoutFor(subject: Subject, seed: number): Layout {
       const phase = r() * Math.PI * 2;
       for (let i = 0; i <= 8; i++) {
         const x = -3.6 + 0.9 * i;
-        control.push(vec3.fromValues(x, 0.9 * Math.sin(phase + i * 0.9) + jitter(0.2), 0.02));
+        control.push(vec3.fromValues(x, 1.1 * Math.sin(phase + i * 0.9) - 0.3 + jitter(0.2), 0.02));
       }
       return { target: vec3.fromValues(0, 0, 0), frameHeight: 4.5, chain: catmullRom(control, CHAIN_POINTS) };
     }
     case 'set': {
       const pendant = { x: 1.3 + jitter(0.2), y: -0.9 + jitter(0.2), yaw: 0.15 + jitter(0.25) };
       return {
-        target: vec3.fromValues(0, 0, 0.3),
-        frameHeight: 6.2,
+        target: vec3.fromValues(0, -0.1, 0.4),
+        frameHeight: 5.0,
         ring: { x: -1.5 + jitter(0.2), y: 0.4 + jitter(0.2), yaw: 1.1 + jitter(0.3) },
         pendant,
         chain: necklace(bailPoint(pendant), [0.2 + jitter(0.3), 5], [3.4 + jitter(0.3), 5], r),
