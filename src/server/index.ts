@@ -119,13 +119,15 @@ export function createHandler(loupe: Loupe, limits: ServerLimits) {
     }
     inFlight++;
     let answered = false;
+    // On timeout: answer 504 and abort the work at its next step (body read, decode, render).
+    const abort = new AbortController();
     const timer = setTimeout(() => {
       answered = true;
-      req.destroy();
+      abort.abort();
       sendError(res, new HttpError(504, 'TIMEOUT', `the request took longer than ${limits.timeoutMs / 1000} s`));
     }, limits.timeoutMs);
     // The slot is held until the work really ends, even after a timeout answer: the queue bound stays true.
-    handleRetouch(loupe, req, url, limits)
+    handleRetouch(loupe, req, url, limits, abort.signal)
       .then((r) => {
         if (answered) return;
         res.writeHead(200, {
@@ -159,8 +161,8 @@ interface RetouchRequest {
   output?: string;
 }
 
-async function handleRetouch(loupe: Loupe, req: IncomingMessage, url: URL, limits: ServerLimits): Promise<RetouchResult> {
-  const body = await readBody(req, limits.maxBodyBytes);
+async function handleRetouch(loupe: Loupe, req: IncomingMessage, url: URL, limits: ServerLimits, signal: AbortSignal): Promise<RetouchResult> {
+  const body = await readBody(req, limits.maxBodyBytes, signal);
   const r = parseRetouchRequest(req.headers['content-type'] ?? '', body, url.searchParams);
   if (r.preset !== undefined && r.graph !== undefined) throw new OptionError('give a preset or a graph, not both');
   let graph: GraphSpec;
@@ -174,7 +176,12 @@ async function handleRetouch(loupe: Loupe, req: IncomingMessage, url: URL, limit
     for (const [slot, ref] of Object.entries(n.inputs ?? {}))
       if (typeof ref === 'string' && ref.startsWith('$') && ref !== '$source')
         throw new LoupeError('INVALID_GRAPH', `node "${n.id}" input "${slot}" reads "${ref}": a request can only provide "$source" (the posted image)`, { node: n.id, param: `inputs.${slot}` });
-  return loupe.retouch(r.image, { graph, format: r.format, quality: r.quality, bitDepth: r.depth, output: r.output, label: 'request image' });
+  const t0 = performance.now();
+  const decoded = await loupe.decode(r.image, 'request image');
+  const decodeMs = Math.round((performance.now() - t0) * 10) / 10;
+  signal.throwIfAborted(); // the GPU is shared: never render for a request already answered
+  const result = await loupe.retouch(decoded, { graph, format: r.format, quality: r.quality, bitDepth: r.depth, output: r.output });
+  return { ...result, timings: { ...result.timings, decodeMs } };
 }
 
 /**
@@ -271,7 +278,8 @@ export function parseMultipart(body: Buffer, boundary: string): Part[] {
   }
 }
 
-function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
+/** Reads the body up to `max` bytes; past the limit or on abort it stops keeping data (the rest is drained). */
+function readBody(req: IncomingMessage, max: number, signal: AbortSignal): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
   if (declared > max) {
     req.resume();
@@ -280,13 +288,16 @@ function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
   return new Promise((done, fail) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    const stop = (e: Error) => {
+      req.removeAllListeners('data');
+      req.resume();
+      fail(e);
+    };
+    signal.addEventListener('abort', () => stop(new HttpError(504, 'TIMEOUT', 'timed out while receiving the body')), { once: true });
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > max) {
-        req.removeAllListeners('data');
-        req.resume();
-        fail(new HttpError(413, 'BODY_TOO_LARGE', `the body exceeds the limit of ${max} bytes`));
-      } else chunks.push(c);
+      if (size > max) stop(new HttpError(413, 'BODY_TOO_LARGE', `the body exceeds the limit of ${max} bytes`));
+      else chunks.push(c);
     });
     req.on('end', () => done(Buffer.concat(chunks)));
     req.on('error', fail);
