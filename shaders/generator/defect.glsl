@@ -1,18 +1,17 @@
-// Shared by the defect shaders: each draws either the image with its defect
-// applied (u_output 0) or the mask of where it acted (u_output 1). Both come
-// from the same per-pixel weight, so a mask of 0 means the pixel is untouched.
+// Shared by the defect shaders: each writes the image with its defect applied
+// in rgb and the mask of where it acted in alpha, both from the same
+// per-pixel weight, so a mask of 0 means the pixel is untouched. (The input's
+// alpha is ignored: shots are opaque; addDefects restores a photo's alpha.)
 #include "chunks/color"
 
 uniform sampler2D u_image;
-uniform int u_output;
 uniform vec2 u_resolution;
 varying vec2 v_uv;
 
 vec4 defectResult(vec4 original, vec3 changed, float weight) {
-  if (u_output == 1) return vec4(vec3(clamp(weight, 0.0, 1.0)), 1.0);
-  if (weight <= 0.0) return original;
+  if (weight <= 0.0) return vec4(original.rgb, 0.0);
   // A sensor clips: values leave the camera in 0..1.
-  return vec4(clamp(changed, 0.0, 1.0), original.a);
+  return vec4(clamp(changed, 0.0, 1.0), min(weight, 1.0));
 }
 
 // Coverage of a pixel by a disc or stroke of half-width r at distance d

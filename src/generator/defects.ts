@@ -177,15 +177,20 @@ export function planDefects(seed: number, g: PlacementGuide): DefectPlan {
 }
 
 export interface AppliedDefects {
+  /** The defective image (rgb; its alpha channel is scratch space, treat the image as opaque). */
   raw: GpuImage;
-  /** One mask per enabled image defect (r = g = b = weight, a = 1). */
-  masks: Partial<Record<ImageDefect, GpuImage>>;
+  /** Masks packed four to an image, channel by channel as MASK_PACKING lists them. */
+  packedMasks: GpuImage[];
 }
 
+/** Which defect's mask sits in which channel of AppliedDefects.packedMasks. */
+export const MASK_PACKING: readonly (readonly ImageDefect[])[] = [IMAGE_DEFECTS.slice(0, 4), IMAGE_DEFECTS.slice(4)];
+
 /**
- * Applies the enabled defects to a clean image on the GPU, in camera order,
- * and draws each one's mask from the same shader. `pieceAlpha` (alpha in .a)
- * confines the veiling glare to the piece when the matte is known.
+ * Applies the enabled defects to a clean image on the GPU, in camera order.
+ * Each stage is one draw that writes the changed image in rgb and its mask in
+ * alpha; the masks are then gathered into packed images. `pieceAlpha` (alpha
+ * in .a) confines the veiling glare to the piece when the matte is known.
  * The caller owns (and releases) everything returned; `clean` is untouched.
  */
 export function applyDefects(
@@ -195,31 +200,39 @@ export function applyDefects(
   enabled: Record<DefectKind, boolean>,
   pieceAlpha?: GpuImage,
 ): AppliedDefects {
+  const stages = new Map<ImageDefect, GpuImage>();
   let current = clean;
-  const masks: AppliedDefects['masks'] = {};
-  const advance = (next: GpuImage) => {
-    if (current !== clean) current.release();
-    current = next;
-  };
-  for (const kind of IMAGE_DEFECTS) {
-    if (!enabled[kind]) continue;
-    const shader = `generator/defect_${kind}`;
-    const inputs: Record<string, GpuImage> = { u_image: current };
-    let veil: GpuImage | undefined;
-    if (kind === 'glare') {
-      const source = renderer.draw({
-        shader: 'generator/glare_source',
-        inputs: pieceAlpha ? { u_image: current, u_guide: pieceAlpha } : { u_image: current },
-        uniforms: { u_hasGuide: pieceAlpha ? 1 : 0 },
-      });
-      veil = gaussianBlur(renderer, source, plan.glareSigma, renderer.caps.linearFilter);
-      source.release();
-      inputs.u_veil = veil;
+  try {
+    for (const kind of IMAGE_DEFECTS) {
+      if (!enabled[kind]) continue;
+      const inputs: Record<string, GpuImage> = { u_image: current };
+      let veil: GpuImage | undefined;
+      if (kind === 'glare') {
+        const source = renderer.draw({
+          shader: 'generator/glare_source',
+          inputs: pieceAlpha ? { u_image: current, u_guide: pieceAlpha } : { u_image: current },
+          uniforms: { u_hasGuide: pieceAlpha ? 1 : 0 },
+        });
+        veil = gaussianBlur(renderer, source, plan.glareSigma, renderer.caps.linearFilter);
+        source.release();
+        inputs.u_veil = veil;
+      }
+      current = renderer.draw({ shader: `generator/defect_${kind}`, inputs, uniforms: plan[kind] });
+      stages.set(kind, current);
+      veil?.release();
     }
-    masks[kind] = renderer.draw({ shader, inputs, uniforms: { ...plan[kind], u_output: 1 } });
-    advance(renderer.draw({ shader, inputs, uniforms: { ...plan[kind], u_output: 0 } }));
-    veil?.release();
+    const packedMasks = MASK_PACKING.map((kinds) => {
+      const inputs: Record<string, GpuImage> = {};
+      kinds.forEach((k, i) => {
+        const stage = stages.get(k);
+        if (stage) inputs[`u_stage${i}`] = stage;
+      });
+      return renderer.draw({ shader: 'generator/defect_masks', inputs, width: clean.width, height: clean.height });
+    });
+    // Always hand back a new image, so the caller can release raw and clean alike.
+    const raw = current === clean ? renderer.draw({ shader: 'core/resample', inputs: { u_image: clean } }) : current.retain();
+    return { raw, packedMasks };
+  } finally {
+    for (const stage of stages.values()) stage.release();
   }
-  // Always hand back a new image, so the caller can release raw and clean alike.
-  return { raw: current === clean ? renderer.draw({ shader: 'core/resample', inputs: { u_image: clean } }) : current, masks };
 }

@@ -1,7 +1,7 @@
 import type { CpuImage } from '../cpu/image.js';
 import type { Engine } from '../engine/engine.js';
 import type { GpuImage } from '../gpu/texture-pool.js';
-import { applyDefects, DEFAULT_DEFECTS, IMAGE_DEFECTS, luminanceOf, planDefects, type PlacementGuide } from './defects.js';
+import { applyDefects, DEFAULT_DEFECTS, IMAGE_DEFECTS, luminanceOf, MASK_PACKING, planDefects, type AppliedDefects, type PlacementGuide } from './defects.js';
 import { planScene, type Tile } from './scene.js';
 import { DEFECT_KINDS, type Background, type DefectKind, type Shot, type ShotOptions, type Subject } from './types.js';
 
@@ -63,14 +63,16 @@ function channel(img: CpuImage, c: number): Float32Array {
   return out;
 }
 
-/** Downloads defect masks, with empty masks for the kinds that are off. */
-function collectMasks(engine: Engine, masks: Partial<Record<string, GpuImage>>, width: number, height: number): Record<DefectKind, CpuImage> {
-  const out = {} as Record<DefectKind, CpuImage>;
-  for (const kind of DEFECT_KINDS) {
-    const m = masks[kind];
-    out[kind] = m ? channelMask(download(engine, m), 0) : emptyMask(width, height);
-  }
-  return out;
+/** Unpacks the defect masks (shadow: empty; generateShot fills it) and downloads raw with the given alpha. */
+function collectDefects(engine: Engine, applied: AppliedDefects, alpha: (i: number) => number): { raw: CpuImage; masks: Record<DefectKind, CpuImage> } {
+  const raw = download(engine, applied.raw);
+  for (let i = 0; i < raw.width * raw.height; i++) raw.data[4 * i + 3] = alpha(i);
+  const masks = { shadow: emptyMask(raw.width, raw.height) } as Record<DefectKind, CpuImage>;
+  MASK_PACKING.forEach((kinds, p) => {
+    const packed = download(engine, applied.packedMasks[p]);
+    kinds.forEach((kind, c) => (masks[kind] = channelMask(packed, c)));
+  });
+  return { raw, masks };
 }
 
 /**
@@ -138,8 +140,8 @@ export async function generateShot(engine: Engine, opts: ShotOptions): Promise<S
       gem: channel(structureCpu, 1),
     };
     const applied = applyDefects(r, clean, planDefects(opts.seed, guide), defects, piece);
-    live.push(applied.raw, ...Object.values(applied.masks));
-    const masks = collectMasks(engine, applied.masks, width, height);
+    live.push(applied.raw, ...applied.packedMasks);
+    const { raw, masks } = collectDefects(engine, applied, () => 1);
     // The contact shadow is part of the scene: its mask is how much it darkened the backdrop.
     masks.shadow = defects.shadow ? channelMask(structureCpu, 3, (s, i) => (1 - s) * (1 - pieceCpu.data[4 * i + 3])) : emptyMask(width, height);
 
@@ -147,7 +149,7 @@ export async function generateShot(engine: Engine, opts: ShotOptions): Promise<S
       width,
       height,
       options: { seed: opts.seed, width, height, subject, background, defects },
-      raw: download(engine, applied.raw),
+      raw,
       clean: cleanCpu,
       alpha: channelMask(pieceCpu, 3),
       backdrop: download(engine, backdrop),
@@ -182,8 +184,8 @@ export async function addDefects(
   try {
     const guide: PlacementGuide = { width, height, luminance: luminanceOf(image) };
     const applied = applyDefects(engine.renderer, clean, planDefects(opts.seed, guide), defects);
-    live.push(applied.raw, ...Object.values(applied.masks));
-    return { raw: download(engine, applied.raw), masks: collectMasks(engine, applied.masks, width, height) };
+    live.push(applied.raw, ...applied.packedMasks);
+    return collectDefects(engine, applied, (i) => image.data[4 * i + 3]);
   } finally {
     for (const img of live) img.release();
   }
