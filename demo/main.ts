@@ -121,7 +121,15 @@ function resizeCanvas(): void {
 }
 new ResizeObserver(resizeCanvas).observe(canvas);
 
-async function loadSample(kind: SampleKind): Promise<void> {
+/** The sample being rendered, if any (tests wait for it). */
+let sampleLoading: Promise<void> = Promise.resolve();
+
+function loadSample(kind: SampleKind): Promise<void> {
+  sampleLoading = renderSampleAndShow(kind);
+  return sampleLoading;
+}
+
+async function renderSampleAndShow(kind: SampleKind): Promise<void> {
   renderStatus.textContent = `rendering the ${kind} sample…`;
   // Let the status text paint before the GPU work blocks the page.
   await new Promise((r) => setTimeout(r, 20));
@@ -268,6 +276,7 @@ $('#close-editor').addEventListener('click', () => {
   resizeCanvas();
 });
 
+void loadSample(sampleSelect.value as SampleKind);
 const caps = $('#caps');
 caps.textContent = `${be.caps.format}${be.caps.warnings.length ? ' ⚠' : ''} · max ${be.caps.maxTextureSize}px`;
 caps.title = be.capabilityReport().join('\n');
@@ -275,7 +284,7 @@ caps.title = be.capabilityReport().join('\n');
 installTestHook({
   be,
   session: () => session,
-  ready: loadSample(sampleSelect.value as SampleKind),
+  loading: () => sampleLoading,
   editor,
   presets: () => [...presets.keys()],
   openPixels,

@@ -30,8 +30,8 @@ function bytesOf(a: ArrayBufferView): Uint8Array {
 export interface TestHookDeps {
   be: BrowserEngine;
   session: () => PreviewSession | null;
-  /** Settles when the first image is loaded. */
-  ready: Promise<void>;
+  /** Settles when the sample being rendered (if any) is on screen. */
+  loading: () => Promise<void>;
   editor: ShaderEditor;
   presets: () => string[];
   openPixels: (pixels: PixelBuffer, name: string, graph?: GraphSpec) => void;
@@ -91,7 +91,7 @@ export function installTestHook(d: TestHookDeps): void {
       };
     },
     idle: async () => {
-      await d.ready;
+      await d.loading();
       await session().idle();
     },
     clearLog: () => void session().log.splice(0),

@@ -9,7 +9,8 @@ import { promisify } from 'node:util';
 import sharp from 'sharp';
 import type { GraphSpec } from '../../src/graph/types.js';
 import { startDemoServer, type DemoServer } from './helpers/demo-server.js';
-import { decodeBase64, launchChromium, openDemo } from './helpers/chromium.js';
+import { decodeBase64, encodeBase64, launchChromium, openDemo } from './helpers/chromium.js';
+import { parityImage } from './helpers/images.js';
 import { canvasShot, fittedImageRegion, type CanvasShot, maxDifference, meanChroma, meanGradient, meanLuma, type Region } from './helpers/canvas.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -288,6 +289,24 @@ describe('demo app in headless Chromium', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('every preset of this checkout loads, builds its panel and renders without error (on a small image)', async () => {
+    const small = parityImage(256, 192);
+    await page.evaluate((p) => (window as any).loupeTest.openImage(p), { width: small.width, height: small.height, base64: encodeBase64(small.data as Uint8Array) });
+    const names = (await page.$$eval('#preset option', (os) => os.map((o) => (o as HTMLOptionElement).value))) as string[];
+    expect(names).toContain('core');
+    for (const name of names) {
+      await page.select('#preset', name);
+      await idle();
+      const s = await state();
+      expect(s.error, `preset ${name}`).toBe('');
+      expect(s.log.at(-1)!.kind, `preset ${name}`).toBe('full');
+      expect(await page.$$eval('#panel section.node', (n) => n.length), `preset ${name}`).toBeGreaterThan(0);
+    }
+    await page.select('#preset', 'core');
+    await page.select('#sample', 'quick');
+    await idle();
   });
 
   it('survives a WebGL context loss: restores, rebuilds and shows the same picture', async () => {
