@@ -1,0 +1,24 @@
+// Shared by the imperfection detection shaders.
+
+// Marks a texel that is not part of a thin feature in the extent boxes.
+const float EXTENT_NONE = 1e6;
+// Half-size of the box a clipped glint core starts with: longer than any scratch.
+const float GLINT_EXTENT = 1e4;
+
+// Contrast a defect must exceed: a multiple of the local activity (mean thin-
+// feature residual of the quietest nearby block), never below a floor.
+float defectThreshold(float activity, float noiseFactor, float floorLevel) {
+  return max(floorLevel, noiseFactor * activity);
+}
+
+// Largest extent (max of width and height, in texels) of the feature boxes
+// in the 3x3 texels around `texel`; -EXTENT_NONE where there is none.
+float extentAround(sampler2D boxes, vec2 size, vec2 texel) {
+  float e = -EXTENT_NONE;
+  for (int dy = -1; dy <= 1; dy++)
+    for (int dx = -1; dx <= 1; dx++) {
+      vec4 b = texelAt(boxes, size, texel + vec2(float(dx), float(dy)));
+      if (b.r < EXTENT_NONE) e = max(e, max(-b.b - b.r, -b.a - b.g));
+    }
+  return e;
+}

@@ -1,0 +1,38 @@
+// One separable step of grey-level morphology along a line of texels
+// (u_step = (1, 0) or (0, 1); taps k = -radius..radius). Channels r and b are
+// "opening" channels (erode, then dilate: removes small bright features), g
+// and a are "closing" channels (dilate, then erode: removes small dark ones);
+// u_dilate selects the stage.
+//
+// Residual mode returns how far the opening/closing moved the reference luma:
+// (Y - open, close - Y, Y - open, close - Y), the contrast of bright and dark
+// features thinner than the square.
+#include "chunks/texel"
+#define MAX_RADIUS 64
+uniform sampler2D u_image;
+uniform vec2 u_image_size;
+uniform sampler2D u_reference;
+uniform vec2 u_step;
+uniform float u_radius;
+uniform float u_dilate;
+uniform float u_residual;
+
+void main() {
+  vec2 p = currentTexel();
+  vec4 c = texelAt(u_image, u_image_size, p);
+  vec4 lo = c;
+  vec4 hi = c;
+  for (int k = 1; k <= MAX_RADIUS; k++) {
+    if (float(k) > u_radius) break;
+    vec4 s1 = texelAt(u_image, u_image_size, p + float(k) * u_step);
+    vec4 s2 = texelAt(u_image, u_image_size, p - float(k) * u_step);
+    lo = min(lo, min(s1, s2));
+    hi = max(hi, max(s1, s2));
+  }
+  vec4 v = u_dilate < 0.5 ? vec4(lo.r, hi.g, lo.b, hi.a) : vec4(hi.r, lo.g, hi.b, lo.a);
+  if (u_residual > 0.5) {
+    float y = texelAt(u_reference, u_image_size, p).r;
+    v = vec4(y - v.r, v.g - y, y - v.b, v.a - y);
+  }
+  gl_FragColor = v;
+}

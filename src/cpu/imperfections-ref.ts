@@ -1,0 +1,258 @@
+/**
+ * Float64 reference of the imperfection passes (imperfections.detect, .fill,
+ * .heal): the same algorithm as shaders/imperfections/*.frag written plainly on
+ * CPU images, for tests. Parameters are in render pixels; the derived radii
+ * and levels come from src/passes/imperfections/plan.ts, shared with the GPU.
+ */
+import { createImage, type CpuImage } from './image.js';
+import { gaussianBlurRef, linearToSrgb } from './reference.js';
+import { detectionPlan, type DetectionSettings } from '../passes/imperfections/plan.js';
+
+/** A single-channel float64 plane (several planes model a multi-channel texture). */
+interface Plane {
+  w: number;
+  h: number;
+  v: Float64Array;
+}
+
+const plane = (w: number, h: number, f: (x: number, y: number) => number): Plane => {
+  const v = new Float64Array(w * h);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) v[y * w + x] = f(x, y);
+  return { w, h, v };
+};
+const at = (p: Plane, x: number, y: number) => p.v[Math.min(p.h - 1, Math.max(0, y)) * p.w + Math.min(p.w - 1, Math.max(0, x))];
+
+function bilinearAt(p: Plane, px: number, py: number): number {
+  const tx = px - 0.5, ty = py - 0.5;
+  const x0 = Math.floor(tx), y0 = Math.floor(ty);
+  const fx = tx - x0, fy = ty - y0;
+  const top = at(p, x0, y0) * (1 - fx) + at(p, x0 + 1, y0) * fx;
+  const bottom = at(p, x0, y0 + 1) * (1 - fx) + at(p, x0 + 1, y0 + 1) * fx;
+  return top * (1 - fy) + bottom * fy;
+}
+/** Samples coarser plane `p` at the centre of texel (x, y) of an output of size w x h. */
+const bilinearCovering = (p: Plane, x: number, y: number, w: number, h: number) => bilinearAt(p, ((x + 0.5) * p.w) / w, ((y + 0.5) * p.h) / h);
+
+function smoothstep(e0: number, e1: number, x: number): number {
+  const t = Math.min(1, Math.max(0, (x - e0) / (e1 - e0)));
+  return t * t * (3 - 2 * t);
+}
+
+/** Perceptual luma from which a texel counts as clipped (a glint core). */
+const CLIPPED = 0.98;
+
+const luminance = (r: number, g: number, b: number) => 0.2126 * r + 0.7152 * g + 0.0722 * b;
+
+/** Perceptual luma: sRGB-encoded luminance of the straight colour. */
+export function lumaRef(img: CpuImage): Plane {
+  return plane(img.width, img.height, (x, y) => {
+    const i = (y * img.width + x) * 4;
+    const a = img.data[i + 3];
+    if (!(a > 1e-6)) return linearToSrgb(0);
+    return linearToSrgb(luminance(img.data[i] / a, img.data[i + 1] / a, img.data[i + 2] / a));
+  });
+}
+
+/** Min (or max) over a (2r+1)^2 square, edges clamped. */
+function squareExtreme(p: Plane, r: number, op: (a: number, b: number) => number): Plane {
+  const pass = (src: Plane, dx: number, dy: number) =>
+    plane(src.w, src.h, (x, y) => {
+      let m = at(src, x, y);
+      for (let k = 1; k <= r; k++) m = op(m, op(at(src, x + k * dx, y + k * dy), at(src, x - k * dx, y - k * dy)));
+      return m;
+    });
+  return pass(pass(p, 1, 0), 0, 1);
+}
+
+/** Opening and closing of luma with a (2r+1)^2 square. */
+function openClose(y: Plane, r: number): { open: Plane; close: Plane } {
+  return {
+    open: squareExtreme(squareExtreme(y, r, Math.min), r, Math.max),
+    close: squareExtreme(squareExtreme(y, r, Math.max), r, Math.min),
+  };
+}
+
+/** Min (or max) over the 3x3 texels around (x, y). */
+function squareAt(p: Plane, x: number, y: number, op: (a: number, b: number) => number): number {
+  let m = at(p, x, y);
+  for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) m = op(m, at(p, x + dx, y + dy));
+  return m;
+}
+
+/** Halves a plane by 2x2 mean or max (edge texels repeat on odd sizes). */
+function halve(p: Plane, op: 'mean' | 'max'): Plane {
+  return plane(Math.ceil(p.w / 2), Math.ceil(p.h / 2), (x, y) => {
+    const s = [at(p, 2 * x, 2 * y), at(p, 2 * x + 1, 2 * y), at(p, 2 * x, 2 * y + 1), at(p, 2 * x + 1, 2 * y + 1)];
+    return op === 'max' ? Math.max(...s) : 0.25 * (s[0] + s[1] + s[2] + s[3]);
+  });
+}
+const reduce = (p: Plane, levels: number, op: 'mean' | 'max') => {
+  for (let l = 0; l < levels; l++) p = halve(p, op);
+  return p;
+};
+
+/** The defect mask (r = g = b, a = 1) that imperfections.detect should produce. */
+export function detectRef(img: CpuImage, s: DetectionSettings): CpuImage {
+  const { width: w, height: h } = img;
+  const plan = detectionPlan(s, w, h);
+  const y = lumaRef(img);
+  const { open, close } = openClose(y, plan.squareRadius);
+  const bright = plane(w, h, (x, yy) => at(y, x, yy) - at(open, x, yy));
+  const dark = plane(w, h, (x, yy) => at(close, x, yy) - at(y, x, yy));
+
+  // Structure guard: reconstruction of the opening under, and the closing over, the luma.
+  let recOpen = open;
+  let recClose = close;
+  for (let step = 0; step < plan.reconstructionSteps; step++) {
+    const o = recOpen, c = recClose;
+    recOpen = plane(w, h, (x, yy) => Math.min(at(y, x, yy), squareAt(o, x, yy, Math.max)));
+    recClose = plane(w, h, (x, yy) => Math.max(at(y, x, yy), squareAt(c, x, yy, Math.min)));
+  }
+
+  // Activity: third lowest of the 3x3 neighbouring block means of the thin-feature residual.
+  const blocks = reduce(plane(w, h, (x, yy) => Math.max(at(bright, x, yy), at(dark, x, yy))), plan.noiseLevel, 'mean');
+  const activity = plane(blocks.w, blocks.h, (x, yy) => {
+    const v: number[] = [];
+    for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) v.push(at(blocks, x + dx, yy + dy));
+    return v.sort((a, b) => a - b)[2];
+  });
+  const threshold = (x: number, yy: number) => Math.max(plan.floor, plan.noiseFactor * bilinearCovering(activity, x, yy, w, h));
+
+  // Extent of connected thin features at the coarse level (block maxima of the
+  // fine indicators); clipped glint cores start with a huge box.
+  const thin = reduce(plane(w, h, (x, yy) => (Math.max(at(bright, x, yy), at(dark, x, yy)) > threshold(x, yy) ? 1 : 0)), plan.extentLevel, 'max');
+  const clipped = reduce(plane(w, h, (x, yy) => (plan.glintGuard > 0 && at(y, x, yy) >= CLIPPED ? 1 : 0)), plan.extentLevel, 'max');
+  const NONE = 1e6;
+  const GLINT = 1e4;
+  let boxes = [0, 1, 2, 3].map(() => plane(thin.w, thin.h, () => NONE));
+  for (let yy = 0; yy < thin.h; yy++)
+    for (let x = 0; x < thin.w; x++) {
+      const i = yy * thin.w + x;
+      const start = at(clipped, x, yy) > 0.5 ? [x - GLINT, yy - GLINT, -x - GLINT, -yy - GLINT] : at(thin, x, yy) > 0.5 ? [x, yy, -x, -yy] : undefined;
+      start?.forEach((v, ch) => (boxes[ch].v[i] = v));
+    }
+  for (let step = 0; step < plan.extentSteps; step++) {
+    const prev = boxes;
+    boxes = prev.map((b) => plane(b.w, b.h, (x, yy) => (at(prev[0], x, yy) < NONE ? squareAt(b, x, yy, Math.min) : at(b, x, yy))));
+  }
+  const extentAround = (cx: number, cy: number) => {
+    let e = -NONE;
+    for (let dy = -1; dy <= 1; dy++)
+      for (let dx = -1; dx <= 1; dx++) {
+        const [x0, y0, nx1, ny1] = boxes.map((b) => at(b, cx + dx, cy + dy));
+        if (x0 < NONE) e = Math.max(e, Math.max(-nx1 - x0, -ny1 - y0));
+      }
+    return e;
+  };
+
+  const core = plane(w, h, (x, yy) => {
+    const t = threshold(x, yy);
+    const extent = extentAround(Math.floor(((x + 0.5) * thin.w) / w), Math.floor(((yy + 0.5) * thin.h) / h));
+    const isolated = 1 - smoothstep(plan.maxExtent + 1.5, plan.maxExtent + 3.5, extent);
+    const contrast = Math.max(at(y, x, yy) - at(recOpen, x, yy), at(recClose, x, yy) - at(y, x, yy));
+    return smoothstep(t, 1.5 * t, contrast) * isolated;
+  });
+  const grown = squareExtreme(core, 1, Math.max);
+  return createImage(w, h, (x, yy) => {
+    const m = at(grown, x, yy);
+    return [m, m, m, 1];
+  });
+}
+
+/** Manual spots [x, y, radius, mode] applied to a mask: mode 1 heals a disc, 0 protects it. */
+export function applySpotsRef(mask: CpuImage, spots: number[][]): CpuImage {
+  return createImage(mask.width, mask.height, (x, y) => {
+    let m = mask.data[(y * mask.width + x) * 4];
+    let keep = 1;
+    for (const [sx, sy, r, mode] of spots) {
+      const inside = Math.min(1, Math.max(0, r + 0.5 - Math.hypot(x + 0.5 - sx, y + 0.5 - sy)));
+      if (mode > 0.5) m = Math.max(m, inside);
+      else keep = Math.min(keep, 1 - inside);
+    }
+    m *= keep;
+    return [m, m, m, 1];
+  });
+}
+
+/** What imperfections.fill should produce: push-pull fill plus interpolation along edges, masked pixels only. */
+export function fillRef(img: CpuImage, mask: CpuImage, reach: number): CpuImage {
+  const { width: w, height: h } = img;
+  const m = plane(w, h, (x, y) => mask.data[(y * w + x) * 4]);
+  const channel = (c: number) => plane(w, h, (x, y) => img.data[(y * w + x) * 4 + c]);
+  const rgb = [0, 1, 2].map(channel);
+
+  // Push: weighted colour and weight, averaged down to 1x1.
+  let level = [...rgb.map((p) => plane(w, h, (x, y) => at(p, x, y) * (1 - at(m, x, y)))), plane(w, h, (x, y) => 1 - at(m, x, y))];
+  const levels = [level];
+  while (Math.max(level[0].w, level[0].h) > 1) {
+    level = level.map((p) => halve(p, 'mean'));
+    levels.push(level);
+  }
+  // Pull: level 1 filled from the top.
+  let filled: Plane[] | undefined;
+  for (let l = levels.length - 1; l >= 1; l--) {
+    const [cr, cg, cb, cw] = levels[l];
+    const prev = filled;
+    filled = [cr, cg, cb].map((p, ch) =>
+      plane(p.w, p.h, (x, y) => {
+        const weight = at(cw, x, y);
+        if (prev) return at(p, x, y) + (1 - weight) * bilinearCovering(prev[ch], x, y, p.w, p.h);
+        return weight > 1e-6 ? at(p, x, y) / weight : 0;
+      }),
+    );
+  }
+  const coarser = filled ?? rgb;
+
+  // Validity-weighted structure tensor, blurred.
+  const y = lumaRef(img);
+  const valid = (x: number, yy: number) => 1 - at(m, x, yy);
+  const tensor = createImage(w, h, (x, yy) => {
+    const wt = Math.min(valid(x, yy), valid(x + 1, yy), valid(x - 1, yy), valid(x, yy + 1), valid(x, yy - 1));
+    const gx = 0.5 * (at(y, x + 1, yy) - at(y, x - 1, yy));
+    const gy = 0.5 * (at(y, x, yy + 1) - at(y, x, yy - 1));
+    return [wt * gx * gx, wt * gx * gy, wt * gy * gy, wt];
+  });
+  const blurred = gaussianBlurRef(tensor, reach / 2);
+
+  const out = createImage(w, h);
+  out.data.set(img.data);
+  for (let yy = 0; yy < h; yy++)
+    for (let x = 0; x < w; x++) {
+      const i = (yy * w + x) * 4;
+      const mv = at(m, x, yy);
+      if (mv <= 0) continue;
+      const smooth = coarser.map((p) => bilinearCovering(p, x, yy, w, h));
+      const [t0, t1, t2, t3] = blurred.data.subarray(i, i + 4);
+      const [jx, jy, jz] = t3 > 1e-6 ? [t0 / t3, t1 / t3, t2 / t3] : [0, 0, 0];
+      let coherence = Math.sqrt((jx - jz) ** 2 + 4 * jy * jy) / (jx + jz + 1e-12);
+      coherence *= coherence;
+      const theta = 0.5 * Math.atan2(2 * jy, jx - jz + 1e-12);
+      const along = [-Math.sin(theta), Math.cos(theta)];
+      let distA = 0, distB = 0;
+      let sideA = [0, 0, 0], sideB = [0, 0, 0];
+      for (let k = 1; k <= 64 && k <= reach && !(distA > 0 && distB > 0); k++) {
+        const ox = Math.floor(k * along[0] + 0.5), oy = Math.floor(k * along[1] + 0.5);
+        if (distA === 0 && at(m, x + ox, yy + oy) < 0.05) {
+          distA = k;
+          sideA = rgb.map((p) => at(p, x + ox, yy + oy));
+        }
+        if (distB === 0 && at(m, x - ox, yy - oy) < 0.05) {
+          distB = k;
+          sideB = rgb.map((p) => at(p, x - ox, yy - oy));
+        }
+      }
+      for (let ch = 0; ch < 3; ch++) {
+        let fill = smooth[ch];
+        if (distA > 0 && distB > 0) fill += ((sideA[ch] * distB + sideB[ch] * distA) / (distA + distB) - fill) * coherence;
+        out.data[i + ch] = img.data[i + ch] + (fill - img.data[i + ch]) * mv;
+      }
+    }
+  return out;
+}
+
+/** imperfections.heal: detection, manual spots, fill. */
+export function healRef(img: CpuImage, s: DetectionSettings & { reach: number; spots: number[][] }): { out: CpuImage; mask: CpuImage } {
+  let mask = detectRef(img, s);
+  if (s.spots.length > 0) mask = applySpotsRef(mask, s.spots);
+  return { out: fillRef(img, mask, s.reach), mask };
+}

@@ -1,0 +1,148 @@
+import type { GpuImage } from '../../gpu/texture-pool.js';
+import type { Drawer } from '../core/resize.js';
+import { definePass } from '../types.js';
+import { DETECT_PARAMS } from './params.js';
+import { detectionPlan, type DetectionSettings } from './plan.js';
+
+export const DETECT_SHADERS = [
+  'imperfections/luma',
+  'imperfections/morph',
+  'imperfections/box_down',
+  'imperfections/max_down',
+  'imperfections/noise',
+  'imperfections/activity',
+  'imperfections/clean',
+  'imperfections/reconstruct',
+  'imperfections/thin',
+  'imperfections/extent_init',
+  'imperfections/extent_grow',
+  'imperfections/detect_combine',
+  'imperfections/dilate',
+] as const;
+
+interface MorphOptions {
+  step: [number, number];
+  radius: number;
+  /** false: erode opening channels (r, b) and dilate closing channels (g, a); true: the reverse. */
+  dilate: boolean;
+  /** Residual mode: output (Y - open, close - Y, ...) against this luma. */
+  reference?: GpuImage;
+}
+
+function morph(d: Drawer, img: GpuImage, o: MorphOptions): GpuImage {
+  return d.draw({
+    shader: 'imperfections/morph',
+    inputs: o.reference ? { u_image: img, u_reference: o.reference } : { u_image: img },
+    uniforms: { u_step: o.step, u_radius: o.radius, u_dilate: o.dilate ? 1 : 0, u_residual: o.reference ? 1 : 0 },
+  });
+}
+
+/** Runs steps in sequence, releasing intermediates (never the input). */
+function chain(d: Drawer, img: GpuImage, steps: ((cur: GpuImage) => GpuImage)[]): GpuImage {
+  let cur = img;
+  for (const step of steps) {
+    const next = step(cur);
+    if (cur !== img) d.release(cur);
+    cur = next;
+  }
+  return cur;
+}
+
+const X: [number, number] = [1, 0];
+const Y: [number, number] = [0, 1];
+
+/** Square opening (r, b) and closing (g, a) of packed luma, returned as residuals against `reference`. */
+function squareResidual(d: Drawer, packed: GpuImage, radius: number, reference: GpuImage): GpuImage {
+  return chain(d, packed, [
+    (c) => morph(d, c, { step: X, radius, dilate: false }),
+    (c) => morph(d, c, { step: Y, radius, dilate: false }),
+    (c) => morph(d, c, { step: X, radius, dilate: true }),
+    (c) => morph(d, c, { step: Y, radius, dilate: true, reference }),
+  ]);
+}
+
+/** `levels` halvings with imperfections/box_down (block mean) or imperfections/max_down (block maximum). */
+function reduce(d: Drawer, img: GpuImage, levels: number, op: 'box' | 'max' = 'box'): GpuImage {
+  const half = (c: GpuImage) =>
+    d.draw({ shader: `imperfections/${op}_down`, inputs: { u_image: c }, width: Math.ceil(c.width / 2), height: Math.ceil(c.height / 2) });
+  return chain(d, img, Array.from({ length: levels }, () => half));
+}
+
+/**
+ * The defect mask of an image (r = g = b = 0..1, a = 1): specks and short
+ * scratches up to maxSize wide and scratchLength long, darker or brighter
+ * than their surroundings. See docs/passes-imperfections.md for the method.
+ * Settings are in render pixels.
+ */
+export function detectDefects(d: Drawer, image: GpuImage, settings: DetectionSettings): GpuImage {
+  const plan = detectionPlan(settings, image.width, image.height);
+  const luma = d.draw({ shader: 'imperfections/luma', inputs: { u_image: image } });
+
+  // Thin features: contrast that a square opening/closing removes.
+  const residual = squareResidual(d, luma, plan.squareRadius, luma);
+
+  // Structure guard: reconstruct what is connected to larger structures.
+  const opened = d.draw({ shader: 'imperfections/clean', inputs: { u_luma: luma, u_residual: residual } });
+  const step = (c: GpuImage) => d.draw({ shader: 'imperfections/reconstruct', inputs: { u_image: c, u_luma: luma } });
+  const reconstructed = chain(d, opened, Array.from({ length: plan.reconstructionSteps }, () => step));
+  if (reconstructed !== opened) d.release(opened);
+
+  // Activity: block maxima of the residual, then a low rank of the 3x3
+  // blocks around, so a defect (or a chain) does not raise its own threshold
+  // while texture, present in most blocks, does.
+  const perTexel = d.draw({ shader: 'imperfections/noise', inputs: { u_residual: residual } });
+  const blocks = reduce(d, perTexel, plan.noiseLevel, 'box');
+  if (blocks !== perTexel) d.release(perTexel);
+  const activity = d.draw({ shader: 'imperfections/activity', inputs: { u_blocks: blocks } });
+  d.release(blocks);
+
+  // Extent at the coarse level: bounding boxes of connected thin features,
+  // where blocks of 2^extentLevel texels merge chain links into strands.
+  const thresholds = { u_noiseFactor: plan.noiseFactor, u_floor: plan.floor };
+  const thin = d.draw({
+    shader: 'imperfections/thin',
+    inputs: { u_residual: residual, u_activity: activity, u_luma: luma },
+    uniforms: { ...thresholds, u_glintGuard: plan.glintGuard },
+  });
+  const coarseThin = reduce(d, thin, plan.extentLevel, 'max');
+  if (coarseThin !== thin) d.release(thin);
+  const initial = d.draw({ shader: 'imperfections/extent_init', inputs: { u_thin: coarseThin } });
+  d.release(coarseThin);
+  const grow = (c: GpuImage) => d.draw({ shader: 'imperfections/extent_grow', inputs: { u_image: c } });
+  const boxes = chain(d, initial, Array.from({ length: plan.extentSteps }, () => grow));
+  d.release(initial);
+
+  const core = d.draw({
+    shader: 'imperfections/detect_combine',
+    inputs: { u_luma: luma, u_reconstructed: reconstructed, u_activity: activity, u_extent: boxes },
+    uniforms: { ...thresholds, u_maxExtent: plan.maxExtent },
+  });
+  for (const img of [luma, residual, reconstructed, activity, boxes]) d.release(img);
+  const mask = d.draw({ shader: 'imperfections/dilate', inputs: { u_mask: core } });
+  d.release(core);
+  return mask;
+}
+
+export function detectionSettings(p: Record<string, unknown>): DetectionSettings {
+  return {
+    sensitivity: p.sensitivity as number,
+    maxSize: p.maxSize as number,
+    scratchLength: p.scratchLength as number,
+    protectDetail: p.protectDetail as number,
+  };
+}
+
+export const detectPass = definePass({
+  type: 'imperfections.detect',
+  title: 'Detect dust and scratches',
+  category: 'imperfections',
+  description:
+    'Finds dust specks (bright or dark) and short thin scratches: features thinner than maxSize and shorter than scratchLength in every direction, above a noise-adaptive threshold, stronger than the surrounding structure. Chains, engraving, facet edges and clipped glints are left alone. Output: a 0..1 mask.',
+  inputs: [{ name: 'image', description: 'photo to inspect' }],
+  outputs: [{ name: 'mask', description: 'defect mask (red channel, 0..1)' }],
+  params: DETECT_PARAMS,
+  shaders: DETECT_SHADERS,
+  run(ctx, inputs, p) {
+    return { mask: detectDefects(ctx, inputs.image!, detectionSettings(p)) };
+  },
+});

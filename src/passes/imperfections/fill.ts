@@ -1,0 +1,79 @@
+import type { GpuImage } from '../../gpu/texture-pool.js';
+import type { Drawer } from '../core/resize.js';
+import { gaussianBlur } from '../core/gaussian.js';
+import { definePass } from '../types.js';
+import { FILL_PARAMS } from './params.js';
+
+export const FILL_SHADERS = [
+  'imperfections/fill_weight',
+  'imperfections/box_down',
+  'imperfections/fill_up',
+  'imperfections/fill_tensor',
+  'imperfections/fill_heal',
+  'core/blur_gauss',
+  'core/downsample',
+  'core/resample',
+] as const;
+
+/** Push-pull goes down to this size: a hole of any size finds surroundings within log2(size) levels. */
+const COARSEST_SIDE = 1;
+
+/**
+ * Replaces masked pixels (mask red channel, 0..1) from their surroundings;
+ * unmasked pixels come back bit-exact. Push-pull pyramid (one draw per level
+ * down and up) for the smooth part, plus interpolation along the local edge
+ * or grain direction within `reach` pixels. Bounded: about 2 log2(size) + 6 draws.
+ */
+export function fillMasked(d: Drawer, image: GpuImage, mask: GpuImage, reach: number, linearFilter: boolean): GpuImage {
+  if (mask.width !== image.width || mask.height !== image.height)
+    throw new Error(`imperfections.fill: mask is ${mask.width}x${mask.height} but the image is ${image.width}x${image.height}`);
+  const levels: GpuImage[] = [d.draw({ shader: 'imperfections/fill_weight', inputs: { u_image: image, u_mask: mask } })];
+  while (Math.max(levels[levels.length - 1].width, levels[levels.length - 1].height) > COARSEST_SIDE) {
+    const prev = levels[levels.length - 1];
+    levels.push(d.draw({ shader: 'imperfections/box_down', inputs: { u_image: prev }, width: Math.ceil(prev.width / 2), height: Math.ceil(prev.height / 2) }));
+  }
+  // Pull: fill from the coarsest level up to level 1; level 0 is composited in fill_heal.
+  let filled: GpuImage | undefined;
+  for (let l = levels.length - 1; l >= 1; l--) {
+    const next = d.draw({
+      shader: 'imperfections/fill_up',
+      inputs: filled ? { u_level: levels[l], u_coarser: filled } : { u_level: levels[l] },
+      uniforms: { u_hasCoarser: filled ? 1 : 0 },
+    });
+    if (filled) d.release(filled);
+    d.release(levels[l]);
+    filled = next;
+  }
+  d.release(levels[0]);
+
+  const tensorRaw = d.draw({ shader: 'imperfections/fill_tensor', inputs: { u_image: image, u_mask: mask } });
+  const tensor = gaussianBlur(d, tensorRaw, reach / 2, linearFilter);
+  d.release(tensorRaw);
+  const coarser = filled ?? image; // a 1x1 image has no coarser level; its own colour is the fallback
+  const out = d.draw({
+    shader: 'imperfections/fill_heal',
+    inputs: { u_image: image, u_mask: mask, u_coarser: coarser, u_tensor: tensor },
+    uniforms: { u_reach: reach },
+  });
+  d.release(tensor);
+  if (filled) d.release(filled);
+  return out;
+}
+
+export const fillPass = definePass({
+  type: 'imperfections.fill',
+  title: 'Fill masked pixels',
+  category: 'imperfections',
+  description:
+    'Rebuilds masked pixels from their surroundings, as healing does: push-pull pyramid fill for the smooth part, continued along edges and grain where the surroundings are oriented. Only masked pixels change; a bounded number of passes.',
+  inputs: [
+    { name: 'image', description: 'photo to repair' },
+    { name: 'mask', description: 'pixels to replace (red channel, 0..1; partial values blend)' },
+  ],
+  outputs: [{ name: 'out', description: 'repaired photo' }],
+  params: FILL_PARAMS,
+  shaders: FILL_SHADERS,
+  run(ctx, inputs, p) {
+    return { out: fillMasked(ctx, inputs.image!, inputs.mask!, p.reach as number, ctx.caps.linearFilter) };
+  },
+});
