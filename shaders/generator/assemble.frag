@@ -1,6 +1,6 @@
-// Puts the piece together: the chain on the table, the ring tile over it and
-// the pendant tile in front (each tile covers only its object's part of the
-// frame; rect = top-left pixel and size).
+// Puts the piece together: the chain on the table, the ring over it and the
+// pendant in front. Each was drawn over its own tile of the frame (rect =
+// top-left pixel and size; zero size when absent).
 // u_layer 0: premultiplied colour + alpha of the whole piece.
 // u_layer 1: r = visible chain (thin), g = gem coverage, b = glints,
 //            a = contact-shadow factor.
@@ -10,10 +10,10 @@ uniform sampler2D u_ring;
 uniform sampler2D u_ringMasks;
 uniform sampler2D u_pendant;
 uniform sampler2D u_pendantMasks;
-uniform vec4 u_ringRect;     // zero size when there is no ring
+uniform vec4 u_chainRect;
+uniform vec4 u_ringRect;
 uniform vec4 u_pendantRect;
 uniform int u_layer;
-varying vec2 v_uv;
 
 bool inTile(vec4 rect, out vec2 uv) {
   vec2 local = gl_FragCoord.xy - rect.xy;
@@ -35,8 +35,12 @@ void main() {
     pendant = texture2D(u_pendant, uv);
     pendantMasks = texture2D(u_pendantMasks, uv);
   }
-  vec4 chain = texture2D(u_chain, v_uv);
-  vec4 chainMasks = texture2D(u_chainMasks, v_uv);
+  vec4 chain = vec4(0.0);
+  vec4 chainMasks = vec4(0.0, 0.0, 0.0, 1.0);
+  if (inTile(u_chainRect, uv)) {
+    chain = texture2D(u_chain, uv);
+    chainMasks = texture2D(u_chainMasks, uv);
+  }
 
   if (u_layer == 0) {
     vec4 c = ring + (1.0 - ring.a) * chain;

@@ -1,4 +1,4 @@
-// The fine chain, full frame: a tube of 1-3 px along a polyline in pixels,
+// The fine chain, over its tile (the strands' bounding box): a tube of 1-3 px along a polyline in pixels,
 // links modulating its width and shine, some links glinting.
 // u_layer 0: premultiplied colour + coverage.
 // u_layer 1: r = coverage, g = 0, b = glints, a = its contact-shadow factor.
@@ -8,7 +8,7 @@
 uniform int u_layer;
 
 void main() {
-  vec2 pix = gl_FragCoord.xy;
+  vec2 pix = gl_FragCoord.xy + u_tileOrigin;
   float dist; float arc; vec2 along; float side;
   chainNearest(pix, dist, arc, along, side);
   float period = linkPeriod();

@@ -1,6 +1,6 @@
 // Glare: veiling glare (a wide blur of the bright parts, added) and clipped
-// hotspots (compact blobs that push metal past the sensor's white point and
-// wipe out its detail).
+// hotspots: a highlight that bloomed past the sensor's white point, so the
+// blob follows the bright metal under it and wipes out its detail.
 #include "generator/defect"
 #define MAX_HOTSPOTS 6
 
@@ -31,6 +31,7 @@ void main() {
     float q = length(pix - vec2(u_hotX[i], u_hotY[i])) / u_hotRadius[i];
     hot += u_hotAmount[i] * bump(q);
   }
+  hot *= 0.35 + 0.65 * smoothstep(0.25, 0.8, luminance(original.rgb));
   vec3 c = original.rgb + veil + hot * HOTSPOT_TINT;
   // Mask: 1 where the hotspot clips or the veil lifts the level by 0.05.
   gl_FragColor = defectResult(original, c, max(veilLevel / 0.05, hot));

@@ -6,8 +6,6 @@
 #include "generator/hash"
 #include "generator/scene"
 
-uniform vec2 u_tileOrigin;
-
 #define SAMPLES 4
 
 #ifdef RING

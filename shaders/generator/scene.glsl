@@ -14,7 +14,8 @@
 #define CHAIN_POINTS 64
 #define MARCH_STEPS 90
 
-uniform vec2 u_frameSize;       // size of the whole shot in pixels (tiles draw parts of it)
+uniform vec2 u_frameSize;       // size of the whole shot in pixels
+uniform vec2 u_tileOrigin;      // top-left pixel of the tile being drawn (a part of the shot)
 uniform vec3 u_camPos;
 uniform vec3 u_camRight;
 uniform vec3 u_camUp;

@@ -159,8 +159,8 @@ export function planDefects(seed: number, g: PlacementGuide): DefectPlan {
       const [x, y] = pickPixel(r, g, bright);
       u.x.push(x);
       u.y.push(y);
-      u.radius.push((4 + 8 * r()) * Math.max(rowScale, 0.5));
-      u.amount.push(0.8 + 0.7 * r());
+      u.radius.push((8 + 14 * r()) * Math.max(rowScale, 0.5));
+      u.amount.push(0.9 + 0.8 * r());
     }
     return { u_veilAmount: 0.35 + 0.25 * r(), u_hotX: u.x, u_hotY: u.y, u_hotRadius: u.radius, u_hotAmount: u.amount, u_hotCount: u.x.length };
   })();

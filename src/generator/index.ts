@@ -93,24 +93,30 @@ export async function generateShot(engine: Engine, opts: ShotOptions): Promise<S
   const defects = resolveDefects(opts.defects);
   const r = engine.renderer;
 
-  const { uniforms: scene, ringTile, pendantTile } = planScene(subject, opts.seed, width, height);
+  const { uniforms: scene, chainTile, ringTile, pendantTile } = planScene(subject, opts.seed, width, height);
   const live: GpuImage[] = [];
   const keep = (img: GpuImage) => (live.push(img), img);
   try {
-    // The chain covers the frame; ring and pendant are drawn only over their tiles.
-    const chain = keep(r.draw({ shader: 'generator/chain', width, height, uniforms: { ...scene, u_layer: 0 } }));
-    const chainMasks = keep(r.draw({ shader: 'generator/chain', width, height, uniforms: { ...scene, u_layer: 1 } }));
+    // Each part is drawn only over its tile (llvmpipe pays for every pixel a
+    // shader covers); assemble.frag puts the tiles together.
     const tiles: Record<string, GpuImage> = {};
     const rects: Record<string, number[]> = {};
-    for (const [name, tile] of [['ring', ringTile], ['pendant', pendantTile]] as [string, Tile | undefined][]) {
+    const parts: [string, Tile | undefined, (masks: boolean) => { shader: string; uniforms?: Record<string, number> }][] = [
+      ['chain', chainTile, (masks) => ({ shader: 'generator/chain', uniforms: { u_layer: masks ? 1 : 0 } })],
+      ['ring', ringTile, (masks) => ({ shader: masks ? 'generator/ring_masks' : 'generator/ring' })],
+      ['pendant', pendantTile, (masks) => ({ shader: masks ? 'generator/pendant_masks' : 'generator/pendant' })],
+    ];
+    for (const [name, tile, pass] of parts) {
       rects[`u_${name}Rect`] = tile ? [tile.x, tile.y, tile.width, tile.height] : [0, 0, 0, 0];
       if (!tile) continue;
-      const draw = (shader: string) => keep(r.draw({ shader, width: tile.width, height: tile.height, uniforms: { ...scene, u_tileOrigin: [tile.x, tile.y] } }));
-      tiles[`u_${name}`] = draw(`generator/${name}`);
-      tiles[`u_${name}Masks`] = draw(`generator/${name}_masks`);
+      for (const masks of [false, true]) {
+        const { shader, uniforms } = pass(masks);
+        tiles[`u_${name}${masks ? 'Masks' : ''}`] = keep(
+          r.draw({ shader, width: tile.width, height: tile.height, uniforms: { ...scene, ...uniforms, u_tileOrigin: [tile.x, tile.y] } }),
+        );
+      }
     }
-    const assemble = (layer: number) =>
-      keep(r.draw({ shader: 'generator/assemble', width, height, inputs: { u_chain: chain, u_chainMasks: chainMasks, ...tiles }, uniforms: { ...rects, u_layer: layer } }));
+    const assemble = (layer: number) => keep(r.draw({ shader: 'generator/assemble', width, height, inputs: tiles, uniforms: { ...rects, u_layer: layer } }));
     const piece = assemble(0);
     const structure = assemble(1);
     const backdrop = keep(

@@ -160,6 +160,21 @@ const SHADOW_REACH = 0.65;
 const RING_BOX = { halfWidth: 0.95 + SHADOW_REACH, top: 2.1 };
 const PENDANT_BOX = { halfWidth: 1.0 + SHADOW_REACH, top: 0.3 };
 
+/** The bounding box of pixel points grown by a margin, clipped to the frame. */
+function pointsTile(cam: Camera, points: [number, number][], margin: number): Tile | undefined {
+  const xs = points.map((p) => p[0]);
+  const ys = points.map((p) => p[1]);
+  return clipTile(cam, Math.min(...xs) - margin, Math.min(...ys) - margin, Math.max(...xs) + margin, Math.max(...ys) + margin);
+}
+
+function clipTile(cam: Camera, x0: number, y0: number, x1: number, y1: number): Tile | undefined {
+  const x = Math.max(0, Math.floor(x0));
+  const y = Math.max(0, Math.floor(y0));
+  const right = Math.min(cam.width, Math.ceil(x1));
+  const bottom = Math.min(cam.height, Math.ceil(y1));
+  return right > x && bottom > y ? { x, y, width: right - x, height: bottom - y } : undefined;
+}
+
 /** The pixels a world box (centre x, y; half width; z from 0 to top) can touch, plus a margin for glint spikes, clipped to the frame. */
 function boxTile(cam: Camera, cx: number, cy: number, box: { halfWidth: number; top: number }, margin: number): Tile | undefined {
   let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
@@ -167,17 +182,14 @@ function boxTile(cam: Camera, cx: number, cy: number, box: { halfWidth: number; 
     const [px, py] = projectToPixels(cam, vec3.fromValues(cx + dx * box.halfWidth, cy + dy * box.halfWidth, z));
     [x0, y0, x1, y1] = [Math.min(x0, px), Math.min(y0, py), Math.max(x1, px), Math.max(y1, py)];
   }
-  const x = Math.max(0, Math.floor(x0 - margin));
-  const y = Math.max(0, Math.floor(y0 - margin));
-  const right = Math.min(cam.width, Math.ceil(x1 + margin));
-  const bottom = Math.min(cam.height, Math.ceil(y1 + margin));
-  return right > x && bottom > y ? { x, y, width: right - x, height: bottom - y } : undefined;
+  return clipTile(cam, x0 - margin, y0 - margin, x1 + margin, y1 + margin);
 }
 
 export interface ScenePlan {
   /** Uniforms of shaders/generator/scene.glsl. */
   uniforms: Record<string, UniformValue>;
-  /** Where the ring and pendant shaders must draw (absent: not in this subject, or out of frame). */
+  /** Where the chain, ring and pendant shaders must draw (absent: not in this subject, or out of frame). */
+  chainTile?: Tile;
   ringTile?: Tile;
   pendantTile?: Tile;
 }
@@ -190,7 +202,9 @@ export function planScene(subject: Subject, seed: number, width: number, height:
   const { ring, pendant } = layout;
   const ringTile = ring && boxTile(cam, ring.x, ring.y, RING_BOX, glintMargin);
   const pendantTile = pendant && boxTile(cam, pendant.x, pendant.y, PENDANT_BOX, glintMargin);
-  return { uniforms: sceneUniforms(layout, cam, chain, seed, height), ringTile, pendantTile };
+  // The chain's shadow fades to exactly 1 (in float32) within 6 strand widths.
+  const chainTile = chain.length > 1 ? pointsTile(cam, chain, 6 * chainWidthPx(height) + 2) : undefined;
+  return { uniforms: sceneUniforms(layout, cam, chain, seed, height), chainTile, ringTile, pendantTile };
 }
 
 function sceneUniforms(layout: Layout, cam: Camera, chain: [number, number][], seed: number, height: number): Record<string, UniformValue> {
