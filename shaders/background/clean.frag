@@ -16,8 +16,8 @@ uniform float u_desaturate;     // 0..1 towards grey
 uniform float u_lighten;        // 0..1 towards white
 varying vec2 v_uv;
 
-vec3 average(vec4 packed, vec3 fallback) {
-  return packed.a > 1e-5 ? packed.rgb / packed.a : fallback;
+vec3 average(vec4 weighted, vec3 fallback) {
+  return weighted.a > 1e-5 ? weighted.rgb / weighted.a : fallback;
 }
 
 void main() {
@@ -29,8 +29,9 @@ void main() {
   c *= mix(1.0, luminance(meanColor) / max(luminance(c), 1e-4), u_evenOut);
   c = mix(c, vec3(luminance(c)), u_desaturate);
   c = mix(c, vec3(1.0), u_lighten);
-  vec3 piece = u_hasForeground == 1
-    ? texture2D(u_foreground, v_uv).rgb
-    : img.rgb - (1.0 - a) * average(texture2D(u_near, v_uv), meanColor);
+  // The old backdrop behind an edge pixel: the pixel itself where nothing
+  // covers it, its backdrop neighbours' average where the piece does.
+  vec3 oldBackdrop = mix(img.rgb, average(texture2D(u_near, v_uv), meanColor), min(10.0 * a, 1.0));
+  vec3 piece = u_hasForeground == 1 ? texture2D(u_foreground, v_uv).rgb : img.rgb - (1.0 - a) * oldBackdrop;
   gl_FragColor = vec4(piece + (1.0 - a) * c, img.a);
 }

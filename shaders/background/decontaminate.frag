@@ -4,11 +4,16 @@
 // and B the clean backdrop (known here, not blurred from the image). The
 // correction puts back exactly what the compositing equation leaves over,
 // so edge pixels keep the piece's colour without the backdrop's.
+// The final step also inverts the compositing equation directly,
+// F = (I - (1 - alpha) B) / alpha, which is what a new background needs:
+// composited over C it gives I + (1 - alpha)(C - B), the best possible for
+// this alpha. It is trusted from alpha 0.25 up; below, where noise divided by
+// alpha would dominate, the blur-fusion estimate takes over.
 uniform sampler2D u_image;
 uniform sampler2D u_alpha;    // red
 uniform sampler2D u_backdrop;
 uniform sampler2D u_estimate; // blurred (alpha * F_previous, alpha)
-uniform int u_premultiplied;  // 1: output (F * alpha, alpha); 0: (F, 1) for the next step
+uniform int u_final;          // 1: blend in the direct inversion, output (F * alpha, alpha); 0: (F, 1) for the next step
 varying vec2 v_uv;
 
 void main() {
@@ -18,5 +23,11 @@ void main() {
   vec4 e = texture2D(u_estimate, v_uv);
   vec3 local = e.a > 1e-5 ? e.rgb / e.a : c;
   vec3 f = max(local + a * (c - a * local - (1.0 - a) * b), vec3(0.0));
-  gl_FragColor = u_premultiplied == 1 ? vec4(f * a, a) : vec4(f, 1.0);
+  if (u_final == 0) {
+    gl_FragColor = vec4(f, 1.0);
+    return;
+  }
+  vec3 direct = max(c - (1.0 - a) * b, vec3(0.0)) / max(a, 1e-4);
+  f = mix(f, direct, smoothstep(0.05, 0.25, a));
+  gl_FragColor = vec4(f * a, a);
 }

@@ -18,6 +18,7 @@ uniform vec2 u_direction;       // linear gradient direction (unit, in pixels' a
 uniform vec2 u_center;          // radial gradient centre (uv)
 uniform float u_radius;         // radial gradient radius, in pixels
 uniform float u_shadowOpacity;
+uniform vec2 u_resolution; // output size in texels
 varying vec2 v_uv;
 
 vec4 background() {

@@ -1,10 +1,17 @@
-// Trimap from the key: a pixel is definite piece (1) or definite backdrop (0)
-// only when its whole edge band is (box mean of the indicators = 1), so every
-// boundary gets an unknown band (0.5) of the band's width for the guided
+// Trimap from the key: a pixel is definite backdrop (0) only when its whole
+// edge band is backdrop, and definite piece (1) when its whole band is piece
+// or when no backdrop pixel lies within the band at all (the inside of a
+// piece whose reflections come close to the backdrop's brightness). Every
+// boundary with the backdrop thus gets an unknown band (0.5) for the guided
 // filter to resolve. Hints are definite whatever their surroundings.
+// In the band the soft guess is contrast / (the highest contrast nearby):
+// the nearby solid piece shows |F - B| / L(B), so this is alpha for a piece of
+// uniform colour; thin chains with no solid pixel nearby fall back to u_high.
 // Output: r = input to the guided filter (0, 1 or the soft guess), g = trimap.
 uniform sampler2D u_key;    // key_soft output
 uniform sampler2D u_band;   // box mean of u_key over the edge band
+uniform sampler2D u_peak;   // box maximum of u_key over the edge band
+uniform float u_high;
 uniform sampler2D u_hints;
 uniform int u_hasHints;
 varying vec2 v_uv;
@@ -13,13 +20,14 @@ void main() {
   vec4 key = texture2D(u_key, v_uv);
   vec4 band = texture2D(u_band, v_uv);
   float trimap = 0.5;
-  if (band.g > 0.999) trimap = 1.0;
-  else if (band.b > 0.999) trimap = 0.0;
+  if (band.b > 0.999) trimap = 0.0;
+  else if (band.g > 0.999 || band.b < 0.001) trimap = 1.0;
   if (u_hasHints == 1) {
     vec2 h = texture2D(u_hints, v_uv).rg;
     if (h.r > 0.5) trimap = 1.0;
     if (h.g > 0.5) trimap = 0.0;
   }
-  float p = trimap == 0.5 ? key.r : trimap;
+  float soft = clamp(key.r / max(texture2D(u_peak, v_uv).r, u_high), 0.0, 1.0);
+  float p = trimap == 0.5 ? soft : trimap;
   gl_FragColor = vec4(p, trimap, 0.0, 1.0);
 }

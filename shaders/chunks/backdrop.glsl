@@ -1,7 +1,18 @@
 // How a pixel differs from the clean backdrop behind it (both linear RGB),
-// shared by keying and the shadow layer. Differences are relative to the
-// backdrop's luminance so one threshold works on any backdrop brightness.
+// shared by keying and the shadow layer. Colour differences are relative to
+// the backdrop's brightest channel, so one threshold works on any backdrop
+// brightness and a saturated backdrop's weak channels do not inflate them.
 #include "chunks/color"
+
+// What colour differences are measured against.
+float backdropScale(vec3 backdrop) {
+  return max(max(backdrop.r, max(backdrop.g, backdrop.b)), 1e-4);
+}
+
+// Relative colour difference from the backdrop: alpha |F - B| / scale for a mixed pixel.
+float backdropContrast(vec3 c, vec3 backdrop) {
+  return length(c - backdrop) / backdropScale(backdrop);
+}
 
 // Fraction of the backdrop's light missing at this pixel (0 = as bright, 1 = black).
 float backdropDarkening(vec3 c, vec3 backdrop) {
@@ -11,7 +22,6 @@ float backdropDarkening(vec3 c, vec3 backdrop) {
 // Colour difference left after explaining the pixel as the backdrop scaled in
 // brightness (what a shadow does): hue and saturation changes, relative.
 float chromaDifference(vec3 c, vec3 backdrop) {
-  float lb = max(luminance(backdrop), 1e-4);
-  float k = luminance(c) / lb;
-  return length(c - k * backdrop) / lb;
+  float k = luminance(c) / max(luminance(backdrop), 1e-4);
+  return length(c - k * backdrop) / backdropScale(backdrop);
 }

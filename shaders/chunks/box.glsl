@@ -17,3 +17,16 @@ vec4 boxMean1D(sampler2D img, vec2 uv, vec2 sizeTexels, vec2 direction, int radi
   }
   return sum / count;
 }
+
+// Maximum along one axis over the same window (taps outside the image skipped).
+vec4 boxMax1D(sampler2D img, vec2 uv, vec2 sizeTexels, vec2 direction, int radius) {
+  vec2 centre = uv * sizeTexels;
+  vec4 result = texture2D(img, uv);
+  for (int i = -MAX_BOX_RADIUS; i <= MAX_BOX_RADIUS; i++) {
+    if (i < -radius || i > radius) continue;
+    vec2 p = centre + direction * float(i);
+    if (p.x < 0.0 || p.y < 0.0 || p.x > sizeTexels.x || p.y > sizeTexels.y) continue;
+    result = max(result, texture2D(img, p / sizeTexels));
+  }
+  return result;
+}

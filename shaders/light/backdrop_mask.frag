@@ -1,13 +1,15 @@
 // Which pixels show the bare backdrop (1) and which belong to the piece, its
-// edges or its shadow (0). The backdrop is smooth (low local contrast) and
-// close to the backdrop colour: first the global mean colour (chromaticity
-// only, since uneven light changes brightness), then the current estimate.
+// edges or its shadow (0). The backdrop is smooth (low local contrast), not
+// darker than its wide neighbourhood, and close to the backdrop colour: first
+// the global mean colour (chromaticity only, since uneven light changes
+// brightness), then the current estimate.
 // User hints override: red = definitely piece, green = definitely backdrop.
 #include "chunks/color"
 
 uniform sampler2D u_image;
 uniform sampler2D u_stats;     // blurred (L, L^2): local mean and variance
 uniform sampler2D u_reference; // mode 1: 1x1 weighted mean (rgb*w, w); mode 2: backdrop estimate
+uniform sampler2D u_wide;      // (L, L^2) blurred at the fit's sigma: the neighbourhood's brightness
 uniform sampler2D u_hints;
 uniform int u_mode;            // 0 texture only, 1 + chromaticity vs global mean, 2 + colour vs estimate
 uniform int u_hasHints;
@@ -20,6 +22,12 @@ void main() {
   vec2 s = texture2D(u_stats, v_uv).rg;
   float localContrast = sqrt(max(s.y - s.x * s.x, 0.0)) / max(s.x, 1e-4);
   float m = 1.0 - smoothstep(u_textureTolerance, 2.0 * u_textureTolerance, localContrast);
+  if (u_mode >= 1) {
+    // Clearly darker than the wide neighbourhood: a shadow or the piece, not light falloff
+    // (vignetting and gradients barely change over one fit sigma).
+    float wideMean = texture2D(u_wide, v_uv).r;
+    m *= 1.0 - smoothstep(u_colorTolerance, 2.0 * u_colorTolerance, 1.0 - luminance(c) / max(wideMean, 1e-4));
+  }
   if (u_mode == 1) {
     vec4 ref = texture2D(u_reference, vec2(0.5));
     vec3 refColor = ref.rgb / max(ref.a, 1e-6);
@@ -28,8 +36,11 @@ void main() {
     float d = length(chroma - refChroma);
     m *= 1.0 - smoothstep(2.0 * u_colorTolerance, 4.0 * u_colorTolerance, d);
   } else if (u_mode == 2) {
+    // Darker than the fit counts double: shadows and the piece only darken,
+    // and a fit that sagged into a shadow must not keep its shadow pixels.
     vec3 b = texture2D(u_reference, v_uv).rgb;
     float d = length(c - b) / max(luminance(b), 1e-4);
+    if (luminance(c) < luminance(b)) d *= 2.0;
     m *= 1.0 - smoothstep(u_colorTolerance, 2.0 * u_colorTolerance, d);
   }
   if (u_hasHints == 1) {

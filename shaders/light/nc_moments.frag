@@ -9,6 +9,7 @@ uniform sampler2D u_image;
 uniform sampler2D u_weight; // red: m
 uniform float u_sigma;      // texels
 uniform int u_part;         // which four moments to write (see below)
+uniform vec2 u_resolution; // output size in texels
 varying vec2 v_uv;
 
 void main() {

@@ -14,6 +14,7 @@ uniform sampler2D u_coarse3;
 uniform float u_sigmaFine;   // texels
 uniform float u_sigmaCoarse; // texels
 uniform float u_ridge;       // damping of the slope, relative to the weight
+uniform vec2 u_resolution; // output size in texels
 varying vec2 v_uv;
 
 // Linear fit at the centre pixel from moments t0..t3 (coordinates p in units of sigma).

@@ -6,10 +6,19 @@ export const MAX_BOX_RADIUS = 32;
 
 /** Box mean of radius `radius` texels (window 2r+1), in-bounds normalised, all four channels. */
 export function boxMean(d: Drawer, img: GpuImage, radius: number): GpuImage {
+  return separableBox(d, img, radius, 'background/box_mean');
+}
+
+/** Box maximum of radius `radius` texels, all four channels. */
+export function boxMax(d: Drawer, img: GpuImage, radius: number): GpuImage {
+  return separableBox(d, img, radius, 'background/box_max');
+}
+
+function separableBox(d: Drawer, img: GpuImage, radius: number, shader: string): GpuImage {
   const r = Math.round(radius);
   if (r < 0 || r > MAX_BOX_RADIUS) throw new RangeError(`box radius ${radius} is outside 0..${MAX_BOX_RADIUS} texels`);
-  const h = d.draw({ shader: 'background/box_mean', inputs: { u_image: img }, uniforms: { u_direction: [1, 0], u_radius: r } });
-  const v = d.draw({ shader: 'background/box_mean', inputs: { u_image: h }, uniforms: { u_direction: [0, 1], u_radius: r } });
+  const h = d.draw({ shader, inputs: { u_image: img }, uniforms: { u_direction: [1, 0], u_radius: r } });
+  const v = d.draw({ shader, inputs: { u_image: h }, uniforms: { u_direction: [0, 1], u_radius: r } });
   d.release(h);
   return v;
 }

@@ -3,7 +3,14 @@ import { gaussianBlur } from '../core/gaussian.js';
 import { definePass } from '../types.js';
 import { BACKDROP_PARAMS } from '../light/flatten.js';
 import { estimateBackdrop, localContrastStats, weightedBlur } from '../light/illumination.js';
-import { boxMean, guidedFilter, MAX_BOX_RADIUS } from './guided.js';
+import { boxMax, boxMean, guidedFilter, MAX_BOX_RADIUS } from './guided.js';
+
+/**
+ * Shadows must be smooth over this multiple of detailSigma, which keeps smooth
+ * metal bands inside a piece out of the shadow; the shadow's depth is then
+ * spread over the same width to reach the piece's edge.
+ */
+const SHADOW_WINDOW_FACTOR = 4;
 
 /** The first blur-fusion step averages over this multiple of the colour radius (Forte & Pitie use 90 and 6 px). */
 const FUSION_WIDE_FACTOR = 8;
@@ -68,7 +75,7 @@ export const keyPass = definePass({
   },
   shaders: [
     'light/luma_moments', 'light/backdrop_mask', 'light/weight_pack', 'light/nc_moments', 'light/nc_solve',
-    'background/key_soft', 'background/box_mean', 'background/trimap', 'background/guided_moments', 'background/guided_coeffs',
+    'background/edge_energy', 'background/key_soft', 'background/shadow_seed', 'background/relight', 'background/box_mean', 'background/box_max', 'background/trimap', 'background/guided_moments', 'background/guided_coeffs',
     'background/guided_apply', 'background/channel_mask', 'background/decontaminate', 'background/shadow_pack', 'background/shadow_fill',
     'core/blur_gauss', 'core/downsample', 'core/resample',
   ],
@@ -102,23 +109,52 @@ export const keyPass = definePass({
       backdrop = est.backdrop;
     }
     const hintInputs: Record<string, GpuImage> = inputs.hints ? { u_hints: inputs.hints } : {};
-    const hasHints = inputs.hints ? 1 : 0;
+    const bandRadius = Math.max(1, Math.round(p.edgeBand as number));
+    const shadowWindow = SHADOW_WINDOW_FACTOR * (p.detailSigma as number);
+    const differenceKey = (img: GpuImage, separateShadow: boolean, edges?: GpuImage) =>
+      ctx.draw({
+        shader: 'background/key_soft',
+        inputs: { u_image: img, u_backdrop: backdrop, ...(edges ? { u_edges: edges } : {}), ...hintInputs },
+        uniforms: {
+          u_hasHints: inputs.hints ? 1 : 0, u_separateShadow: separateShadow ? 1 : 0, u_low: low, u_high: high,
+          u_shadowMax: p.shadowMax as number, u_textureTolerance: p.textureTolerance as number,
+        },
+      });
 
-    const key = ctx.draw({
-      shader: 'background/key_soft',
-      inputs: { u_image: image, u_backdrop: backdrop, u_stats: stats, ...hintInputs },
-      uniforms: {
-        u_hasHints: hasHints, u_separateShadow: p.separateShadow ? 1 : 0, u_low: low, u_high: high,
-        u_shadowMax: p.shadowMax as number, u_textureTolerance: p.textureTolerance as number,
-      },
-    });
+    // With shadow separation: find shadow-like darkening, carry its depth in
+    // under the piece's edges and divide it out, then key the relit image.
+    let keyed = image;
+    if (p.separateShadow) {
+      const edgeEnergy = ctx.draw({ shader: 'background/edge_energy', inputs: { u_image: image, u_stats: stats } });
+      const edges = gaussianBlur(ctx, edgeEnergy, shadowWindow, lf);
+      ctx.release(edgeEnergy);
+      const shadowKey = differenceKey(image, true, edges);
+      ctx.release(edges);
+      const seed = ctx.draw({ shader: 'background/shadow_seed', inputs: { u_image: image, u_backdrop: backdrop, u_key: shadowKey } });
+      const spread = gaussianBlur(ctx, seed, shadowWindow, lf);
+      ctx.release(seed);
+      const shadowBand = boxMean(ctx, shadowKey, bandRadius);
+      ctx.release(shadowKey);
+      keyed = ctx.draw({
+        shader: 'background/relight',
+        inputs: { u_image: image, u_shadow: spread, u_band: shadowBand, u_backdrop: backdrop },
+        uniforms: { u_shadowMax: p.shadowMax as number },
+      });
+      ctx.release(spread);
+      ctx.release(shadowBand);
+    }
     ctx.release(stats);
-    const band = boxMean(ctx, key, Math.max(1, Math.round(p.edgeBand as number)));
-    const trimapped = ctx.draw({ shader: 'background/trimap', inputs: { u_key: key, u_band: band, ...hintInputs }, uniforms: { u_hasHints: hasHints } });
-    ctx.release(key);
-    ctx.release(band);
+    const key = differenceKey(keyed, false);
+    const band = boxMean(ctx, key, bandRadius);
+    const peak = boxMax(ctx, key, bandRadius);
+    const trimapped = ctx.draw({
+      shader: 'background/trimap',
+      inputs: { u_key: key, u_band: band, u_peak: peak, ...hintInputs },
+      uniforms: { u_hasHints: inputs.hints ? 1 : 0, u_high: high },
+    });
+    for (const t of [key, band, peak]) ctx.release(t);
 
-    const alpha = guidedFilter(ctx, image, trimapped, {
+    const alpha = guidedFilter(ctx, keyed, trimapped, {
       radius: p.refineRadius as number,
       eps: p.refineEpsilon as number,
       subsample,
@@ -130,19 +166,20 @@ export const keyPass = definePass({
 
     // Blur fusion, twice: a wide average gets colour into thin structures, a narrow one keeps it local.
     const colorRadius = p.colorRadius as number;
-    const fuse = (previous: GpuImage, sigma: number, premultiplied: boolean) => {
+    const fuse = (previous: GpuImage, sigma: number, final: boolean) => {
       const estimate = weightedBlur(ctx, previous, alpha, sigma, lf);
       const f = ctx.draw({
         shader: 'background/decontaminate',
-        inputs: { u_image: image, u_alpha: alpha, u_backdrop: backdrop, u_estimate: estimate },
-        uniforms: { u_premultiplied: premultiplied ? 1 : 0 },
+        inputs: { u_image: keyed, u_alpha: alpha, u_backdrop: backdrop, u_estimate: estimate },
+        uniforms: { u_final: final ? 1 : 0 },
       });
       ctx.release(estimate);
       return f;
     };
-    const wide = fuse(image, colorRadius * FUSION_WIDE_FACTOR, false);
+    const wide = fuse(keyed, colorRadius * FUSION_WIDE_FACTOR, false);
     const foreground = fuse(wide, colorRadius, true);
     ctx.release(wide);
+    if (keyed !== image) ctx.release(keyed);
 
     const shadowPacked = ctx.draw({ shader: 'background/shadow_pack', inputs: { u_image: image, u_backdrop: backdrop, u_alpha: alpha } });
     const shadowBlurred = gaussianBlur(ctx, shadowPacked, Math.max(1, p.edgeBand as number), lf);

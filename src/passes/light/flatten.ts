@@ -6,7 +6,7 @@ import { estimateBackdrop, localContrastStats } from './illumination.js';
 /** Backdrop-estimation parameters, shared with background.key. */
 export const BACKDROP_PARAMS = {
   illuminationSigma: {
-    type: 'number', default: 40, min: 4, max: 2000, unit: 'px', step: 1,
+    type: 'number', default: 60, min: 4, max: 2000, unit: 'px', step: 1,
     description: 'scale of the light variations to remove (Gaussian sigma of the backdrop fit); smaller follows tighter hot spots, larger ignores more of the piece',
   },
   detailSigma: {

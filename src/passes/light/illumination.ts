@@ -6,6 +6,14 @@ import { downsample2x, type Drawer } from '../core/resize.js';
 export const COARSE_SIGMA_FACTOR = 4;
 
 /**
+ * A Gaussian wider than half the image's smaller side is a global fit
+ * already, and the pyramid blur needs levels of at least 8 texels.
+ */
+export function fitSigma(image: GpuImage, sigma: number): number {
+  return Math.min(sigma, Math.min(image.width, image.height) / 2);
+}
+
+/**
  * Weighted mean over the whole image as a 1x1 image (rgb * w, w), by halving
  * with the [1 3 3 1] kernel down to one texel. `packed` holds (rgb * w, w).
  */
@@ -48,10 +56,13 @@ function blurredMoments(d: Drawer, image: GpuImage, weight: GpuImage, sigma: num
  * holes in the weight when the image has a gradient (vignetting), so the
  * illumination under and around the piece follows the backdrop without a
  * halo. A fit at COARSE_SIGMA_FACTOR * sigma fills holes larger than the
- * fine Gaussian. Output: fitted colour (rgb), fine-scale weight (alpha).
+ * fine Gaussian. `ridge` damps the slope where the weight is one-sided or
+ * degenerate; it biases the fit by about slope * sigma * ridge. Output: the
+ * fitted colour, opaque.
  */
-export function normalizedConvolution(d: Drawer, image: GpuImage, weight: GpuImage, sigma: number, linearFilter: boolean, ridge = 0.01): GpuImage {
-  const coarseSigma = sigma * COARSE_SIGMA_FACTOR;
+export function normalizedConvolution(d: Drawer, image: GpuImage, weight: GpuImage, sigma: number, linearFilter: boolean, ridge = 1e-3): GpuImage {
+  sigma = fitSigma(image, sigma);
+  const coarseSigma = fitSigma(image, sigma * COARSE_SIGMA_FACTOR);
   const fine = blurredMoments(d, image, weight, sigma, linearFilter);
   const coarse = blurredMoments(d, image, weight, coarseSigma, linearFilter);
   const out = d.draw({
@@ -106,10 +117,11 @@ export interface BackdropEstimate {
  */
 export function estimateBackdrop(d: Drawer, image: GpuImage, stats: GpuImage, o: BackdropOptions): BackdropEstimate {
   const hintInputs: Record<string, GpuImage> = o.hints ? { u_hints: o.hints } : {};
+  const wide = localContrastStats(d, image, fitSigma(image, o.sigma), o.linearFilter);
   const mask = (mode: number, reference?: GpuImage) =>
     d.draw({
       shader: 'light/backdrop_mask',
-      inputs: { u_image: image, u_stats: stats, ...(reference ? { u_reference: reference } : {}), ...hintInputs },
+      inputs: { u_image: image, u_stats: stats, u_wide: wide, ...(reference ? { u_reference: reference } : {}), ...hintInputs },
       uniforms: { u_mode: mode, u_hasHints: o.hints ? 1 : 0, u_textureTolerance: o.textureTolerance, u_colorTolerance: o.colorTolerance },
     });
   const meanOver = (m: GpuImage) => {
@@ -132,5 +144,6 @@ export function estimateBackdrop(d: Drawer, image: GpuImage, stats: GpuImage, o:
     d.release(backdrop);
     backdrop = next;
   }
+  d.release(wide);
   return { backdrop, mask: m, mean: meanOver(m) };
 }

@@ -1,0 +1,21 @@
+// Takes the estimated contact shadow out of the image (divides by 1 - s), so
+// the key and the guided filter see bare backdrop where the shadow was. The
+// solid piece (piece throughout its edge band) keeps its own light, and no
+// pixel is lifted above the backdrop's brightness (the spread shadow estimate
+// reaches past the shadow's edge).
+#include "chunks/color"
+uniform sampler2D u_image;
+uniform sampler2D u_shadow; // blurred shadow_seed output
+uniform sampler2D u_band;   // box mean of the key: g = 1 on solid piece
+uniform sampler2D u_backdrop;
+uniform float u_shadowMax;
+varying vec2 v_uv;
+
+void main() {
+  vec4 c = texture2D(u_image, v_uv);
+  vec4 p = texture2D(u_shadow, v_uv);
+  float s = p.a > 1e-5 ? min(p.r / p.a, u_shadowMax) : 0.0;
+  if (texture2D(u_band, v_uv).g > 0.999) s = 0.0;
+  float relative = luminance(c.rgb) / max(luminance(texture2D(u_backdrop, v_uv).rgb), 1e-4);
+  gl_FragColor = vec4(c.rgb / max(1.0 - s, min(relative, 1.0)), c.a);
+}

@@ -1,0 +1,17 @@
+// Seeds the shadow estimate used to relight the image before keying:
+// (darkening * w, 0, 0, w), w = 1 on shadow-like and bare backdrop pixels
+// and 0 on the piece, so a normalized convolution carries the shadow's depth
+// in under the piece's edges, where the shadow test cannot see it.
+#include "chunks/backdrop"
+
+uniform sampler2D u_image;
+uniform sampler2D u_backdrop;
+uniform sampler2D u_key; // key_soft output: b = backdrop, a = shadow-like
+varying vec2 v_uv;
+
+void main() {
+  vec4 key = texture2D(u_key, v_uv);
+  float w = max(key.a, key.b);
+  float s = key.a * backdropDarkening(texture2D(u_image, v_uv).rgb, texture2D(u_backdrop, v_uv).rgb);
+  gl_FragColor = vec4(s * w, 0.0, 0.0, w);
+}

@@ -1,0 +1,383 @@
+import { createImage, rng, type CpuImage } from './image.js';
+import { linearToSrgb, srgbToLinear } from './reference.js';
+import { luminanceOf } from './light-ref.js';
+
+/**
+ * Float64 references for the background family (box mean, colour guided
+ * filter, blur-fusion step, composite), a synthetic jewelry scene with a
+ * known matte, and the matting metrics the tests and benchmarks report.
+ */
+
+/** Box mean of radius r over all four channels, averaging only in-bounds pixels (chunks/box.glsl). */
+export function boxMeanRef(img: CpuImage, r: number): CpuImage {
+  const { width: w, height: h } = img;
+  const out = createImage(w, h);
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      const s = [0, 0, 0, 0];
+      let n = 0;
+      for (let yy = Math.max(0, y - r); yy <= Math.min(h - 1, y + r); yy++)
+        for (let xx = Math.max(0, x - r); xx <= Math.min(w - 1, x + r); xx++) {
+          for (let c = 0; c < 4; c++) s[c] += img.data[(yy * w + xx) * 4 + c];
+          n++;
+        }
+      for (let c = 0; c < 4; c++) out.data[(y * w + x) * 4 + c] = s[c] / n;
+    }
+  return out;
+}
+
+function solve3(m: number[][], v: number[]): number[] {
+  const det = (a: number[][]) =>
+    a[0][0] * (a[1][1] * a[2][2] - a[1][2] * a[2][1]) - a[0][1] * (a[1][0] * a[2][2] - a[1][2] * a[2][0]) + a[0][2] * (a[1][0] * a[2][1] - a[1][1] * a[2][0]);
+  const d = det(m);
+  return [0, 1, 2].map((k) => det(m.map((row, i) => row.map((x, j) => (j === k ? v[i] : x)))) / d);
+}
+
+/**
+ * Colour guided filter (He, Sun & Tang 2010, full resolution): q = mean(a) . I + mean(b)
+ * with a = (Cov I + eps U)^-1 Cov(I, p) over (2r+1)^2 windows. p is the red channel of `input`.
+ * With a trimap (green < 0.25 -> 0, > 0.75 -> 1) and clamp, as guided_apply.frag.
+ */
+export function guidedFilterRef(guide: CpuImage, input: CpuImage, r: number, eps: number, opts: { trimap?: CpuImage; clamp?: boolean } = {}): CpuImage {
+  const { width: w, height: h } = guide;
+  const products = (part: number) =>
+    createImage(w, h, (x, y) => {
+      const i = (y * w + x) * 4;
+      const [R, G, B] = [guide.data[i], guide.data[i + 1], guide.data[i + 2]];
+      const p = input.data[i];
+      if (part === 0) return [R, G, B, p];
+      if (part === 1) return [R * p, G * p, B * p, 0];
+      if (part === 2) return [R * R, R * G, R * B, G * G];
+      return [G * B, B * B, 0, 0];
+    });
+  const means = [0, 1, 2, 3].map((k) => boxMeanRef(products(k), r));
+  const coeffs = createImage(w, h, (x, y) => {
+    const i = (y * w + x) * 4;
+    const [m0, m1, m2, m3] = means.map((m) => m.data.subarray(i, i + 4));
+    const mI = [m0[0], m0[1], m0[2]];
+    const cov = [
+      [m2[0] - mI[0] * mI[0] + eps, m2[1] - mI[0] * mI[1], m2[2] - mI[0] * mI[2]],
+      [m2[1] - mI[0] * mI[1], m2[3] - mI[1] * mI[1] + eps, m3[0] - mI[1] * mI[2]],
+      [m2[2] - mI[0] * mI[2], m3[0] - mI[1] * mI[2], m3[1] - mI[2] * mI[2] + eps],
+    ];
+    const a = solve3(cov, [0, 1, 2].map((c) => m1[c] - mI[c] * m0[3]));
+    return [a[0], a[1], a[2], m0[3] - (a[0] * mI[0] + a[1] * mI[1] + a[2] * mI[2])];
+  });
+  const mc = boxMeanRef(coeffs, r);
+  return createImage(w, h, (x, y) => {
+    const i = (y * w + x) * 4;
+    let q = mc.data[i] * guide.data[i] + mc.data[i + 1] * guide.data[i + 1] + mc.data[i + 2] * guide.data[i + 2] + mc.data[i + 3];
+    if (opts.clamp) q = Math.min(1, Math.max(0, q));
+    if (opts.trimap) {
+      const t = opts.trimap.data[i + 1];
+      if (t > 0.75) q = 1;
+      else if (t < 0.25) q = 0;
+    }
+    return [q, q, q, 1];
+  });
+}
+
+/**
+ * One blur-fusion step (Forte & Pitie 2021) with a known backdrop, as
+ * decontaminate.frag: F = F^ + a (I - a F^ - (1 - a) B), F^ = estimate.rgb / estimate.a.
+ * The final step blends in the direct inversion (I - (1 - a) B) / a from a = 0.05 to 0.25.
+ */
+export function decontaminateRef(img: CpuImage, alpha: CpuImage, backdrop: CpuImage, estimate: CpuImage, final: boolean): CpuImage {
+  return createImage(img.width, img.height, (x, y) => {
+    const i = (y * img.width + x) * 4;
+    const a = alpha.data[i];
+    const e = estimate.data.subarray(i, i + 4);
+    const f = [0, 1, 2].map((c) => {
+      const local = e[3] > 1e-5 ? e[c] / e[3] : img.data[i + c];
+      const fused = Math.max(0, local + a * (img.data[i + c] - a * local - (1 - a) * backdrop.data[i + c]));
+      if (!final) return fused;
+      const direct = Math.max(0, img.data[i + c] - (1 - a) * backdrop.data[i + c]) / Math.max(a, 1e-4);
+      const t = Math.min(1, Math.max(0, (a - 0.05) / 0.2));
+      return fused + (direct - fused) * t * t * (3 - 2 * t);
+    });
+    return final ? [f[0] * a, f[1] * a, f[2] * a, a] : [f[0], f[1], f[2], 1];
+  });
+}
+
+export interface ReplaceRefOptions {
+  mode: 'transparent' | 'color' | 'image';
+  /** sRGB colour for mode "color". */
+  color?: [number, number, number];
+  background?: CpuImage;
+  shadow?: CpuImage;
+  shadowOpacity?: number;
+}
+
+/** Composite of replace.frag for the transparent, colour and image modes. */
+export function replaceRef(foreground: CpuImage, alpha: CpuImage | undefined, o: ReplaceRefOptions): CpuImage {
+  return createImage(foreground.width, foreground.height, (x, y) => {
+    const i = (y * foreground.width + x) * 4;
+    const a = alpha ? alpha.data[i] : foreground.data[i + 3];
+    const s = o.shadow ? (o.shadowOpacity ?? 1) * o.shadow.data[i] : 0;
+    const f = [foreground.data[i], foreground.data[i + 1], foreground.data[i + 2]];
+    if (o.mode === 'transparent') return [f[0], f[1], f[2], a + (1 - a) * s];
+    const bg = o.mode === 'color' ? [...o.color!.map(srgbToLinear), 1] : Array.from(o.background!.data.subarray(i, i + 4));
+    return [0, 1, 2, 3].map((c) => (c < 3 ? f[c] : a) + (1 - a) * bg[c] * (c < 3 ? 1 - s : 1)) as [number, number, number, number];
+  });
+}
+
+// ---------------------------------------------------------------- synthetic scene
+
+export interface SceneOptions {
+  width: number;
+  height: number;
+  seed?: number;
+  /** Backdrop colour, linear RGB. */
+  backdrop?: [number, number, number];
+  /** "silver": grey metal darker than the backdrop; "white": white metal and a diamond on a white backdrop. */
+  metal?: 'silver' | 'white';
+  /** Multiply by a gradient + vignette. */
+  lighting?: boolean;
+  /** Contact shadow under the ring. */
+  shadow?: boolean;
+  /** Gaussian noise standard deviation (linear). */
+  noise?: number;
+}
+
+export interface Scene {
+  /** The shot: lit composite, premultiplied linear, opaque. */
+  image: CpuImage;
+  /** True matte. */
+  alpha: CpuImage;
+  /** True straight foreground colour (meaningful where alpha > 0). */
+  foreground: CpuImage;
+  /** Backdrop as lit, without piece or shadow. */
+  backdrop: CpuImage;
+  /** Light multiplier (1 without lighting). */
+  illumination: CpuImage;
+  /** Chain strands (where they have coverage). */
+  thin: CpuImage;
+  /** Transparent gem interior. */
+  gem: CpuImage;
+  /** Shadow darkening 0..1 applied to the backdrop. */
+  shadow: CpuImage;
+}
+
+const SUPERSAMPLE = 4;
+
+/**
+ * A ring with metal reflections, two chain strands 1 and 2 px wide, a
+ * transparent gem (alpha 0.5) in a thin opaque bezel, optionally a contact
+ * shadow and uneven light, composited I = L (a F + (1 - a) B (1 - s)) with
+ * coverage from 4x4 supersampling, so the true matte is known exactly.
+ */
+export function syntheticScene(o: SceneOptions): Scene {
+  const { width: w, height: h } = o;
+  const S = Math.min(w, h);
+  const bd = o.backdrop ?? [0.8, 0.8, 0.8];
+  const white = o.metal === 'white';
+  const ring = { x: 0.36 * w, y: 0.42 * h, outer: 0.2 * S, inner: 0.14 * S };
+  const gem = { x: 0.74 * w, y: 0.3 * h, r: 0.09 * S, bezel: 1.5 };
+  // Chain strands: y = y0 + amp sin(2 pi x / period), from the ring to the right edge.
+  const strands = [
+    { y0: 0.72 * h, amp: 0.05 * h, period: 0.6 * w, width: 1, color: white ? [0.95, 0.95, 0.97] : [0.78, 0.52, 0.18] },
+    { y0: 0.84 * h, amp: 0.04 * h, period: 0.45 * w, width: 2, color: white ? [0.6, 0.6, 0.62] : [0.45, 0.45, 0.47] },
+  ];
+  const metalAt = (x: number, y: number) => {
+    // Reflections: bands around the ring, from dark to above the backdrop for white metal.
+    const t = 0.5 + 0.5 * Math.cos(3 * Math.atan2(y - ring.y, x - ring.x) + 0.02 * (x + y));
+    const base = white ? 0.62 + 0.4 * t : 0.25 + 0.45 * t;
+    return [base, base, base * 1.02];
+  };
+  const gemColor = white ? [0.9, 0.92, 0.95] : [0.3, 0.5, 0.85];
+  const gemAlpha = 0.5;
+
+  const alpha = createImage(w, h);
+  const fg = createImage(w, h);
+  const thin = createImage(w, h);
+  const gemMask = createImage(w, h);
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      // Accumulate premultiplied colour and coverage of the layers, over-composited per sample.
+      let pa = 0;
+      const pc = [0, 0, 0];
+      let thinCov = 0;
+      let gemCov = 0;
+      for (let sy = 0; sy < SUPERSAMPLE; sy++)
+        for (let sx = 0; sx < SUPERSAMPLE; sx++) {
+          const X = x + (sx + 0.5) / SUPERSAMPLE;
+          const Y = y + (sy + 0.5) / SUPERSAMPLE;
+          let a = 0;
+          let c = [0, 0, 0];
+          const over = (la: number, lc: number[]) => {
+            c = c.map((v, k) => lc[k] * la + v * (1 - la));
+            a = la + a * (1 - la);
+          };
+          for (const s of strands) {
+            const f = s.y0 + s.amp * Math.sin((2 * Math.PI * X) / s.period);
+            const slope = (s.amp * 2 * Math.PI * Math.cos((2 * Math.PI * X) / s.period)) / s.period;
+            const dist = Math.abs(Y - f) / Math.sqrt(1 + slope * slope);
+            if (X > ring.x && dist <= s.width / 2) {
+              over(1, s.color);
+              thinCov++;
+            }
+          }
+          const dr = Math.hypot(X - ring.x, Y - ring.y);
+          if (dr <= ring.outer && dr >= ring.inner) over(1, metalAt(X, Y));
+          const dg = Math.hypot(X - gem.x, Y - gem.y);
+          if (dg <= gem.r) {
+            if (dg >= gem.r - gem.bezel) over(1, metalAt(X, Y));
+            else {
+              over(gemAlpha, gemColor);
+              gemCov++;
+            }
+          }
+          pa += a;
+          c.forEach((v, k) => (pc[k] += v));
+        }
+      const n = SUPERSAMPLE * SUPERSAMPLE;
+      const i = (y * w + x) * 4;
+      const a = pa / n;
+      alpha.data.set([a, a, a, 1], i);
+      fg.data.set(a > 0 ? [pc[0] / n / a, pc[1] / n / a, pc[2] / n / a, 1] : [0, 0, 0, 1], i);
+      thin.data.set(Array(3).fill(thinCov > 0 ? 1 : 0).concat(1), i);
+      gemMask.data.set(Array(3).fill(gemCov === n ? 1 : 0).concat(1), i);
+    }
+
+  const shadow = createImage(w, h, (x, y) => {
+    if (!o.shadow) return [0, 0, 0, 1];
+    // Soft elliptical darkening just below the ring, deepest at the contact.
+    const dx = (x + 0.5 - ring.x) / (0.9 * ring.outer);
+    const dy = (y + 0.5 - (ring.y + ring.outer * 0.85)) / (0.25 * ring.outer);
+    const s = 0.35 * Math.exp(-0.5 * (dx * dx + dy * dy));
+    return [s, s, s, 1];
+  });
+  const illumination = createImage(w, h, (x, y) => {
+    if (!o.lighting) return [1, 1, 1, 1];
+    const u = (x + 0.5) / w - 0.5;
+    const v = (y + 0.5) / h - 0.5;
+    const r2 = (u * u + v * v) / 0.5;
+    const l = (1 + 0.25 * u - 0.12 * v) * (1 - 0.3 * r2);
+    return [l, l * 0.99, l * 0.97, 1]; // slightly warm falloff
+  });
+  const random = rng(o.seed ?? 1);
+  const gauss = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+  const backdrop = createImage(w, h, (x, y) => {
+    const i = (y * w + x) * 4;
+    return [bd[0] * illumination.data[i], bd[1] * illumination.data[i + 1], bd[2] * illumination.data[i + 2], 1];
+  });
+  const image = createImage(w, h, (x, y) => {
+    const i = (y * w + x) * 4;
+    const a = alpha.data[i];
+    const s = shadow.data[i];
+    const px = [0, 1, 2].map(
+      (c) => illumination.data[i + c] * (a * fg.data[i + c] + (1 - a) * bd[c] * (1 - s)) + (o.noise ? o.noise * gauss() : 0),
+    );
+    return [px[0], px[1], px[2], 1];
+  });
+  return { image, alpha, foreground: fg, backdrop, illumination, thin, gem: gemMask, shadow };
+}
+
+// ---------------------------------------------------------------- metrics
+
+/** Mean absolute alpha error (SAD / pixel count) over pixels where region > 0.5 (everywhere without one). */
+export function alphaSad(estimate: CpuImage, truth: CpuImage, region?: CpuImage): number {
+  let sum = 0;
+  let n = 0;
+  for (let i = 0; i < truth.data.length; i += 4) {
+    if (region && region.data[i] <= 0.5) continue;
+    sum += Math.abs(estimate.data[i] - truth.data[i]);
+    n++;
+  }
+  return n ? sum / n : 0;
+}
+
+/** Mean squared difference of alpha gradient magnitudes (central differences), per pixel. */
+export function alphaGradientError(estimate: CpuImage, truth: CpuImage): number {
+  const { width: w, height: h } = truth;
+  const grad = (img: CpuImage, x: number, y: number) => {
+    const at = (xx: number, yy: number) => img.data[(Math.min(h - 1, Math.max(0, yy)) * w + Math.min(w - 1, Math.max(0, xx))) * 4];
+    return Math.hypot((at(x + 1, y) - at(x - 1, y)) / 2, (at(x, y + 1) - at(x, y - 1)) / 2);
+  };
+  let sum = 0;
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) sum += (grad(estimate, x, y) - grad(truth, x, y)) ** 2;
+  return sum / (w * h);
+}
+
+/** Coefficient of variation of luminance over pixels where region > 0.5. */
+export function coefficientOfVariation(img: CpuImage, region: CpuImage): number {
+  let s = 0;
+  let s2 = 0;
+  let n = 0;
+  for (let i = 0; i < img.data.length; i += 4) {
+    if (region.data[i] <= 0.5) continue;
+    const l = luminanceOf(img.data[i], img.data[i + 1], img.data[i + 2]);
+    s += l;
+    s2 += l * l;
+    n++;
+  }
+  const mean = s / n;
+  return Math.sqrt(Math.max(0, s2 / n - mean * mean)) / mean;
+}
+
+/** Mean sRGB-encoded luminance (0..255) over pixels where region > 0.5. */
+export function meanDisplayLevel(img: CpuImage, region: CpuImage): number {
+  let s = 0;
+  let n = 0;
+  for (let i = 0; i < img.data.length; i += 4) {
+    if (region.data[i] <= 0.5) continue;
+    s += 255 * linearToSrgb(luminanceOf(img.data[i], img.data[i + 1], img.data[i + 2]));
+    n++;
+  }
+  return s / n;
+}
+
+/** Distance (px, chessboard) from every pixel to the nearest pixel where source > threshold, capped at `cap`. */
+export function distanceTo(source: CpuImage, threshold: number, cap: number): Float64Array {
+  const { width: w, height: h } = source;
+  const d = new Float64Array(w * h).fill(cap);
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      if (source.data[(y * w + x) * 4] <= threshold) continue;
+      for (let yy = Math.max(0, y - cap); yy <= Math.min(h - 1, y + cap); yy++)
+        for (let xx = Math.max(0, x - cap); xx <= Math.min(w - 1, x + cap); xx++) {
+          const k = yy * w + xx;
+          d[k] = Math.min(d[k], Math.max(Math.abs(xx - x), Math.abs(yy - y)));
+        }
+    }
+  return d;
+}
+
+/** Mask (r = g = b) of pixels whose distance lies in [min, max). */
+export function bandMask(distance: Float64Array, w: number, h: number, min: number, max: number): CpuImage {
+  return createImage(w, h, (x, y) => {
+    const v = distance[y * w + x] >= min && distance[y * w + x] < max ? 1 : 0;
+    return [v, v, v, 1];
+  });
+}
+
+/**
+ * Backdrop colour left in the decontaminated foreground (the fringe a new
+ * background shows), in 8-bit units of linear light: over the edge band
+ * (0.02 < true alpha < 0.98), the mean of a * max(0, (F_est - F_true) . u)
+ * with u the unit direction of the backdrop's colour away from grey (its hue
+ * and saturation; errors along the grey axis are alpha errors, reported by
+ * the matte metrics). a weights it by how much of the pixel the error reaches
+ * in a composite. Meaningful on a coloured backdrop.
+ */
+export function edgeContamination(foregroundPremultiplied: CpuImage, alphaTruth: CpuImage, foregroundTruth: CpuImage, backdrop: CpuImage): number {
+  let sum = 0;
+  let n = 0;
+  for (let i = 0; i < alphaTruth.data.length; i += 4) {
+    const a = alphaTruth.data[i];
+    if (!(a > 0.02 && a < 0.98)) continue;
+    const ea = foregroundPremultiplied.data[i + 3];
+    const grey = luminanceOf(backdrop.data[i], backdrop.data[i + 1], backdrop.data[i + 2]);
+    const dir = [0, 1, 2].map((c) => backdrop.data[i + c] - grey);
+    const len = Math.hypot(...dir);
+    if (len < 1e-6) continue;
+    let along = 0;
+    for (let c = 0; c < 3; c++) {
+      const fEst = ea > 1e-6 ? foregroundPremultiplied.data[i + c] / ea : 0;
+      along += ((fEst - foregroundTruth.data[i + c]) * dir[c]) / len;
+    }
+    sum += a * Math.max(0, along);
+    n++;
+  }
+  return (255 * sum) / Math.max(n, 1);
+}

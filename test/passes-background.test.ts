@@ -1,0 +1,222 @@
+import { describe, expect, it } from 'vitest';
+import { createImage, difference, rng, type CpuImage } from '../src/cpu/image.js';
+import { linearToSrgb } from '../src/cpu/reference.js';
+import {
+  alphaGradientError, alphaSad, boxMeanRef, decontaminateRef, edgeContamination, guidedFilterRef, replaceRef, syntheticScene, type Scene,
+} from '../src/cpu/background-ref.js';
+import { chromaKey } from '../src/baselines/chroma-key.js';
+import { boxMean, guidedFilter } from '../src/passes/background/guided.js';
+import type { GpuImage } from '../src/gpu/texture-pool.js';
+import type { Renderer } from '../src/gpu/renderer.js';
+import type { GraphSpec } from '../src/graph/types.js';
+import { engine, runGraph, toGpu, WORKING } from './helpers/gpu.js';
+import { readFileSync } from 'node:fs';
+
+async function onGpu(images: CpuImage[], fn: (r: Renderer, gpu: GpuImage[]) => GpuImage): Promise<CpuImage> {
+  const e = await engine();
+  const gpu = images.map((img) => toGpu(e, img));
+  try {
+    const out = fn(e.renderer, gpu);
+    const px = e.download(out, WORKING, 'float32');
+    out.release();
+    return { width: px.width, height: px.height, data: Float64Array.from(px.data) };
+  } finally {
+    for (const g of gpu) g.release();
+  }
+}
+
+/** Random colours with a hard edge and a thin line: content where a box or guided filter's borders and edges show. */
+function structured(w: number, h: number, seed: number): CpuImage {
+  const r = rng(seed);
+  return createImage(w, h, (x, y) => {
+    const edge = x > 0.4 * w ? 0.7 : 0.2;
+    const line = Math.abs(y - 0.6 * h - 0.2 * x) < 1 ? 0.3 : 0;
+    return [edge + 0.2 * r(), 0.3 + line + 0.2 * r(), 0.5 * r() + line, 1];
+  });
+}
+
+const mask = (img: CpuImage, f: (i: number) => number) =>
+  createImage(img.width, img.height, (x, y) => {
+    const v = f(y * img.width + x);
+    return [v, v, v, 1];
+  });
+
+describe('background: GPU stages vs float64 CPU references', () => {
+  const img = structured(53, 41, 1);
+
+  for (const radius of [1, 3, 8]) {
+    it(`box mean, radius ${radius}, in-bounds normalisation at the borders`, async () => {
+      const gpu = await onGpu([img], (r, [i]) => boxMean(r, i, radius));
+      // float32 sums of up to 17 texels per pass: a few ulps of values <= 1.
+      expect(difference(gpu, boxMeanRef(img, radius)).max).toBeLessThan(2e-6);
+    });
+  }
+
+  for (const [radius, eps] of [[2, 1e-2], [4, 1e-4]] as const) {
+    it(`colour guided filter, radius ${radius}, eps ${eps}`, async () => {
+      const p = mask(img, (i) => (img.data[i * 4] > 0.6 ? 1 : 0));
+      const gpu = await onGpu([img, p], (r, [g, q]) => guidedFilter(r, g, q, { radius, eps, subsample: 1 }));
+      const ref = guidedFilterRef(img, p, radius, eps);
+      // float32 E[I^2] - E[I]^2 loses ~1e-7 absolute; the 3x3 solve divides by
+      // (variance + eps), so the slope error grows to ~1e-7 / eps per unit of guide.
+      const tol = eps >= 1e-2 ? 1e-5 : 5e-4;
+      expect(difference(gpu, ref, [0]).max).toBeLessThan(tol);
+    });
+  }
+
+  it('guided filter with trimap and clamp pins definite regions', async () => {
+    const p = mask(img, (i) => (img.data[i * 4] > 0.6 ? 1 : 0));
+    const trimap = createImage(img.width, img.height, (x) => [0, x < 10 ? 0 : x > 40 ? 1 : 0.5, 0, 1]);
+    const gpu = await onGpu([img, p, trimap], (r, [g, q, t]) => guidedFilter(r, g, q, { radius: 3, eps: 1e-3, subsample: 1, trimap: t, clamp: true }));
+    const ref = guidedFilterRef(img, p, 3, 1e-3, { trimap, clamp: true });
+    expect(difference(gpu, ref, [0]).max).toBeLessThan(1e-4);
+  });
+
+  it('fast guided filter (subsample 2) stays close to the full-resolution one on a soft edge', async () => {
+    const w = 96;
+    const guide = createImage(w, w, (x, y) => {
+      const t = 1 / (1 + Math.exp(-(x + 0.3 * y - 55) / 2));
+      return [0.2 + 0.6 * t, 0.3 + 0.5 * t, 0.8 - 0.5 * t, 1];
+    });
+    const p = mask(guide, (i) => (guide.data[i * 4] > 0.5 ? 1 : 0));
+    const full = await onGpu([guide, p], (r, [g, q]) => guidedFilter(r, g, q, { radius: 6, eps: 1e-4, subsample: 1 }));
+    const fast = await onGpu([guide, p], (r, [g, q]) => guidedFilter(r, g, q, { radius: 6, eps: 1e-4, subsample: 2 }));
+    // Bilinear coefficients on a smooth edge: mean difference under 1% of the 0..1 range.
+    expect(difference(fast, full, [0]).mean).toBeLessThan(0.01);
+  });
+
+  it('blur-fusion decontamination step matches the reference', async () => {
+    const r = rng(7);
+    const alpha = mask(img, () => r());
+    const backdrop = createImage(img.width, img.height, () => [0.8, 0.7 + 0.1 * r(), 0.9, 1]);
+    const estimate = createImage(img.width, img.height, () => {
+      const a = 0.05 + 0.95 * r();
+      return [a * r(), a * r(), a * r(), a];
+    });
+    for (const final of [false, true]) {
+      const gpu = await onGpu([img, alpha, backdrop, estimate], (rd, [i, a, b, e]) =>
+        rd.draw({ shader: 'background/decontaminate', inputs: { u_image: i, u_alpha: a, u_backdrop: b, u_estimate: e }, uniforms: { u_final: final ? 1 : 0 } }),
+      );
+      // rgb / alpha with alpha >= 0.05: float32 division, relative 1e-6 on values up to ~20.
+      expect(difference(gpu, decontaminateRef(img, alpha, backdrop, estimate, final)).max).toBeLessThan(5e-5);
+    }
+  });
+
+  it('replace composite matches the reference (transparent, colour, image; with shadow)', async () => {
+    const r = rng(8);
+    const alpha = mask(img, () => r());
+    const fg = createImage(img.width, img.height, (x, y) => {
+      const a = alpha.data[(y * img.width + x) * 4];
+      return [a * r(), a * r(), a * r(), a];
+    });
+    const shadow = mask(img, () => 0.5 * r());
+    const bgImage = createImage(img.width, img.height, () => [r(), r(), r(), 1]);
+    const cases = [
+      { params: { mode: 'transparent' }, ref: { mode: 'transparent' as const, shadow, shadowOpacity: 0.7 } },
+      { params: { mode: 'color', color: [1, 0.9, 0.2] }, ref: { mode: 'color' as const, color: [1, 0.9, 0.2] as [number, number, number], shadow, shadowOpacity: 0.7 } },
+      { params: { mode: 'image' }, ref: { mode: 'image' as const, background: bgImage, shadow, shadowOpacity: 0.7 } },
+    ];
+    for (const c of cases) {
+      const graph: GraphSpec = {
+        version: 1,
+        nodes: [{ id: 'r', pass: 'background.replace', params: { ...c.params, shadowOpacity: 0.7 } as never, inputs: { foreground: '$fg', alpha: '$alpha', shadow: '$shadow', background: '$bg' } }],
+        outputs: { result: 'r' },
+      };
+      const { result } = await runGraph(graph, { fg, alpha, shadow, bg: bgImage });
+      // sRGB decode of the colour through float32 pow(): 5e-5.
+      expect(difference(result, replaceRef(fg, alpha, c.ref)).max, c.params.mode).toBeLessThan(5e-5);
+    }
+  });
+});
+
+// ---------------------------------------------------------------- keying on synthetic scenes
+
+const W = 256;
+const keyGraph = (params: object = {}, withHints = false): GraphSpec => ({
+  version: 1,
+  nodes: [{ id: 'k', pass: 'background.key', params: { illuminationSigma: 16, ...params } as never, inputs: withHints ? { image: '$source', hints: '$hints' } : { image: '$source' } }],
+  outputs: { alpha: 'k:alpha', trimap: 'k:trimap', foreground: 'k:foreground', shadow: 'k:shadow' },
+});
+
+/** The plain chroma/threshold key baseline on the same shot (it works on display values). */
+function baselineAlpha(scene: Scene): CpuImage {
+  const display = createImage(W, W, (x, y) => {
+    const i = (y * W + x) * 4;
+    return [linearToSrgb(scene.image.data[i]), linearToSrgb(scene.image.data[i + 1]), linearToSrgb(scene.image.data[i + 2]), 1];
+  });
+  return chromaKey(display).alpha;
+}
+
+function report(name: string, scene: Scene, alpha: CpuImage) {
+  const base = baselineAlpha(scene);
+  const f = (v: number) => (100 * v).toFixed(2) + '%';
+  console.log(
+    `${name}: SAD/px overall ${f(alphaSad(alpha, scene.alpha))} (chroma key ${f(alphaSad(base, scene.alpha))}), ` +
+      `thin chains ${f(alphaSad(alpha, scene.alpha, scene.thin))} (${f(alphaSad(base, scene.alpha, scene.thin))}), ` +
+      `gem ${f(alphaSad(alpha, scene.alpha, scene.gem))} (${f(alphaSad(base, scene.alpha, scene.gem))}), ` +
+      `gradient error ${alphaGradientError(alpha, scene.alpha).toExponential(2)} (${alphaGradientError(base, scene.alpha).toExponential(2)})`,
+  );
+  return base;
+}
+
+describe('background.key on synthetic shots (targets of issue 6)', () => {
+  it('silver ring, gold and silver chains, gem, uneven light: matte error vs the chroma-key baseline', async () => {
+    const scene = syntheticScene({ width: W, height: W, lighting: true, noise: 0.002, seed: 11 });
+    const { alpha } = await runGraph(keyGraph(), { source: scene.image });
+    const base = report('silver', scene, alpha);
+    expect(alphaSad(alpha, scene.alpha)).toBeLessThan(0.5 * alphaSad(base, scene.alpha));
+    expect(alphaSad(alpha, scene.alpha, scene.thin)).toBeLessThan(alphaSad(base, scene.alpha, scene.thin));
+    expect(alphaGradientError(alpha, scene.alpha)).toBeLessThan(alphaGradientError(base, scene.alpha));
+  });
+});
+
+describe('background.clean and the presets', () => {
+  it('clean: a blue backdrop becomes grey and even, the solid piece is untouched', async () => {
+    const scene = syntheticScene({ width: 128, height: 128, backdrop: [0.15, 0.3, 0.7], lighting: true, seed: 12 });
+    const graph: GraphSpec = {
+      version: 1,
+      nodes: [{ id: 'c', pass: 'background.clean', params: { blur: 6, evenOut: 1, desaturate: 1, lighten: 0 }, inputs: { image: '$source', alpha: '$alpha' } }],
+      outputs: { result: 'c' },
+    };
+    const { result } = await runGraph(graph, { source: scene.image, alpha: scene.alpha });
+    let chroma = 0;
+    let n = 0;
+    let pieceChange = 0;
+    for (let i = 0; i < 128 * 128; i++) {
+      const px = [0, 1, 2].map((c) => result.data[i * 4 + c]);
+      const a = scene.alpha.data[i * 4];
+      if (a === 0) {
+        chroma = Math.max(chroma, (Math.max(...px) - Math.min(...px)) / Math.max(...px));
+        n++;
+      }
+      if (a === 1) for (let c = 0; c < 3; c++) pieceChange = Math.max(pieceChange, Math.abs(px[c] - scene.image.data[i * 4 + c]));
+    }
+    expect(n).toBeGreaterThan(1000);
+    expect(chroma).toBeLessThan(1e-4); // desaturate 1: grey up to float32 rounding
+    expect(pieceChange).toBeLessThan(1e-5); // alpha 1: (1 - alpha) removes every backdrop term
+  });
+
+  it('the three presets validate and the cutout downloads with straight alpha', async () => {
+    const e = await engine();
+    const load = (name: string) => JSON.parse(readFileSync(new URL(`../src/presets/${name}.json`, import.meta.url), 'utf8')) as GraphSpec;
+    for (const name of ['lighting', 'cutout', 'white-background']) expect(() => e.validate(load(name)), name).not.toThrow();
+    const S = 160;
+    const scene = syntheticScene({ width: S, height: S, seed: 13 });
+    const runner = e.runner(load('cutout'), 'none');
+    try {
+      runner.setExternal('source', toGpu(e, scene.image));
+      const out = runner.run({}).get('result')!;
+      const png = e.download(out); // file encoding: sRGB, straight alpha, 8 bit
+      let transparentCorners = 0;
+      for (const [x, y] of [[0, 0], [S - 1, 0], [0, S - 1], [S - 1, S - 1]]) if (png.data[(y * S + x) * 4 + 3] === 0) transparentCorners++;
+      expect(transparentCorners).toBe(4);
+      // A solid ring pixel keeps its colour in straight alpha (not darkened by premultiplication).
+      const ringPixel = (Math.round(0.42 * S) * S + Math.round(0.53 * S)) * 4; // middle of the ring's right side
+      expect(scene.alpha.data[ringPixel]).toBe(1);
+      expect(png.data[ringPixel + 3]).toBe(255);
+      expect(Math.abs(png.data[ringPixel] - Math.round(255 * linearToSrgb(scene.image.data[ringPixel])))).toBeLessThanOrEqual(2);
+    } finally {
+      runner.dispose();
+    }
+  });
+});
