@@ -63,6 +63,26 @@ describe('glare.flatten', () => {
     expect(psnr(o, c, invertMask(veil))).toBeGreaterThan(50);
   });
 
+  // Estimated amount: the veil spreads from the plate onto the 0.82 backdrop,
+  // which the fit reads. The pass is told nothing about the true 0.4.
+  it('estimates the veil amount from the backdrop and matches the CPU reference', async () => {
+    const matte = plateMatte(160, 120);
+    const clean = syntheticGlareScene(160, 120, SILVER, 7).clean;
+    // Sigma 4 keeps the GPU's scatter blur on the exact-tap path for the reference comparison.
+    const { raw, veil } = veiled(clean, matte, 0.4, 4, 0.55);
+    const p = { ...GLARE_DEFAULTS, estimateVeil: true, veil: 0, veilRadius: 4, strength: 0, surroundRadius: 4, reach: 3 };
+    const graph: GraphSpec = { ...flatten(p), nodes: [{ id: 'g', pass: 'glare.flatten', params: p as never, inputs: { image: '$source', matte: '$matte' } }] };
+    const gpu = await runGraph(graph, { source: raw, matte });
+    const [r, c, o] = [raw, clean, gpu.result].map(toDisplay);
+    console.log(`estimated veil: PSNR in veil ${psnr(r, c, veil).toFixed(2)} -> ${psnr(o, c, veil).toFixed(2)} dB`);
+    expect(psnr(o, c, veil) - psnr(r, c, veil)).toBeGreaterThan(10);
+    // Exact float64 sums vs float32 GPU reduction of ~19k backdrop terms: the
+    // slope differs by float32 round-off of the sums (~1e-6 relative), so the
+    // veil (<= 0.4 * 0.45) agrees to 1e-4.
+    const ref = glareFlattenRef(raw, p, matte);
+    expect(difference(gpu.veil, ref.veil, [0, 1, 2]).max).toBeLessThan(1e-4);
+  });
+
   for (const [metalName, metal] of [['gold', GOLD], ['silver', SILVER]] as const) {
     it(`restores a ${metalName} plate: glare PSNR +6 dB, clipping -80%, untouched outside, glints kept`, async () => {
       const scene = syntheticGlareScene(256, 192, metal, 3);

@@ -5,6 +5,7 @@ import { bilateralLevelsRef } from './frequency-ref.js';
 /** glare.flatten parameters (px values at the rendered scale). */
 export interface GlareParams {
   veil: number;
+  estimateVeil: boolean;
   veilRadius: number;
   sourceLevel: number;
   strength: number;
@@ -24,6 +25,7 @@ export interface GlareParams {
 
 export const GLARE_DEFAULTS: GlareParams = {
   veil: 0,
+  estimateVeil: false,
   veilRadius: 24,
   sourceLevel: 0.55,
   strength: 1,
@@ -55,13 +57,36 @@ function elevation(base: ArrayLike<number>, i: number, surround: number[], exces
   return smoothstep(1 + 0.5 * (excess - 1), excess, ratio);
 }
 
+/**
+ * Least-squares slope of backdrop luminance (off the matte, no channel >= 0.98)
+ * against the luminance of the predicted scatter: the estimated veil amount, in [0, 1].
+ */
+export function fittedVeilRef(raw: CpuImage, scattered: CpuImage, matte: CpuImage): number {
+  let sw = 0, ss = 0, si = 0, sss = 0, ssi = 0;
+  for (let q = 0; q < raw.width * raw.height; q++) {
+    const i = 4 * q;
+    const w = (1 - matte.data[i]) * (Math.max(raw.data[i], raw.data[i + 1], raw.data[i + 2]) < 0.98 ? 1 : 0);
+    const s = lum(scattered.data, i);
+    const l = lum(raw.data, i);
+    sw += w;
+    ss += w * s;
+    si += w * l;
+    sss += w * s * s;
+    ssi += w * s * l;
+  }
+  const variance = sw * sss - ss * ss;
+  return variance > 1e-12 * sw * sw ? Math.min(1, Math.max(0, (sw * ssi - ss * si) / variance)) : 0;
+}
+
 /** glare.flatten in float64 with exact Gaussian blurs: every output of the pass. `matte`: red channel. */
 export function glareFlattenRef(raw: CpuImage, p: GlareParams, matte?: CpuImage): Record<'out' | 'mask' | 'base' | 'sparkle' | 'veil', CpuImage> {
   const n = raw.width * raw.height;
   const m = (q: number) => (matte ? matte.data[4 * q] : 1);
 
   let img = raw;
-  if (p.veil > 0) {
+  const estimate = p.estimateVeil && matte !== undefined;
+  if (p.veil > 0 || estimate) {
+    let amount = p.veil;
     for (let step = 0; step < 2; step++) {
       const source = createImage(raw.width, raw.height);
       for (let q = 0; q < n; q++) {
@@ -69,8 +94,9 @@ export function glareFlattenRef(raw: CpuImage, p: GlareParams, matte?: CpuImage)
         source.data[4 * q + 3] = 1;
       }
       const scattered = gaussianBlurRef(source, p.veilRadius);
+      if (estimate && step === 0) amount = fittedVeilRef(raw, scattered, matte!);
       const next = createImage(raw.width, raw.height);
-      for (let i = 0; i < raw.data.length; i++) next.data[i] = i % 4 === 3 ? raw.data[i] : Math.max(raw.data[i] - p.veil * scattered.data[i], 0);
+      for (let i = 0; i < raw.data.length; i++) next.data[i] = i % 4 === 3 ? raw.data[i] : Math.max(raw.data[i] - amount * scattered.data[i], 0);
       img = next;
     }
   }

@@ -2,7 +2,7 @@ import type { GpuImage } from '../../gpu/texture-pool.js';
 import { gaussianBlur } from '../core/gaussian.js';
 import { BILATERAL_SHADERS, bilateralFilter } from '../frequency/bilateral.js';
 import { combine } from '../frequency/index.js';
-import { definePass, type PassDefinition } from '../types.js';
+import { definePass, type PassContext, type PassDefinition } from '../types.js';
 
 const OUTPUT_MODE = { out: 0, mask: 1, base: 2, sparkle: 3 } as const;
 /**
@@ -31,7 +31,8 @@ export const glareFlattenPass = definePass({
     { name: 'veil', description: 'the veiling glare that was subtracted' },
   ],
   params: {
-    veil: { type: 'number', default: 0, min: 0, max: 1, unit: 'x', step: 0.01, description: 'veiling glare amount: the fraction of source light scattered into the veil (0 = no veil removal)' },
+    veil: { type: 'number', default: 0, min: 0, max: 1, unit: 'x', step: 0.01, description: 'veiling glare amount: the fraction of source light scattered into the veil (0 = no veil removal unless estimated)' },
+    estimateVeil: { type: 'boolean', default: false, description: 'estimate the veil amount from the backdrop (needs the matte): a plain backdrop brightens next to the piece only by veil, so the least-squares slope of backdrop luminance against the predicted scatter replaces "veil"' },
     veilRadius: { type: 'number', default: 24, min: 1, max: 800, unit: 'px', step: 0.5, description: 'Gaussian sigma of the lens scatter that spreads the veil' },
     sourceLevel: { type: 'number', default: 0.55, min: 0, max: 1, unit: '', step: 0.01, description: 'linear level above which light scatters into the veil' },
     strength: { type: 'number', default: 1, min: 0, max: 1, unit: '', step: 0.01, description: 'how far hotspots are pulled to the surrounding tone' },
@@ -48,7 +49,7 @@ export const glareFlattenPass = definePass({
     detailCeiling: { type: 'number', default: 0.2, min: 0, max: 4, unit: 'x', step: 0.01, description: 'inside flattened areas, positive detail is capped at this fraction of the restored tone (glare residue at hotspot rims); negative detail is kept' },
     detail: { type: 'number', default: 1, min: 0, max: 2, unit: 'x', step: 0.01, description: 'gain of the detail layer inside flattened areas' },
   },
-  shaders: [...BILATERAL_SHADERS, 'glare/veil_source', 'glare/veil_remove', 'glare/highlights', 'glare/surround_weights', 'glare/apply', 'core/blend'],
+  shaders: [...BILATERAL_SHADERS, 'glare/veil_source', 'glare/veil_remove', 'glare/veil_stats', 'glare/reduce_sum', 'glare/highlights', 'glare/surround_weights', 'glare/apply', 'core/blend'],
   run(ctx, inputs, p) {
     const raw = inputs.image!;
     const matte = inputs.matte;
@@ -57,12 +58,21 @@ export const glareFlattenPass = definePass({
     const matteFlag = { u_hasMatte: matte ? 1 : 0 };
 
     let image = raw;
-    if ((p.veil as number) > 0) {
+    const estimate = (p.estimateVeil as boolean) && matte !== undefined;
+    if (p.estimateVeil && !matte) ctx.warn('estimateVeil needs a matte input; using the veil parameter');
+    if ((p.veil as number) > 0 || estimate) {
+      let stats: { u_statsA: GpuImage; u_statsB: GpuImage } | undefined;
       for (let step = 0; step < VEIL_STEPS; step++) {
         const source = ctx.draw({ shader: 'glare/veil_source', inputs: withMatte({ u_image: image }), uniforms: { ...matteFlag, u_sourceLevel: p.sourceLevel as number } });
         const scattered = gaussianBlur(ctx, source, p.veilRadius as number, lf);
         ctx.release(source);
-        const next = ctx.draw({ shader: 'glare/veil_remove', inputs: { u_image: raw, u_scattered: scattered }, uniforms: { u_veil: p.veil as number } });
+        // The fit uses the scatter predicted from the raw image (first step) and holds for both steps.
+        if (estimate && !stats) stats = veilStatistics(ctx, raw, scattered, matte!);
+        const next = ctx.draw({
+          shader: 'glare/veil_remove',
+          inputs: stats ? { u_image: raw, u_scattered: scattered, ...stats } : { u_image: raw, u_scattered: scattered },
+          uniforms: { u_veil: p.veil as number, u_autoVeil: stats ? 1 : 0 },
+        });
         ctx.release(scattered);
         if (image !== raw) ctx.release(image);
         image = next;
@@ -105,5 +115,19 @@ export const glareFlattenPass = definePass({
     return { out: draw('out'), mask: draw('mask'), base: draw('base'), sparkle: draw('sparkle'), veil: combine(ctx, raw, image, 'subtract', 1, 1) };
   },
 });
+
+/** Sums the veil-fit terms of glare/veil_stats over the image down to two 1x1 images. */
+function veilStatistics(ctx: PassContext, raw: GpuImage, scattered: GpuImage, matte: GpuImage): { u_statsA: GpuImage; u_statsB: GpuImage } {
+  const total = (part: number) => {
+    let cur = ctx.draw({ shader: 'glare/veil_stats', inputs: { u_image: raw, u_scattered: scattered, u_matte: matte }, uniforms: { u_part: part } });
+    while (cur.width > 1 || cur.height > 1) {
+      const next = ctx.draw({ shader: 'glare/reduce_sum', inputs: { u_image: cur }, width: Math.ceil(cur.width / 2), height: Math.ceil(cur.height / 2) });
+      ctx.release(cur);
+      cur = next;
+    }
+    return cur;
+  };
+  return { u_statsA: total(0), u_statsB: total(1) };
+}
 
 export const GLARE_PASSES: PassDefinition[] = [glareFlattenPass];
