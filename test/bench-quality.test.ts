@@ -17,7 +17,7 @@ import { compositeOver, generatedCases, photoCases, type QualityCase, type ShotG
 import { BASELINES, graphMethod, type Method } from '../bench/lib/quality-methods.js';
 import { evaluateCase, SHEET_COLUMNS, TILE_WIDTH } from '../bench/lib/quality-run.js';
 import { formatTable, summarize } from '../bench/lib/quality-report.js';
-import { writeContactSheet } from '../bench/lib/contact-sheet.js';
+import { busiestWindow, crop, writeContactSheet } from '../bench/lib/contact-sheet.js';
 import { engine } from './helpers/gpu.js';
 
 const W = 64;
@@ -161,6 +161,13 @@ describe('quality benchmark plumbing (stand-in generator)', () => {
     expect(psnr(cases[0].raw, cases[0].truth, maskFromPredicate(cases[0].raw, () => true))).toBeLessThan(Infinity);
   });
 
+  it('zooms on the busiest window of a mask', () => {
+    const mask = grey(100, 80, (x, y) => (x >= 70 && x < 74 && y >= 10 && y < 13 ? 1 : 0));
+    const w = busiestWindow(mask, 20, 16);
+    expect(w.x <= 70 && w.x + w.width >= 74 && w.y <= 10 && w.y + w.height >= 13).toBe(true);
+    expect(crop(mask, w).data.filter((v, i) => i % 4 === 0 && v === 1).length).toBe(12);
+  });
+
   it('composites straight foreground over a backdrop in linear light', () => {
     const fg = createImage(2, 1, (x) => [1, 0, 0, x === 0 ? 0.25 : 1]);
     const { composite } = compositeOver(fg, createImage(2, 1, () => [0, 0, 1, 1]));
@@ -182,7 +189,7 @@ describe('quality benchmark plumbing (stand-in generator)', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'loupe-sheet-')), 'sheet.png');
     await writeContactSheet(file, SHEET_COLUMNS, sheetRows, TILE_WIDTH);
     const meta = await sharp(readFileSync(file)).metadata();
-    expect(meta.width).toBe(4 * (TILE_WIDTH + 4) + 4);
+    expect(meta.width).toBe(SHEET_COLUMNS.length * (TILE_WIDTH + 4) + 4);
     expect(meta.height).toBeGreaterThan(TILE_WIDTH * (H / W));
   });
 });

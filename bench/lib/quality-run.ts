@@ -1,20 +1,43 @@
 /** Runs every method of a task on one case, scores it and makes its contact-sheet rows. */
-import { toDisplay } from '../../src/metrics/index.js';
-import type { QualityCase, Task } from './quality-cases.js';
+import type { CpuImage } from '../../src/cpu/image.js';
+import { bandAroundMask, toDisplay, unionMasks } from '../../src/metrics/index.js';
+import type { CaseMaskName, QualityCase, Task } from './quality-cases.js';
 import type { Method, MethodOutput } from './quality-methods.js';
 import { scoreCase, truthScores } from './quality-scores.js';
 import type { CaseRecord, MethodRecord } from './quality-report.js';
-import { amplifiedDifference, makeTile, type SheetRow } from './contact-sheet.js';
+import { amplifiedDifference, busiestWindow, crop, makeTile, type SheetRow } from './contact-sheet.js';
 
-export const TILE_WIDTH = 200;
-export const SHEET_COLUMNS = ['raw', 'result (matte for keying)', 'ground truth', '|difference| x4'];
+export const TILE_WIDTH = 160;
+/** Zoomed crops are this fraction of the frame's width and height. */
+const ZOOM_FRACTION = 0.2;
+export const SHEET_COLUMNS = ['raw', 'result (matte: keying)', 'ground truth', '|difference| x4', 'raw zoom', 'result zoom', 'truth zoom', 'difference zoom'];
+
+/** Where the zoomed tiles look: the defects, the glare, the matte's thin parts and edges, the backdrop next to the piece. */
+function zoomWeight(c: QualityCase): CpuImage | undefined {
+  const present = (names: CaseMaskName[]) => names.map((n) => c.masks[n]).filter((m): m is CpuImage => !!m);
+  const edge = c.alpha && bandAroundMask(c.alpha, 0, 6, 0.5);
+  const candidates: Record<Task, CpuImage[]> = {
+    restoration: present(['dust', 'scratches', 'smudges']),
+    glare: present(['glare', 'glints']),
+    lighting: edge ? [edge] : [],
+    keying: [...present(['thin', 'gem']), ...(edge ? [edge] : [])],
+  };
+  const masks = candidates[c.task];
+  return masks.length ? unionMasks(masks[0], ...masks.slice(1)) : undefined;
+}
 
 async function sheetRow(c: QualityCase, method: string, out: MethodOutput, caption: string): Promise<SheetRow> {
   const keyed = c.task === 'keying' && out.alpha && c.alpha;
   const result = keyed ? out.alpha! : toDisplay(out.result);
   const truth = keyed ? c.alpha! : toDisplay(c.truth);
-  const tiles = [toDisplay(c.raw), result, truth, amplifiedDifference(result, truth, 4)];
-  return { caption: `${c.task} · ${c.origin} ${c.id} · ${method} · ${caption}`, tiles: await Promise.all(tiles.map((t) => makeTile(t, TILE_WIDTH))) };
+  const frames = [toDisplay(c.raw), result, truth, amplifiedDifference(result, truth, 4)];
+  const tiles = await Promise.all(frames.map((t) => makeTile(t, TILE_WIDTH)));
+  const weight = zoomWeight(c);
+  if (weight) {
+    const window = busiestWindow(weight, Math.round(c.raw.width * ZOOM_FRACTION), Math.round(c.raw.height * ZOOM_FRACTION));
+    tiles.push(...(await Promise.all(frames.map((t) => makeTile(crop(t, window), TILE_WIDTH, 'nearest')))));
+  }
+  return { caption: `${c.task} · ${c.origin} ${c.id} · ${method} · ${caption}`, tiles };
 }
 
 /** The headline score of a row caption, per task. */
