@@ -30,7 +30,7 @@ export async function writeColorPng(img: CpuImage, path: string): Promise<void> 
 
 /** Writes a mask or matte (red channel, 0..1) as an 8-bit grey PNG. */
 export async function writeMaskPng(img: CpuImage, path: string): Promise<void> {
-  await sharp(grey8(img), { raw: { width: img.width, height: img.height, channels: 1 } }).png().toFile(path);
+  await sharp(grey8(img), { raw: { width: img.width, height: img.height, channels: 1 } }).toColourspace('b-w').png().toFile(path);
 }
 
 /**
