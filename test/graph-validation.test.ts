@@ -107,6 +107,7 @@ describe('graph validation', () => {
     expect(issuesOf({ ...chain(), outputs: {} })[0]).toMatchObject({ field: 'outputs' });
     expect(issuesOf({ ...chain(), outputs: { result: 'nope' } })[0]).toMatchObject({ field: 'outputs.result' });
     expect(issuesOf('not a graph')[0].message).toMatch(/JSON object/);
+    expect(issuesOf({ ...chain(), referenceSize: -5 })[0]).toMatchObject({ field: 'referenceSize' });
   });
 
   it('culls nodes no requested output needs', () => {

@@ -101,6 +101,22 @@ describe('graph runner', () => {
     expect(d.max).toBeLessThan(0.03);
   });
 
+  it('referenceSize makes px parameters relative to the photo size', async () => {
+    const src = noise(128, 96, 3);
+    const blur = (sigma: number, referenceSize?: number): GraphSpec => ({
+      version: 1,
+      referenceSize,
+      nodes: [{ id: 'b', pass: 'blur.gaussian', params: { sigma }, inputs: { image: '$source' } }],
+      outputs: { result: 'b' },
+    });
+    // sigma 1.5 on a 64 px reference is sigma 3 on this 128 px photo.
+    const relative = await runGraph(blur(1.5, 64), { source: src });
+    const absolute = await runGraph(blur(3), { source: src });
+    const other = await runGraph(blur(1.5), { source: src });
+    expect(difference(relative.result, absolute.result).max).toBe(0);
+    expect(difference(relative.result, other.result).max).toBeGreaterThan(0.01);
+  });
+
   it('bypassed nodes pass their input through', async () => {
     const src = noise(20, 10);
     const g = chain(2);

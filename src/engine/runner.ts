@@ -123,6 +123,7 @@ export class GraphRunner {
     for (const name of g.externals) {
       if (!this.externals.has(name)) throw new GraphValidationError([{ field: `$${name}`, message: `the graph reads external image "$${name}" but none was given` }]);
     }
+    const pxScale = scale * this.referenceScale();
     for (const r of this.results.values()) r.release();
     this.results.clear();
     const externalVersions = new Map([...this.externals].map(([k, v]) => [k, v.version]));
@@ -155,7 +156,7 @@ export class GraphRunner {
 
     for (const node of g.order) {
       const signature = hash(
-        [node.pass.type, node.enabled, JSON.stringify(node.params), scale, node.pass.shaders.map((s) => this.renderer.shaders.revision(s)).join(','), ...node.inputs.map((i) => `${i.slot}=${signatureOf(i.ref)}`)].join('|'),
+        [node.pass.type, node.enabled, JSON.stringify(node.params), scale, pxScale, node.pass.shaders.map((s) => this.renderer.shaders.revision(s)).join(','), ...node.inputs.map((i) => `${i.slot}=${signatureOf(i.ref)}`)].join('|'),
       );
       signatures.set(node.id, signature);
       const cached = this.cache.get(node.id);
@@ -167,7 +168,7 @@ export class GraphRunner {
       } else {
         const inputs: Record<string, GpuImage | undefined> = {};
         for (const inp of node.inputs) inputs[inp.slot] = fetch(inp.ref);
-        outputs = this.execute(node, inputs, scale);
+        outputs = this.execute(node, inputs, pxScale);
         stats.nodesRun.push(node.id);
         if (this.retain === 'all') {
           if (cached) for (const img of Object.values(cached.outputs)) img.release();
@@ -205,7 +206,17 @@ export class GraphRunner {
     this.dropScaledExternals();
   }
 
-  private execute(node: CompiledNode, inputs: Record<string, GpuImage | undefined>, scale: number): Record<string, GpuImage> {
+  /** Full-resolution pixels per "px" unit: 1 unless the graph sets referenceSize. */
+  private referenceScale(): number {
+    const reference = this.spec.referenceSize;
+    if (!reference) return 1;
+    const e = this.externals.get('source') ?? [...this.externals.values()][0];
+    if (!e) return 1;
+    return Math.max(e.image.width, e.image.height) / reference;
+  }
+
+  /** `pxScale`: render pixels per "px" unit (render scale times the reference scale). */
+  private execute(node: CompiledNode, inputs: Record<string, GpuImage | undefined>, pxScale: number): Record<string, GpuImage> {
     const outputs: Record<string, GpuImage> = {};
     if (!node.enabled) {
       // Bypass: every output is the first connected input, unchanged.
@@ -217,7 +228,7 @@ export class GraphRunner {
     const temps = new Set<GpuImage>();
     const renderer = this.renderer;
     const ctx: PassContext = {
-      scale,
+      scale: pxScale,
       caps: renderer.caps,
       draw(opts) {
         const img = renderer.draw(opts);
@@ -231,7 +242,7 @@ export class GraphRunner {
     };
     let result: Record<string, GpuImage>;
     try {
-      result = node.pass.run(ctx, inputs, scaleSpatial(node.pass.params, node.params as ParamValues, scale));
+      result = node.pass.run(ctx, inputs, scaleSpatial(node.pass.params, node.params as ParamValues, pxScale));
     } catch (e) {
       for (const t of temps) t.release();
       if (e instanceof Error) e.message = `node "${node.id}" (${node.pass.type}): ${e.message}`;

@@ -53,6 +53,8 @@ export function compileGraph(spec: unknown, registry: PassRegistry, wantedOutput
   const g = spec as GraphSpec;
   if (g.version !== GRAPH_FORMAT_VERSION)
     issues.push({ field: 'version', message: `expected ${GRAPH_FORMAT_VERSION}, got ${JSON.stringify(g.version)}` });
+  if (g.referenceSize !== undefined && !(typeof g.referenceSize === 'number' && Number.isFinite(g.referenceSize) && g.referenceSize >= 16 && g.referenceSize <= 65536))
+    issues.push({ field: 'referenceSize', message: `must be a number of pixels in [16, 65536], got ${JSON.stringify(g.referenceSize)}` });
   if (!Array.isArray(g.nodes)) issues.push({ field: 'nodes', message: 'must be an array of nodes' });
   if (typeof g.outputs !== 'object' || g.outputs === null || Array.isArray(g.outputs) || Object.keys(g.outputs).length === 0)
     issues.push({ field: 'outputs', message: 'must be an object naming at least one output, e.g. {"result": "nodeId"}' });

@@ -28,6 +28,13 @@ export interface GraphSpec {
   version: 1;
   name?: string;
   description?: string;
+  /**
+   * Makes "px" parameters relative to the photo: they are pixels of an image
+   * whose longer side is `referenceSize` pixels, and the runner scales them to
+   * the actual source (a 6000 px photo gets radii 6000/referenceSize times
+   * larger). Left out, "px" means pixels of the full-resolution source.
+   */
+  referenceSize?: number;
   nodes: NodeSpec[];
   /** Output name -> reference, e.g. { "result": "sharpen", "mask": "dust:mask" }. */
   outputs: Record<string, string>;

@@ -17,7 +17,10 @@ export interface PortSpec {
  * an optional early `release` to keep its peak memory low.
  */
 export interface PassContext {
-  /** Render pixels per full-resolution source pixel (1 = full res, 0.25 = quarter preview). */
+  /**
+   * Render pixels per "px" unit: 1 at full resolution, 0.25 for a quarter-size
+   * preview, times source size / referenceSize when the graph sets one.
+   */
   readonly scale: number;
   readonly caps: Capabilities;
   draw(opts: DrawOptions): GpuImage;
