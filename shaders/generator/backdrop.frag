@@ -19,7 +19,8 @@ vec3 linen(vec2 q, vec2 pix) {
   float period = 3.0 * max(u_pixelScale, 0.7);
   vec2 w = sin(pix * (2.0 * 3.14159265 / period));
   float weave = 0.96 + 0.04 * w.x * w.y;
-  float slubs = 0.95 + 0.1 * valueNoise(vec2(q.x * 300.0, q.y * 6.0) + u_seedOffset);
+  // Slubs: thicker threads in both warp and weft.
+  float slubs = 0.9 + 0.1 * valueNoise(vec2(q.x * 300.0, q.y * 6.0) + u_seedOffset) + 0.1 * valueNoise(vec2(q.x * 6.0, q.y * 300.0) - u_seedOffset);
   float mottle = 0.9 + 0.2 * fbm(q * 6.0 + u_seedOffset);
   return u_color * weave * slubs * mottle;
 }

@@ -114,6 +114,7 @@ void main() {
 
   float metalCover = 0.0;
   float gemCover = 0.0;
+  float gemOverMetal = 0.0;   // gem samples whose ray goes on to hit metal
   // One representative ray of each kind, shaded once for the pixel.
   vec3 metalPoint = vec3(0.0);
   vec3 metalRay = vec3(0.0, 0.0, -1.0);
@@ -145,6 +146,11 @@ void main() {
     if (tg < (hit ? t : 1e9)) {
       gemCover += 1.0;
       gemRay = rd; gemNormal = nIn; gemT = tg;
+      if (hit) {
+        // What shows through the stone here is the setting, not the backdrop.
+        gemOverMetal += 1.0;
+        if (metalFound < 0.5) { metalPoint = ro + rd * t; metalRay = rd; }
+      }
     } else if (hit) {
       metalCover += 1.0;
       metalPoint = ro + rd * t; metalRay = rd; metalFound = 1.0;
@@ -159,8 +165,9 @@ void main() {
   }
   metalCover /= float(SAMPLES);
   gemCover /= float(SAMPLES);
+  gemOverMetal /= float(SAMPLES);
 
-  if (metalFound < 0.5) { metalPoint = edgePoint; metalRay = edgeRay; }
+  if (metalFound < 0.5 && gemOverMetal == 0.0) { metalPoint = edgePoint; metalRay = edgeRay; }
   vec3 metal = toneMap(shadeMetal(metalRay, objectNormal(metalPoint), METAL));
 
   vec3 roL; vec3 rdL;
@@ -177,8 +184,10 @@ void main() {
   vec3 color = (metalCover > 0.0 ? metalCover * metal : vec3(0.0)) + glint;
   float alpha = metalCover;
   if (gemCover > 0.0) {
-    color += gemCover * toneMap(gemColor);
-    alpha += gemCover * (1.0 - seeThrough);
+    // Light through the stone: the backdrop (left to compositing, so alpha
+    // drops) or, where the setting lies behind it, that metal (opaque).
+    color += gemCover * toneMap(gemColor) + gemOverMetal * seeThrough * metal;
+    alpha += gemCover - (gemCover - gemOverMetal) * seeThrough;
   }
   gl_FragColor = vec4(min(color, vec3(1.0)), alpha);
 }
