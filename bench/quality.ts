@@ -57,21 +57,19 @@ async function main(): Promise<void> {
     methods.set(task, list);
   }
 
-  const cases: QualityCase[] = [];
-  if (opts.generated) cases.push(...(await generatedCases(generator, engine, opts.size)));
-  if (opts.photos) cases.push(...(await photoCases(generator, engine, opts.photos, { maxPixels: opts.maxMp * 1e6, limit: opts.maxPhotos })));
-  if (cases.length === 0) throw new Error('no cases: give --photos or leave the generated shots on');
-  console.log(`bench:quality: ${cases.length} cases, built in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-
   const records: CaseRecord[] = [];
   const sheets: Record<'generated' | 'photo', SheetRow[]> = { generated: [], photo: [] };
-  for (const c of cases) {
-    const { record, rows } = await evaluateCase(c, methods.get(c.task)!, notes);
-    sheets[c.origin].push(...rows);
-    records.push(record);
-    process.stdout.write('.');
-  }
-  process.stdout.write('\n');
+  const sources: AsyncGenerator<QualityCase>[] = [];
+  if (opts.generated) sources.push(generatedCases(generator, engine, opts.size));
+  if (opts.photos) sources.push(photoCases(generator, engine, opts.photos, { maxPixels: opts.maxMp * 1e6, limit: opts.maxPhotos }));
+  if (sources.length === 0) throw new Error('no cases: give --photos or leave the generated shots on');
+  for (const source of sources)
+    for await (const c of source) {
+      const { record, rows } = await evaluateCase(c, methods.get(c.task)!, notes);
+      sheets[c.origin].push(...rows);
+      records.push(record);
+      process.stdout.write(`${records.length} ${c.task} ${c.origin} ${c.id} (${((performance.now() - started) / 1000).toFixed(0)} s)\n`);
+    }
 
   const summary = summarize(records);
   console.log(formatTable(summary));

@@ -73,6 +73,12 @@ function standIn(calls: ShotOptions[]): ShotGenerator {
   };
 }
 
+async function collect<T>(cases: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const c of cases) out.push(c);
+  return out;
+}
+
 const exposureGraph = (ev: number) => ({
   version: 1 as const,
   nodes: [{ id: 'exposure', pass: 'color.convert', params: { exposure: ev }, inputs: { image: '$source' } }],
@@ -82,11 +88,11 @@ const exposureGraph = (ev: number) => ({
 describe('quality benchmark plumbing (stand-in generator)', () => {
   it('builds generated cases with only the task defects switched on', async () => {
     const calls: ShotOptions[] = [];
-    const cases = await generatedCases(standIn(calls), await engine(), { width: W, height: H }, [
+    const cases = await collect(generatedCases(standIn(calls), await engine(), { width: W, height: H }, [
       { task: 'restoration', seed: 1, subject: 'ring', background: 'white' },
       { task: 'restoration', seed: 2, subject: 'chain', background: 'white', defectFree: true },
       { task: 'keying', seed: 3, subject: 'ring', background: 'white' },
-    ]);
+    ]));
     expect(calls.map((c) => Object.entries(c.defects!).filter(([, on]) => on).map(([k]) => k))).toEqual([['dust', 'scratches', 'smudges'], [], ['noise']]);
     expect(cases.map((c) => [c.task, c.defectFree ?? false])).toEqual([
       ['restoration', false],
@@ -97,7 +103,7 @@ describe('quality benchmark plumbing (stand-in generator)', () => {
 
   it('scores none, the tuned median and an engine graph on a restoration case', async () => {
     const e = await engine();
-    const [c] = await generatedCases(standIn([]), e, { width: W, height: H }, [{ task: 'restoration', seed: 1, subject: 'ring', background: 'white' }]);
+    const [c] = await collect(generatedCases(standIn([]), e, { width: W, height: H }, [{ task: 'restoration', seed: 1, subject: 'ring', background: 'white' }]));
     const methods = [...BASELINES.restoration, graphMethod(e, 'identity', exposureGraph(0), 'restoration'), graphMethod(e, '+1 EV', exposureGraph(1), 'restoration')];
     const notes: string[] = [];
     const { record, rows } = await evaluateCase(c, methods, notes);
@@ -119,7 +125,7 @@ describe('quality benchmark plumbing (stand-in generator)', () => {
   });
 
   it('records a failing method with its error and keeps scoring the others', async () => {
-    const [c] = await generatedCases(standIn([]), await engine(), { width: W, height: H }, [{ task: 'glare', seed: 1, subject: 'ring', background: 'white' }]);
+    const [c] = await collect(generatedCases(standIn([]), await engine(), { width: W, height: H }, [{ task: 'glare', seed: 1, subject: 'ring', background: 'white' }]));
     const broken: Method = { name: 'broken', run: async () => Promise.reject(new Error('shader exploded')) };
     const notes: string[] = [];
     const { record, rows } = await evaluateCase(c, [...BASELINES.glare, broken], notes);
@@ -132,7 +138,7 @@ describe('quality benchmark plumbing (stand-in generator)', () => {
   });
 
   it('keys with the chroma baseline and scores the matte against the truth', async () => {
-    const [c] = await generatedCases(standIn([]), await engine(), { width: W, height: H }, [{ task: 'keying', seed: 3, subject: 'ring', background: 'white' }]);
+    const [c] = await collect(generatedCases(standIn([]), await engine(), { width: W, height: H }, [{ task: 'keying', seed: 3, subject: 'ring', background: 'white' }]));
     const { record } = await evaluateCase(c, BASELINES.keying, []);
     const [none, chroma] = record.methods.map((m) => m.scores);
     // "none" calls everything foreground: its SAD per pixel is the backdrop's share of the frame.
@@ -151,7 +157,7 @@ describe('quality benchmark plumbing (stand-in generator)', () => {
     await sharp(cutout, { raw: { width: 40, height: 30, channels: 4 } }).png().toFile(join(dir, 'b-cutout.png'));
     writeFileSync(join(dir, 'MANIFEST.tsv'), 'not an image\n');
 
-    const cases = await photoCases(standIn([]), await engine(), dir, { maxPixels: 1e6 });
+    const cases = await collect(photoCases(standIn([]), await engine(), dir, { maxPixels: 1e6 }));
     expect(cases.map((c) => `${c.id}:${c.task}`)).toEqual(['a-photo:restoration', 'a-photo:glare', 'a-photo:lighting', 'b-cutout:keying']);
     const keying = cases[3] as QualityCase;
     // The true matte is the PNG's alpha; the truth is the cutout over the stand-in backdrop (0.8).
@@ -184,7 +190,7 @@ describe('quality benchmark plumbing (stand-in generator)', () => {
     expect(rows[0].scores.psnr).toBe(69);
     expect(formatTable(rows)).toMatch(/m\s+2\s+69\.00/);
 
-    const [c] = await generatedCases(standIn([]), await engine(), { width: W, height: H }, [{ task: 'restoration', seed: 1, subject: 'ring', background: 'white' }]);
+    const [c] = await collect(generatedCases(standIn([]), await engine(), { width: W, height: H }, [{ task: 'restoration', seed: 1, subject: 'ring', background: 'white' }]));
     const { rows: sheetRows } = await evaluateCase(c, BASELINES.restoration, []);
     const file = join(mkdtempSync(join(tmpdir(), 'loupe-sheet-')), 'sheet.png');
     await writeContactSheet(file, SHEET_COLUMNS, sheetRows, TILE_WIDTH);

@@ -78,12 +78,15 @@ export const GENERATED_CASES: readonly GeneratedSpec[] = [
   { task: 'keying', seed: 43, subject: 'ring', background: 'coloured' },
 ];
 
-export async function generatedCases(generator: ShotGenerator, engine: Engine, size: { width: number; height: number }, specs: readonly GeneratedSpec[] = GENERATED_CASES): Promise<QualityCase[]> {
-  const cases: QualityCase[] = [];
+/**
+ * Cases are yielded one at a time so that a long run holds one case's
+ * full-resolution images, not the whole set's.
+ */
+export async function* generatedCases(generator: ShotGenerator, engine: Engine, size: { width: number; height: number }, specs: readonly GeneratedSpec[] = GENERATED_CASES): AsyncGenerator<QualityCase> {
   for (const spec of specs) {
     const defects = defectSwitches(spec.defectFree ? [] : TASK_DEFECTS[spec.task]);
     const shot = await generator.generateShot(engine, { seed: spec.seed, subject: spec.subject, background: spec.background, defects, ...size });
-    cases.push({
+    yield {
       id: `${spec.subject}-${spec.background}-s${spec.seed}${spec.defectFree ? '-clean' : ''}`,
       task: spec.task,
       origin: 'generated',
@@ -93,9 +96,8 @@ export async function generatedCases(generator: ShotGenerator, engine: Engine, s
       alpha: shot.alpha,
       backdrop: shot.backdrop,
       defectFree: spec.defectFree,
-    });
+    };
   }
-  return cases;
 }
 
 const PHOTO_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.webp', '.tif', '.tiff']);
@@ -143,13 +145,12 @@ async function loadPhoto(path: string, maxPixels: number): Promise<LoadedPhoto> 
  * over a generated clean backdrop, so its alpha is the true matte: a keying
  * case.
  */
-export async function photoCases(generator: ShotGenerator, engine: Engine, folder: string, opts: PhotoOptions): Promise<QualityCase[]> {
+export async function* photoCases(generator: ShotGenerator, engine: Engine, folder: string, opts: PhotoOptions): AsyncGenerator<QualityCase> {
   const files = readdirSync(folder)
     .filter((f) => PHOTO_EXTENSIONS.has(extname(f).toLowerCase()))
     .sort()
     .slice(0, opts.limit);
   if (files.length === 0) throw new Error(`no photos (${[...PHOTO_EXTENSIONS].join(' ')}) in ${folder}`);
-  const cases: QualityCase[] = [];
   for (const [index, file] of files.entries()) {
     const photo = await loadPhoto(join(folder, file), opts.maxPixels);
     const seed = 1000 + index;
@@ -158,15 +159,14 @@ export async function photoCases(generator: ShotGenerator, engine: Engine, folde
       const backdrop = (await generator.generateShot(engine, { seed, width, height, subject: 'ring', background: index % 2 ? 'coloured' : 'white', defects: defectSwitches([]) })).backdrop;
       const { composite, alpha } = compositeOver(photo.image, backdrop);
       const { raw } = await generator.addDefects(engine, composite, { seed, defects: defectSwitches(TASK_DEFECTS.keying) });
-      cases.push({ id: `${photo.name}`, task: 'keying', origin: 'photo', raw, truth: composite, masks: {}, alpha, backdrop, foreground: photo.image });
+      yield { id: photo.name, task: 'keying', origin: 'photo', raw, truth: composite, masks: {}, alpha, backdrop, foreground: photo.image };
       continue;
     }
     for (const task of ['restoration', 'glare', 'lighting'] as const) {
       const { raw, masks } = await generator.addDefects(engine, photo.image, { seed, defects: defectSwitches(TASK_DEFECTS[task]) });
-      cases.push({ id: photo.name, task, origin: 'photo', raw, truth: photo.image, masks });
+      yield { id: photo.name, task, origin: 'photo', raw, truth: photo.image, masks };
     }
   }
-  return cases;
 }
 
 /** Straight-alpha foreground over an opaque backdrop, in linear light: alpha F + (1 - alpha) B. */
