@@ -183,6 +183,14 @@ describe('raw-shot generator', () => {
     for (let i = 1; i < backdrops.length; i++) expect(difference(backdrops[0], backdrops[i], [0, 1, 2]).mean).toBeGreaterThan(0.05);
   });
 
+  it('returns every GPU image it drew to the pool', async () => {
+    const e = await engine();
+    const before = e.renderer.pool.snapshot().live;
+    await shot({ defects: { shadow: true } });
+    await addDefects(e, (await shot({ defects: NONE })).clean, { seed: 2 });
+    expect(e.renderer.pool.snapshot().live).toBe(before);
+  });
+
   it('refuses bad options with a clear error', async () => {
     const e = await engine();
     await expect(generateShot(e, { seed: 1, subject: 'tiara' as never })).rejects.toThrow(/unknown subject "tiara"/);
