@@ -1,7 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import sharp from 'sharp';
 import { createLoupe } from '../src/api/loupe.js';
 import { softenGraph } from './helpers/test-graphs.js';
 import { imageFile } from './helpers/image-files.js';

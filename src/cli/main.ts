@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { createLoupe, parseOverride, DEFAULT_PRESET, type Loupe, type ParamOverride } from '../api/loupe.js';
 import { LoupeError, OptionError, toLoupeError } from '../api/errors.js';
-import { DEFAULT_MAX_PIXELS, IMAGE_FORMATS, parseFormat, removePendingTemps, type ImageFormat } from '../node/image-io.js';
+import { DEFAULT_MAX_PIXELS, IMAGE_FORMATS, removePendingTemps, type ImageFormat } from '../node/image-io.js';
 import type { GraphSpec } from '../graph/types.js';
 import type { ParamSchema } from '../passes/schema.js';
 import { expandInputs, runBatch } from './batch.js';
