@@ -1,0 +1,50 @@
+/**
+ * Wall-clock timing with warm-up, a run count and a time budget. GPU work
+ * must be finished inside `fn` (gl.finish), so a sample is the full cost.
+ */
+
+export interface Timing {
+  medianMs: number;
+  minMs: number;
+  maxMs: number;
+  /** Every timed sample, in order (warm-ups excluded). */
+  samplesMs: number[];
+}
+
+export interface TimingPlan {
+  warmups: number;
+  runs: number;
+  /**
+   * Stop adding runs once warm-ups plus runs have taken this long (at least
+   * one timed run always happens), so slow operations at 24 MP do not blow
+   * the benchmark's time limit. The JSON records how many runs were made.
+   */
+  budgetMs: number;
+}
+
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/**
+ * Times `fn`. If it returns a number, that is the sample in ms (lets a
+ * caller leave set-up such as building a runner out of the timed region).
+ */
+export async function measure(plan: TimingPlan, fn: () => number | void | Promise<number | void>): Promise<Timing> {
+  const start = performance.now();
+  for (let i = 0; i < plan.warmups; i++) await fn();
+  const samplesMs: number[] = [];
+  while (samplesMs.length < Math.max(1, plan.runs)) {
+    if (samplesMs.length > 0 && performance.now() - start > plan.budgetMs) break;
+    const t0 = performance.now();
+    const reported = await fn();
+    samplesMs.push(typeof reported === 'number' ? reported : performance.now() - t0);
+  }
+  return summarize(samplesMs);
+}
+
+export function summarize(samplesMs: number[]): Timing {
+  return { medianMs: median(samplesMs), minMs: Math.min(...samplesMs), maxMs: Math.max(...samplesMs), samplesMs };
+}
