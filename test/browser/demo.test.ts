@@ -296,17 +296,21 @@ describe('demo app in headless Chromium', () => {
     await page.evaluate((p) => (window as any).loupeTest.openImage(p), { width: small.width, height: small.height, base64: encodeBase64(small.data as Uint8Array) });
     const names = (await page.$$eval('#preset option', (os) => os.map((o) => (o as HTMLOptionElement).value))) as string[];
     expect(names).toContain('core');
-    for (const name of names) {
-      await page.select('#preset', name);
+    try {
+      for (const name of names) {
+        await page.select('#preset', name);
+        await idle();
+        const s = await state();
+        expect(s.error, `preset ${name}`).toBe('');
+        expect(s.log.at(-1)!.kind, `preset ${name}`).toBe('full');
+        expect(await page.$$eval('#panel section.node', (n) => n.length), `preset ${name}`).toBeGreaterThan(0);
+      }
+    } finally {
+      // Back to the state the next test expects, whatever failed.
+      await page.select('#preset', 'core');
+      await page.select('#sample', 'quick');
       await idle();
-      const s = await state();
-      expect(s.error, `preset ${name}`).toBe('');
-      expect(s.log.at(-1)!.kind, `preset ${name}`).toBe('full');
-      expect(await page.$$eval('#panel section.node', (n) => n.length), `preset ${name}`).toBeGreaterThan(0);
     }
-    await page.select('#preset', 'core');
-    await page.select('#sample', 'quick');
-    await idle();
   });
 
   it('survives a WebGL context loss: restores, rebuilds and shows the same picture', async () => {
