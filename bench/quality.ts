@@ -27,6 +27,13 @@ const positive = (v: string) => {
   if (!(n > 0)) throw new InvalidArgumentError('expected a positive number');
   return n;
 };
+const regex = (v: string) => {
+  try {
+    return new RegExp(v, 'i');
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+};
 const size = (v: string) => {
   const m = /^(\d+)x(\d+)$/.exec(v);
   if (!m) throw new InvalidArgumentError('expected WIDTHxHEIGHT, e.g. 512x384');
@@ -40,11 +47,12 @@ const program = new Command('bench:quality')
   .option('--out <dir>', 'where quality.json and the contact sheets go', 'bench-results')
   .option('--size <WxH>', 'size of the generated shots', size, { width: 512, height: 384 })
   .option('--max-mp <megapixels>', 'photos are downscaled to at most this size', positive, 1)
+  .option('--match <regex>', 'use only the photos whose file name matches', regex)
   .option('--max-photos <n>', 'use at most this many photos (sorted by name)', positiveInt)
   .option('--no-generated', 'skip the generated shots (photos only)')
   .parse();
 
-const opts = program.opts<{ photos?: string; graph?: string; out: string; size: { width: number; height: number }; maxMp: number; maxPhotos?: number; generated: boolean }>();
+const opts = program.opts<{ photos?: string; graph?: string; out: string; size: { width: number; height: number }; maxMp: number; maxPhotos?: number; match?: RegExp; generated: boolean }>();
 
 async function main(): Promise<void> {
   const started = performance.now();
@@ -61,7 +69,7 @@ async function main(): Promise<void> {
   const sheets: Record<'generated' | 'photo', SheetRow[]> = { generated: [], photo: [] };
   const sources: AsyncGenerator<QualityCase>[] = [];
   if (opts.generated) sources.push(generatedCases(generator, engine, opts.size));
-  if (opts.photos) sources.push(photoCases(generator, engine, opts.photos, { maxPixels: opts.maxMp * 1e6, limit: opts.maxPhotos }));
+  if (opts.photos) sources.push(photoCases(generator, engine, opts.photos, { maxPixels: opts.maxMp * 1e6, match: opts.match, limit: opts.maxPhotos }));
   if (sources.length === 0) throw new Error('no cases: give --photos or leave the generated shots on');
   for (const source of sources)
     for await (const c of source) {
@@ -83,7 +91,7 @@ async function main(): Promise<void> {
     written.push(join(opts.out, file));
   }
   const seconds = (performance.now() - started) / 1000;
-  const report = { date: new Date().toISOString(), seconds, options: { ...opts }, notes: [...new Set(notes)], summary, cases: records };
+  const report = { date: new Date().toISOString(), seconds, options: { ...opts, match: opts.match?.source }, notes: [...new Set(notes)], summary, cases: records };
   writeFileSync(join(opts.out, 'quality.json'), JSON.stringify(report, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 1));
   written.push(join(opts.out, 'quality.json'));
   console.log(`\nwrote ${written.join(', ')} in ${seconds.toFixed(0)} s`);

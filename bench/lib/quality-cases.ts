@@ -105,6 +105,8 @@ const PHOTO_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.webp', '.tif', '.ti
 export interface PhotoOptions {
   /** Photos are downscaled to at most this many pixels. */
   maxPixels: number;
+  /** Only photos whose file name matches. */
+  match?: RegExp;
   /** Use at most this many photos (sorted by name). */
   limit?: number;
 }
@@ -147,7 +149,7 @@ async function loadPhoto(path: string, maxPixels: number): Promise<LoadedPhoto> 
  */
 export async function* photoCases(generator: ShotGenerator, engine: Engine, folder: string, opts: PhotoOptions): AsyncGenerator<QualityCase> {
   const files = readdirSync(folder)
-    .filter((f) => PHOTO_EXTENSIONS.has(extname(f).toLowerCase()))
+    .filter((f) => PHOTO_EXTENSIONS.has(extname(f).toLowerCase()) && (!opts.match || opts.match.test(f)))
     .sort()
     .slice(0, opts.limit);
   if (files.length === 0) throw new Error(`no photos (${[...PHOTO_EXTENSIONS].join(' ')}) in ${folder}`);
