@@ -8,6 +8,8 @@
 #include "chunks/backdrop"
 
 uniform sampler2D u_image;
+uniform sampler2D u_smoothed; // u_image blurred (sigma 1.5): backdrop decisions see 0.19 of the noise
+uniform sampler2D u_noise;    // 1x1 (sum, 0, 0, count): relative noise std
 uniform sampler2D u_backdrop;
 uniform sampler2D u_edges;   // edge_energy blurred over a wide window: shadows are smooth throughout it
 uniform sampler2D u_hints;   // red = piece, green = backdrop
@@ -22,18 +24,26 @@ varying vec2 v_uv;
 void main() {
   vec3 c = texture2D(u_image, v_uv).rgb;
   vec3 b = texture2D(u_backdrop, v_uv).rgb;
+  vec4 noisePacked = texture2D(u_noise, vec2(0.5));
+  float noise = noisePacked.r / max(noisePacked.a, 1e-6);
+  // Thresholds stay above the noise: the sigma-1.5 blur leaves 0.19 of it, and
+  // the length of three channels' noise is about sqrt(3) of one: 5 of those.
+  float low = max(u_low, 5.0 * 1.73 * 0.19 * noise);
+  float textureTolerance = max(u_textureTolerance, 2.0 * noise);
   float contrast = backdropContrast(c, b);
+  float smoothedContrast = backdropContrast(texture2D(u_smoothed, v_uv).rgb, b);
   float shadowLike = 0.0;
   if (u_separateShadow == 1) {
     float chroma = chromaDifference(c, b);
-    shadowLike = (1.0 - smoothstep(u_textureTolerance, 2.0 * u_textureTolerance, texture2D(u_edges, v_uv).r))
+    shadowLike = (1.0 - smoothstep(textureTolerance, 2.0 * textureTolerance, texture2D(u_edges, v_uv).r))
                      * (1.0 - smoothstep(0.8 * u_shadowMax, u_shadowMax, backdropDarkening(c, b)))
-                     * (1.0 - smoothstep(u_low, 2.0 * u_low, chroma));
+                     * (1.0 - smoothstep(low, 2.0 * low, chroma));
     float brightening = max(luminance(c) / max(luminance(b), 1e-4) - 1.0, 0.0);
     contrast = mix(contrast, max(chroma, brightening), shadowLike);
+    smoothedContrast = mix(smoothedContrast, max(chromaDifference(texture2D(u_smoothed, v_uv).rgb, b), brightening), shadowLike);
   }
   float piece = step(u_high, contrast);
-  float backdrop = 1.0 - step(u_low + 1e-6, contrast);
+  float backdrop = 1.0 - step(low + 1e-6, smoothedContrast);
   if (u_hasHints == 1) {
     vec2 h = texture2D(u_hints, v_uv).rg;
     if (h.r > 0.5) { piece = 1.0; backdrop = 0.0; shadowLike = 0.0; }

@@ -11,6 +11,7 @@ uniform sampler2D u_stats;     // blurred (L, L^2): local mean and variance
 uniform sampler2D u_reference; // mode 1: 1x1 weighted mean (rgb*w, w); mode 2: backdrop estimate
 uniform sampler2D u_wide;      // (L, L^2) blurred at the fit's sigma: the neighbourhood's brightness
 uniform sampler2D u_hints;
+uniform sampler2D u_noise;     // 1x1 (sum, 0, 0, count): relative noise std
 uniform int u_mode;            // 0 texture only, 1 + chromaticity vs global mean, 2 + colour vs estimate
 uniform int u_hasHints;
 uniform float u_textureTolerance; // relative local standard deviation still counted as smooth
@@ -21,7 +22,10 @@ void main() {
   vec3 c = texture2D(u_image, v_uv).rgb;
   vec2 s = texture2D(u_stats, v_uv).rg;
   float localContrast = sqrt(max(s.y - s.x * s.x, 0.0)) / max(s.x, 1e-4);
-  float m = 1.0 - smoothstep(u_textureTolerance, 2.0 * u_textureTolerance, localContrast);
+  vec4 noise = texture2D(u_noise, vec2(0.5));
+  // Noise alone must never make a pixel "detailed".
+  float tolerance = max(u_textureTolerance, 2.0 * noise.r / max(noise.a, 1e-6));
+  float m = 1.0 - smoothstep(tolerance, 2.0 * tolerance, localContrast);
   if (u_mode >= 1) {
     // Clearly darker than the wide neighbourhood: a shadow or the piece, not light falloff
     // (vignetting and gradients barely change over one fit sigma).

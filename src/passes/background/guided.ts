@@ -14,6 +14,11 @@ export function boxMax(d: Drawer, img: GpuImage, radius: number): GpuImage {
   return separableBox(d, img, radius, 'background/box_max');
 }
 
+/** Box minimum of radius `radius` texels, all four channels. */
+export function boxMin(d: Drawer, img: GpuImage, radius: number): GpuImage {
+  return separableBox(d, img, radius, 'background/box_min');
+}
+
 function separableBox(d: Drawer, img: GpuImage, radius: number, shader: string): GpuImage {
   const r = Math.round(radius);
   if (r < 0 || r > MAX_BOX_RADIUS) throw new RangeError(`box radius ${radius} is outside 0..${MAX_BOX_RADIUS} texels`);

@@ -2,8 +2,8 @@ import type { GpuImage } from '../../gpu/texture-pool.js';
 import { gaussianBlur } from '../core/gaussian.js';
 import { definePass } from '../types.js';
 import { BACKDROP_PARAMS } from '../light/flatten.js';
-import { estimateBackdrop, localContrastStats, weightedBlur } from '../light/illumination.js';
-import { boxMax, boxMean, guidedFilter, MAX_BOX_RADIUS } from './guided.js';
+import { estimateBackdrop, estimateNoise, localContrastStats, weightedBlur } from '../light/illumination.js';
+import { boxMax, boxMean, boxMin, guidedFilter, MAX_BOX_RADIUS } from './guided.js';
 
 /**
  * Shadows must be smooth over this multiple of detailSigma, which keeps smooth
@@ -11,6 +11,13 @@ import { boxMax, boxMean, guidedFilter, MAX_BOX_RADIUS } from './guided.js';
  * spread over the same width to reach the piece's edge.
  */
 const SHADOW_WINDOW_FACTOR = 4;
+
+/**
+ * The backdrop test looks at the image blurred by this sigma (texels), which
+ * keeps 1 / (2 sqrt(pi) sigma) = 0.19 of the noise (key_soft.frag scales its
+ * threshold by that) while a one-pixel chain keeps enough contrast.
+ */
+const BACKDROP_TEST_SIGMA = 1.5;
 
 /** The first blur-fusion step averages over this multiple of the colour radius (Forte & Pitie use 90 and 6 px). */
 const FUSION_WIDE_FACTOR = 8;
@@ -59,6 +66,7 @@ export const keyPass = definePass({
       type: 'integer', default: 1, min: 1, max: 4, unit: 'x',
       description: 'fast guided filter: window statistics at 1/n resolution (1, 2 or 4); 2 is 4x cheaper, 1 keeps the finest chains',
     },
+    closeGaps: { type: 'boolean', default: true, description: 'fill one-pixel gaps in the matte (the backdrop-bright centre line of a white chain)' },
     separateShadow: { type: 'boolean', default: true, description: 'treat smooth colourless darkening as shadow (its own layer) instead of matte' },
     shadowMax: {
       type: 'number', default: 0.45, min: 0.05, max: 0.95, unit: '', step: 0.01,
@@ -74,8 +82,8 @@ export const keyPass = definePass({
     },
   },
   shaders: [
-    'light/luma_moments', 'light/backdrop_mask', 'light/weight_pack', 'light/nc_moments', 'light/nc_solve',
-    'background/edge_energy', 'background/key_soft', 'background/shadow_seed', 'background/relight', 'background/box_mean', 'background/box_max', 'background/trimap', 'background/guided_moments', 'background/guided_coeffs',
+    'light/luma_moments', 'light/noise_pack', 'light/backdrop_mask', 'light/weight_pack', 'light/nc_moments', 'light/nc_solve',
+    'background/edge_energy', 'background/key_soft', 'background/shadow_seed', 'background/relight', 'background/box_mean', 'background/box_max', 'background/box_min', 'background/trimap', 'background/guided_moments', 'background/guided_coeffs',
     'background/guided_apply', 'background/channel_mask', 'background/decontaminate', 'background/shadow_pack', 'background/shadow_fill',
     'core/blur_gauss', 'core/downsample', 'core/resample',
   ],
@@ -92,11 +100,13 @@ export const keyPass = definePass({
         throw new RangeError(`background.key: ${name} is ${img.width}x${img.height}, the image ${image.width}x${image.height}`);
 
     const stats = localContrastStats(ctx, image, p.detailSigma as number, lf);
+    const noise = estimateNoise(ctx, stats);
     let backdrop: GpuImage;
     if (inputs.backdrop) {
       backdrop = ctx.draw({ shader: 'core/resample', inputs: { u_image: inputs.backdrop } });
     } else {
       const est = estimateBackdrop(ctx, image, stats, {
+        noise,
         sigma: p.illuminationSigma as number,
         textureTolerance: p.textureTolerance as number,
         colorTolerance: p.colorTolerance as number,
@@ -111,15 +121,19 @@ export const keyPass = definePass({
     const hintInputs: Record<string, GpuImage> = inputs.hints ? { u_hints: inputs.hints } : {};
     const bandRadius = Math.max(1, Math.round(p.edgeBand as number));
     const shadowWindow = SHADOW_WINDOW_FACTOR * (p.detailSigma as number);
-    const differenceKey = (img: GpuImage, separateShadow: boolean, edges?: GpuImage) =>
-      ctx.draw({
+    const differenceKey = (img: GpuImage, separateShadow: boolean, edges?: GpuImage) => {
+      const smoothed = gaussianBlur(ctx, img, BACKDROP_TEST_SIGMA, lf);
+      const key = ctx.draw({
         shader: 'background/key_soft',
-        inputs: { u_image: img, u_backdrop: backdrop, ...(edges ? { u_edges: edges } : {}), ...hintInputs },
+        inputs: { u_image: img, u_smoothed: smoothed, u_noise: noise, u_backdrop: backdrop, ...(edges ? { u_edges: edges } : {}), ...hintInputs },
         uniforms: {
           u_hasHints: inputs.hints ? 1 : 0, u_separateShadow: separateShadow ? 1 : 0, u_low: low, u_high: high,
           u_shadowMax: p.shadowMax as number, u_textureTolerance: p.textureTolerance as number,
         },
       });
+      ctx.release(smoothed);
+      return key;
+    };
 
     // With shadow separation: find shadow-like darkening, carry its depth in
     // under the piece's edges and divide it out, then key the relit image.
@@ -145,6 +159,7 @@ export const keyPass = definePass({
     }
     ctx.release(stats);
     const key = differenceKey(keyed, false);
+    ctx.release(noise);
     const band = boxMean(ctx, key, bandRadius);
     const peak = boxMax(ctx, key, bandRadius);
     const trimapped = ctx.draw({
@@ -154,13 +169,22 @@ export const keyPass = definePass({
     });
     for (const t of [key, band, peak]) ctx.release(t);
 
-    const alpha = guidedFilter(ctx, keyed, trimapped, {
+    const refined = guidedFilter(ctx, keyed, trimapped, {
       radius: p.refineRadius as number,
       eps: p.refineEpsilon as number,
       subsample,
       trimap: trimapped,
       clamp: true,
     });
+    let alpha = refined;
+    if (p.closeGaps) {
+      // Closing (3x3 max, then 3x3 min): a one-pixel gap between two piece pixels takes
+      // the lower of them, e.g. the centre line of a white chain as bright as the backdrop.
+      const dilated = boxMax(ctx, refined, 1);
+      alpha = boxMin(ctx, dilated, 1);
+      ctx.release(dilated);
+      ctx.release(refined);
+    }
     const trimap = ctx.draw({ shader: 'background/channel_mask', inputs: { u_image: trimapped }, uniforms: { u_channel: 1 } });
     ctx.release(trimapped);
 

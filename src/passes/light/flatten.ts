@@ -1,7 +1,7 @@
 import { srgbToLinear } from '../../cpu/reference.js';
 import { definePass } from '../types.js';
 import type { ParamSchemas } from '../schema.js';
-import { estimateBackdrop, localContrastStats } from './illumination.js';
+import { estimateBackdrop, estimateNoise, localContrastStats } from './illumination.js';
 
 /** Backdrop-estimation parameters, shared with background.key. */
 export const BACKDROP_PARAMS = {
@@ -54,11 +54,13 @@ export const flattenPass = definePass({
       description: 'how much of the correction the piece receives (1 = same as the backdrop, physically right for uneven light; 0 = piece untouched)',
     },
   },
-  shaders: ['light/luma_moments', 'light/backdrop_mask', 'light/weight_pack', 'light/nc_moments', 'light/nc_solve', 'light/flatten_apply', 'core/blur_gauss', 'core/downsample', 'core/resample'],
+  shaders: ['light/luma_moments', 'light/noise_pack', 'light/backdrop_mask', 'light/weight_pack', 'light/nc_moments', 'light/nc_solve', 'light/flatten_apply', 'core/blur_gauss', 'core/downsample', 'core/resample'],
   run(ctx, inputs, p) {
     const image = inputs.image!;
     const stats = localContrastStats(ctx, image, p.detailSigma as number, ctx.caps.linearFilter);
+    const noise = estimateNoise(ctx, stats);
     const est = estimateBackdrop(ctx, image, stats, {
+      noise,
       sigma: p.illuminationSigma as number,
       textureTolerance: p.textureTolerance as number,
       colorTolerance: p.colorTolerance as number,

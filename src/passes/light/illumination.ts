@@ -88,6 +88,31 @@ export function localContrastStats(d: Drawer, image: GpuImage, sigma: number, li
   return stats;
 }
 
+/** Rounds of the truncated mean in estimateNoise. */
+const NOISE_ROUNDS = 3;
+
+/**
+ * The image's noise as a relative standard deviation, 1x1 (sum, 0, 0, count):
+ * divide r by a. A truncated mean of the local relative standard deviation
+ * (`stats` from localContrastStats): each round keeps pixels below twice the
+ * previous estimate, which leaves the smooth backdrop, whose local deviation
+ * is its noise. Thresholds that must sit above the noise scale with it.
+ */
+export function estimateNoise(d: Drawer, stats: GpuImage): GpuImage {
+  let previous: GpuImage | undefined;
+  for (let round = 0; round < NOISE_ROUNDS; round++) {
+    const packed = d.draw({
+      shader: 'light/noise_pack',
+      inputs: previous ? { u_stats: stats, u_previous: previous } : { u_stats: stats },
+      uniforms: { u_first: previous ? 0 : 1 },
+    });
+    if (previous) d.release(previous);
+    previous = reduceToMean(d, packed);
+    d.release(packed);
+  }
+  return previous!;
+}
+
 export interface BackdropOptions {
   /** Gaussian sigma (texels) of the illumination fit. */
   sigma: number;
@@ -95,6 +120,8 @@ export interface BackdropOptions {
   colorTolerance: number;
   /** Refinements of the mask against the current estimate (each one fit). */
   iterations: number;
+  /** 1x1 noise estimate (estimateNoise); the texture tolerance is at least twice the noise. */
+  noise: GpuImage;
   hints?: GpuImage;
   linearFilter: boolean;
 }
@@ -121,7 +148,7 @@ export function estimateBackdrop(d: Drawer, image: GpuImage, stats: GpuImage, o:
   const mask = (mode: number, reference?: GpuImage) =>
     d.draw({
       shader: 'light/backdrop_mask',
-      inputs: { u_image: image, u_stats: stats, u_wide: wide, ...(reference ? { u_reference: reference } : {}), ...hintInputs },
+      inputs: { u_image: image, u_stats: stats, u_wide: wide, u_noise: o.noise, ...(reference ? { u_reference: reference } : {}), ...hintInputs },
       uniforms: { u_mode: mode, u_hasHints: o.hints ? 1 : 0, u_textureTolerance: o.textureTolerance, u_colorTolerance: o.colorTolerance },
     });
   const meanOver = (m: GpuImage) => {
