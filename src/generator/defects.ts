@@ -201,38 +201,54 @@ export function applyDefects(
   pieceAlpha?: GpuImage,
 ): AppliedDefects {
   const stages = new Map<ImageDefect, GpuImage>();
+  const packedMasks: GpuImage[] = [];
+  // Gathers a group's masks as soon as its last stage exists, then frees those
+  // stages (all but the current image), so few full-size images are alive at once.
+  const pack = (kinds: readonly ImageDefect[]) => {
+    const inputs: Record<string, GpuImage> = {};
+    kinds.forEach((k, i) => {
+      const stage = stages.get(k);
+      if (stage) inputs[`u_stage${i}`] = stage;
+    });
+    packedMasks.push(renderer.draw({ shader: 'generator/defect_masks', inputs, width: clean.width, height: clean.height }));
+    for (const k of kinds) {
+      const stage = stages.get(k);
+      if (stage && stage !== current) stage.release();
+      stages.delete(k);
+    }
+  };
   let current = clean;
   try {
     for (const kind of IMAGE_DEFECTS) {
-      if (!enabled[kind]) continue;
-      const inputs: Record<string, GpuImage> = { u_image: current };
-      let veil: GpuImage | undefined;
-      if (kind === 'glare') {
-        const source = renderer.draw({
-          shader: 'generator/glare_source',
-          inputs: pieceAlpha ? { u_image: current, u_guide: pieceAlpha } : { u_image: current },
-          uniforms: { u_hasGuide: pieceAlpha ? 1 : 0 },
-        });
-        veil = gaussianBlur(renderer, source, plan.glareSigma, renderer.caps.linearFilter);
-        source.release();
-        inputs.u_veil = veil;
+      if (enabled[kind]) {
+        const inputs: Record<string, GpuImage> = { u_image: current };
+        let veil: GpuImage | undefined;
+        if (kind === 'glare') {
+          const source = renderer.draw({
+            shader: 'generator/glare_source',
+            inputs: pieceAlpha ? { u_image: current, u_guide: pieceAlpha } : { u_image: current },
+            uniforms: { u_hasGuide: pieceAlpha ? 1 : 0 },
+          });
+          veil = gaussianBlur(renderer, source, plan.glareSigma, renderer.caps.linearFilter);
+          source.release();
+          inputs.u_veil = veil;
+        }
+        const next = renderer.draw({ shader: `generator/defect_${kind}`, inputs, uniforms: plan[kind] });
+        veil?.release();
+        // The previous image lives on only while its mask still waits to be packed.
+        if (current !== clean && ![...stages.values()].includes(current)) current.release();
+        current = next;
+        stages.set(kind, current);
       }
-      current = renderer.draw({ shader: `generator/defect_${kind}`, inputs, uniforms: plan[kind] });
-      stages.set(kind, current);
-      veil?.release();
+      const group = MASK_PACKING.find((g) => g[g.length - 1] === kind);
+      if (group) pack(group);
     }
-    const packedMasks = MASK_PACKING.map((kinds) => {
-      const inputs: Record<string, GpuImage> = {};
-      kinds.forEach((k, i) => {
-        const stage = stages.get(k);
-        if (stage) inputs[`u_stage${i}`] = stage;
-      });
-      return renderer.draw({ shader: 'generator/defect_masks', inputs, width: clean.width, height: clean.height });
-    });
     // Always hand back a new image, so the caller can release raw and clean alike.
-    const raw = current === clean ? renderer.draw({ shader: 'core/resample', inputs: { u_image: clean } }) : current.retain();
+    const raw = current === clean ? renderer.draw({ shader: 'core/resample', inputs: { u_image: clean } }) : current;
     return { raw, packedMasks };
-  } finally {
-    for (const stage of stages.values()) stage.release();
+  } catch (e) {
+    for (const img of [...stages.values(), ...packedMasks]) if (img.alive) img.release();
+    if (current !== clean && current.alive) current.release();
+    throw e;
   }
 }

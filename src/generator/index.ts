@@ -96,10 +96,10 @@ export async function generateShot(engine: Engine, opts: ShotOptions): Promise<S
   const { uniforms: scene, chainTile, ringTile, pendantTile } = planScene(subject, opts.seed, width, height);
   const live: GpuImage[] = [];
   const keep = (img: GpuImage) => (live.push(img), img);
+  const tiles: Record<string, GpuImage> = {};
   try {
     // Each part is drawn only over its tile (llvmpipe pays for every pixel a
     // shader covers); assemble.frag puts the tiles together.
-    const tiles: Record<string, GpuImage> = {};
     const rects: Record<string, number[]> = {};
     const parts: [string, Tile | undefined, (masks: boolean) => { shader: string; uniforms?: Record<string, number> }][] = [
       ['chain', chainTile, (masks) => ({ shader: 'generator/chain', uniforms: { u_layer: masks ? 1 : 0 } })],
@@ -111,14 +111,13 @@ export async function generateShot(engine: Engine, opts: ShotOptions): Promise<S
       if (!tile) continue;
       for (const masks of [false, true]) {
         const { shader, uniforms } = pass(masks);
-        tiles[`u_${name}${masks ? 'Masks' : ''}`] = keep(
-          r.draw({ shader, width: tile.width, height: tile.height, uniforms: { ...scene, ...uniforms, u_tileOrigin: [tile.x, tile.y] } }),
-        );
+        tiles[`u_${name}${masks ? 'Masks' : ''}`] = r.draw({ shader, width: tile.width, height: tile.height, uniforms: { ...scene, ...uniforms, u_tileOrigin: [tile.x, tile.y] } });
       }
     }
     const assemble = (layer: number) => keep(r.draw({ shader: 'generator/assemble', width, height, inputs: tiles, uniforms: { ...rects, u_layer: layer } }));
     const piece = assemble(0);
     const structure = assemble(1);
+    for (const img of Object.values(tiles)) img.release();
     const backdrop = keep(
       r.draw({
         shader: 'generator/backdrop',
@@ -167,7 +166,7 @@ export async function generateShot(engine: Engine, opts: ShotOptions): Promise<S
       },
     };
   } finally {
-    for (const img of live) img.release();
+    for (const img of [...live, ...Object.values(tiles)]) if (img.alive) img.release();
   }
 }
 
