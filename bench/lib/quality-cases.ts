@@ -68,7 +68,9 @@ interface GeneratedSpec {
 export const GENERATED_CASES: readonly GeneratedSpec[] = [
   { task: 'restoration', seed: 11, subject: 'set', background: 'white' },
   { task: 'restoration', seed: 12, subject: 'ring', background: 'textured' },
+  // Defect-free fine detail (chain strands; metal over a textured backdrop): a method should change nothing.
   { task: 'restoration', seed: 13, subject: 'chain', background: 'white', defectFree: true },
+  { task: 'restoration', seed: 14, subject: 'ring', background: 'textured', defectFree: true },
   { task: 'glare', seed: 21, subject: 'ring', background: 'white' },
   { task: 'glare', seed: 22, subject: 'pendant', background: 'coloured' },
   { task: 'lighting', seed: 31, subject: 'set', background: 'white' },
