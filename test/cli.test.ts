@@ -190,6 +190,24 @@ describe('loupe retouch', () => {
   });
 });
 
+describe('loupe sample', () => {
+  it('writes a generated shot and its ground truth, the same for the same seed', async () => {
+    const out = join(root, 'sample');
+    const args = (file: string, seed: string) => ['sample', '-o', join(out, file), '--seed', seed, '--width', '96', '--height', '64'];
+    const r = await cli(...args('a.png', '3'), '--truth', join(out, 'truth'));
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/wrote .*a\.png \(96x64, seed 3\) and ground truth/);
+    const meta = await sharp(join(out, 'a.png')).metadata();
+    expect([meta.width, meta.height]).toEqual([96, 64]);
+    expect(await readdir(join(out, 'truth'))).toEqual(expect.arrayContaining(['raw.png', 'clean.png', 'alpha.png', 'backdrop.png', 'mask-dust.png']));
+    expect((await cli(...args('b.png', '3'))).code).toBe(0);
+    expect((await cli(...args('c.png', '4'))).code).toBe(0);
+    const [a, b, c] = await Promise.all(['a.png', 'b.png', 'c.png'].map((f) => readFile(join(out, f))));
+    expect(b.equals(a)).toBe(true);
+    expect(c.equals(a)).toBe(false);
+  });
+});
+
 describe('bin/loupe.js (subprocess)', () => {
   function run(args: string[]) {
     return spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });

@@ -91,9 +91,11 @@ export async function runCli(argv: string[], io: CliIO = { stdout: process.stdou
     .requiredOption('-o, --out <file>', 'image file to write (.png, .jpg, .webp, .tif)')
     .option('--seed <n>', 'generator seed', nonNegativeInt('--seed'), 1)
     .option('--truth <dir>', 'also write the ground-truth layers (clean, alpha, backdrop, defect masks) here')
+    .option('--width <px>', 'image width (default 1024)', positiveInt('--width'))
+    .option('--height <px>', 'image height (default 768)', positiveInt('--height'))
     .action(async (o) => {
       const loupe = await createLoupe();
-      const shot = await writeSample(loupe.engine, o.out, { seed: o.seed, truthDir: o.truth });
+      const shot = await writeSample(loupe.engine, o.out, { seed: o.seed, truthDir: o.truth, width: o.width, height: o.height });
       io.stderr.write(`wrote ${o.out} (${shot.width}x${shot.height}, seed ${o.seed})${o.truth ? ` and ground truth in ${o.truth}` : ''}\n`);
     });
 
@@ -182,8 +184,6 @@ async function resolveGraph(loupe: Loupe, o: { graph?: string; preset?: string; 
 /** --sample: generates the built-in sample into the output folder and returns its path. */
 async function sampleInput(loupe: Loupe, o: { out: string; seed: number; truth?: string }): Promise<string> {
   const path = resolve(o.out, 'sample-raw.png');
-  const { mkdir } = await import('node:fs/promises');
-  await mkdir(o.out, { recursive: true });
   await writeSample(loupe.engine, path, { seed: o.seed, truthDir: o.truth });
   return path;
 }
