@@ -3,7 +3,7 @@
  * timed in the same process on the same image (issue 3, part 3).
  *
  *   npm run bench:perf [-- --sizes 1,6,24] [--runs N] [--json out.json] [--quick]
- *                          [--no-opencv] [--opencv-max-mp 24] [--budget-s 20] [--filter REGEX]
+ *                          [--no-opencv] [--opencv-max-mp 24] [--warmups 1] [--budget-s 10] [--max-run-s 30] [--filter REGEX]
  *
  * For each size: upload and readback, every registered pass alone (one-node
  * graph, default params), every preset in src/presets plus a 10-pass core
@@ -24,7 +24,7 @@ import type { GpuImage } from '../src/gpu/texture-pool.js';
 import type { GraphSpec, ParamValue } from '../src/graph/types.js';
 import { loadPresetsFromDir } from '../src/api/presets.js';
 import { makeTestImage } from './perf-lib/test-image.js';
-import { type Timing, type TimingPlan } from './perf-lib/timing.js';
+import { CostPredictor, type Timing, type TimingPlan } from './perf-lib/timing.js';
 import { coreChain, oneNodeGraph, timeGraph, timeIncremental, timeReadback, timeUpload, type GraphTiming, type IncrementalTiming } from './perf-lib/gpu.js';
 import { describeOpenCvError, loadOpenCv, OpenCvImages, timeSharp, type OpenCv } from './perf-lib/peers.js';
 import { BLUR_SIGMA, comparisons } from './perf-lib/comparisons.js';
@@ -43,14 +43,21 @@ const { values: args } = parseArgs({
     quick: { type: 'boolean', default: false },
     'no-opencv': { type: 'boolean', default: false },
     'opencv-max-mp': { type: 'string', default: '24' },
-    'budget-s': { type: 'string', default: '20' },
+    warmups: { type: 'string', default: '1' },
+    'budget-s': { type: 'string', default: '10' },
+    'max-run-s': { type: 'string', default: '30' },
     filter: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
 if (args.help) {
   console.log(
-    'usage: npm run bench:perf -- [--sizes 1,6,24|WxH,...] [--runs N] [--json path] [--quick] [--no-opencv] [--opencv-max-mp MP] [--budget-s S] [--filter REGEX]',
+    'usage: npm run bench:perf -- [--sizes 1,6,24|WxH,...] [--runs N] [--warmups N] [--json path] [--quick] [--no-opencv] [--opencv-max-mp MP]\n' +
+      '                             [--budget-s S] [--max-run-s S] [--filter REGEX]\n' +
+      '  --runs       timed runs per measurement (default 3 at <= 2 MP, 2 at <= 8 MP, 1 above)\n' +
+      '  --budget-s   stop adding runs to a measurement after this many seconds (at least 1 run)\n' +
+      '  --max-run-s  at a larger size, skip what the smaller size predicts to take longer than this per run\n' +
+      '  --filter     only passes, presets and peers whose name matches',
   );
   process.exit(0);
 }
@@ -62,45 +69,52 @@ function parseSize(s: string): [number, number] {
   if (!m) throw new Error(`--sizes: "${s}" is neither one of ${Object.keys(NAMED_SIZES).join(', ')} (megapixels) nor WIDTHxHEIGHT`);
   return [Number(m[1]), Number(m[2])];
 }
-function positive(name: string, v: string | undefined): number | undefined {
+function nonNegative(name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (!(n > 0)) throw new Error(`--${name} must be a positive number, got "${v}"`);
+  if (!(n >= 0) || v.trim() === '') throw new Error(`--${name} must be a number >= 0, got "${v}"`);
   return n;
 }
 
 const sizes = (args.quick ? ['1'] : args.sizes!.split(',')).map(parseSize);
-const runsOverride = positive('runs', args.runs);
-const budgetMs = positive('budget-s', args['budget-s'])! * 1000;
-const opencvMaxMp = positive('opencv-max-mp', args['opencv-max-mp'])!;
+const runsOverride = nonNegative('runs', args.runs);
+const warmups = nonNegative('warmups', args.warmups)!;
+const budgetMs = nonNegative('budget-s', args['budget-s'])! * 1000;
+const opencvMaxMp = nonNegative('opencv-max-mp', args['opencv-max-mp'])!;
+const predictor = new CostPredictor(nonNegative('max-run-s', args['max-run-s'])! * 1000);
 const filter = args.filter ? new RegExp(args.filter) : undefined;
 
-/** Fewer runs on big images keep a default run near 10 minutes on 2 cores. */
+/** Fewer runs on big images keep the benchmark's duration bounded on 2 shared cores. */
 function planFor(megapixels: number): TimingPlan {
-  const runs = runsOverride ?? (megapixels <= 2 ? 5 : megapixels <= 8 ? 3 : 2);
-  return { warmups: 1, runs, budgetMs };
+  const runs = Math.max(1, runsOverride ?? (megapixels <= 2 ? 3 : megapixels <= 8 ? 2 : 1));
+  return { warmups, runs, budgetMs };
 }
 
 const progress = (msg: string) => process.stderr.write(`[perf ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
 const errorText = (e: unknown) => (e instanceof Error ? e.message.split('\n')[0] : String(e));
 
+/** A measurement that did not happen says why: an error, or a skip predicted too slow. */
+type Outcome = GraphTiming | { error: string } | { skipped: string };
 interface PassResult extends Partial<GraphTiming> {
   type: string;
   params: Record<string, ParamValue>;
   error?: string;
+  skipped?: string;
 }
 interface GraphResult extends Partial<GraphTiming> {
   name: string;
   nodes: number;
   error?: string;
+  skipped?: string;
   incremental?: IncrementalTiming | { skipped: string } | { error: string };
 }
 interface PeerRow {
   operation: string;
-  ours?: { type: string; note: string; medianMs?: number; error?: string };
+  ours?: { type: string; note: string; medianMs?: number; error?: string; skipped?: string };
   peer: string;
   peerMs?: number;
   peerError?: string;
+  peerSkipped?: string;
   ratioPassOnly?: number;
   ratioEndToEnd?: number;
 }
@@ -158,14 +172,35 @@ function gitCommit(): string {
 
 const bytesPerImage = (w: number, h: number) => w * h * BYTES_PER_TEXEL[engine.caps.format];
 
-async function timeOne(graph: GraphSpec, source: GpuImage, plan: TimingPlan): Promise<GraphTiming | { error: string }> {
+/** Times a graph unless predicted too slow at this size; `key` names it for the predictor. */
+async function timeOne(key: string, graph: GraphSpec, source: GpuImage, plan: TimingPlan): Promise<Outcome> {
+  const pixels = source.width * source.height;
+  const skipped = predictor.skipReason(key, pixels);
+  if (skipped) return { skipped };
   try {
-    return await timeGraph(engine, graph, source, plan);
+    const r = await timeGraph(engine, graph, source, plan);
+    predictor.record(key, pixels, r.timing.medianMs);
+    return r;
   } catch (e) {
     engine.renderer.pool.trim();
     return { error: errorText(e) };
   }
 }
+
+/** Times a peer operation unless predicted too slow; errors (e.g. WASM out of memory) are returned, not thrown. */
+async function timePeer(label: string, pixels: number, fn: () => Promise<Timing>): Promise<{ ms?: number; error?: string; skipped?: string }> {
+  const skipped = predictor.skipReason(`peer ${label}`, pixels);
+  if (skipped) return { skipped };
+  try {
+    const t = await fn();
+    predictor.record(`peer ${label}`, pixels, t.medianMs);
+    return { ms: t.medianMs };
+  } catch (e) {
+    return { error: describeOpenCvError(e) };
+  }
+}
+
+const outcomeText = (r: Outcome) => ('error' in r ? `ERROR ${r.error}` : 'skipped' in r ? r.skipped : `${fmtMs(r.timing.medianMs)} ms`);
 
 async function benchSize(width: number, height: number): Promise<SizeResult> {
   const megapixels = (width * height) / 1e6;
@@ -177,7 +212,7 @@ async function benchSize(width: number, height: number): Promise<SizeResult> {
   progress(`${label}: test image generated in ${result.imageGenerationMs.toFixed(0)} ms`);
 
   /** Our timings by pass and params, so a comparison reuses a measurement made for the pass table. */
-  const oursCache = new Map<string, GraphTiming | { error: string }>();
+  const oursCache = new Map<string, Outcome>();
   const cacheKey = (type: string, params: Record<string, ParamValue>) => `${type} ${JSON.stringify(params)}`;
   const max = engine.caps.maxTextureSize;
   let source: GpuImage | undefined;
@@ -193,10 +228,11 @@ async function benchSize(width: number, height: number): Promise<SizeResult> {
 
     for (const pass of engine.registry.list()) {
       if (filter && !filter.test(pass.type)) continue;
-      const r = await timeOne(oneNodeGraph(pass), source, plan);
-      oursCache.set(cacheKey(pass.type, {}), r);
+      const key = cacheKey(pass.type, {});
+      const r = await timeOne(key, oneNodeGraph(pass), source, plan);
+      oursCache.set(key, r);
       result.passes.push({ type: pass.type, params: {}, ...r });
-      progress(`${label}: ${pass.type} ${'error' in r ? `ERROR ${r.error}` : `${fmtMs(r.timing.medianMs)} ms`}`);
+      progress(`${label}: ${pass.type} ${outcomeText(r)}`);
     }
 
     const { presets, problems } = loadPresetsFromDir();
@@ -204,9 +240,9 @@ async function benchSize(width: number, height: number): Promise<SizeResult> {
     const graphs: [string, GraphSpec][] = [...[...presets.values()].map((p): [string, GraphSpec] => [`preset ${p.name}`, p.graph]), ['core chain of 10', coreChain(10)]];
     for (const [name, graph] of graphs) {
       if (filter && !filter.test(name)) continue;
-      const r = await timeOne(graph, source, plan);
+      const r = await timeOne(name, graph, source, plan);
       const g: GraphResult = { name, nodes: graph.nodes.length, ...r };
-      if (!('error' in r)) {
+      if ('timing' in r) {
         try {
           g.incremental = await timeIncremental(engine, graph, source, plan);
         } catch (e) {
@@ -215,13 +251,14 @@ async function benchSize(width: number, height: number): Promise<SizeResult> {
         }
       }
       result.graphs.push(g);
-      progress(`${label}: ${name} ${g.error ? `ERROR ${g.error}` : `${fmtMs(g.timing!.medianMs)} ms`}`);
+      progress(`${label}: ${name} ${outcomeText(r)}`);
     }
   }
 
   const cvImages = makeOpenCvImages(width, height, megapixels, pixels);
   const endToEndExtra = result.upload && result.readback ? result.upload.medianMs + result.readback.medianMs : undefined;
   for (const c of comparisons(engine.registry)) {
+    if (filter && !filter.test(c.operation) && !c.ours.some((o) => filter.test(o.type))) continue;
     const ours: PeerRow['ours'][] = [];
     if (c.ours.length === 0) ours.push(undefined);
     for (const cand of c.ours) {
@@ -232,29 +269,16 @@ async function benchSize(width: number, height: number): Promise<SizeResult> {
       const key = cacheKey(cand.type, cand.params);
       let r = oursCache.get(key);
       if (!r) {
-        r = await timeOne(oneNodeGraph(engine.registry.get(cand.type)!, cand.params), source, plan);
+        r = await timeOne(key, oneNodeGraph(engine.registry.get(cand.type)!, cand.params), source, plan);
         oursCache.set(key, r);
       }
-      ours.push({ type: cand.type, note: cand.note, ...('error' in r ? { error: r.error } : { medianMs: r.timing.medianMs }) });
+      ours.push({ type: cand.type, note: cand.note, ...('timing' in r ? { medianMs: r.timing.medianMs } : r) });
     }
-    const peerTimes: { peer: string; ms?: number; error?: string }[] = [];
-    for (const s of c.sharp) {
-      try {
-        peerTimes.push({ peer: s.label, ms: (await timeSharp(pixels, width, height, s.op, plan)).medianMs });
-      } catch (e) {
-        peerTimes.push({ peer: s.label, error: errorText(e) });
-      }
-    }
+    const peerTimes: { peer: string; ms?: number; error?: string; skipped?: string }[] = [];
+    for (const s of c.sharp) peerTimes.push({ peer: s.label, ...(await timePeer(s.label, width * height, () => timeSharp(pixels, width, height, s.op, plan))) });
     for (const o of c.opencv) {
-      if (typeof cvImages === 'string') {
-        peerTimes.push({ peer: o.label, error: cvImages });
-        continue;
-      }
-      try {
-        peerTimes.push({ peer: o.label, ms: (await cvImages.time(o.channels, o.op, plan)).medianMs });
-      } catch (e) {
-        peerTimes.push({ peer: o.label, error: describeOpenCvError(e) });
-      }
+      if (typeof cvImages === 'string') peerTimes.push({ peer: o.label, error: cvImages });
+      else peerTimes.push({ peer: o.label, ...(await timePeer(o.label, width * height, () => cvImages.time(o.channels, o.op, plan))) });
     }
     for (const o of ours)
       for (const p of peerTimes) {
@@ -265,6 +289,7 @@ async function benchSize(width: number, height: number): Promise<SizeResult> {
           peer: p.peer,
           peerMs: p.ms,
           peerError: p.error,
+          peerSkipped: p.skipped,
           ratioPassOnly: oursMs !== undefined && p.ms ? oursMs / p.ms : undefined,
           ratioEndToEnd: oursMs !== undefined && p.ms && endToEndExtra !== undefined ? (oursMs + endToEndExtra) / p.ms : undefined,
         });
@@ -315,37 +340,37 @@ function printSize(r: SizeResult): void {
       `upload (8-bit sRGB -> linear premultiplied float): ${fmtMs(r.upload.medianMs)} ms (${fmtMs(r.upload.medianMs / mp)} ms/MP)\n` +
         `readback (float -> 8-bit sRGB, incl. encode draw): ${fmtMs(r.readback.medianMs)} ms (${fmtMs(r.readback.medianMs / mp)} ms/MP)`,
     );
+  const reason = (x: { error?: string; skipped?: string }) => x.skipped ?? `error: ${x.error}`;
   if (r.passes.length) {
-    console.log('\nPasses alone (one-node graph, default params; peak = pool bytes in one run incl. the source texture):');
+    console.log('\nPasses alone (one-node graph, default params; peak = pool bytes of one run incl. the source texture, and in full-size textures):');
     console.log(
       table(
-        ['pass', 'median ms', 'ms/MP', 'min-max ms', 'runs', 'draws', 'peak MB', 'peak textures'],
+        ['pass', 'median ms', 'ms/MP', 'min-max ms', 'runs', 'draws', 'peak MB', 'peak tex', 'note'],
         r.passes.map((p) =>
-          p.error || !p.timing
-            ? [p.type, 'n/a', 'n/a', `error: ${p.error}`, '-', '-', '-', '-']
-            : [p.type, fmtMs(p.timing.medianMs), fmtMs(p.timing.medianMs / mp), `${fmtMs(p.timing.minMs)}-${fmtMs(p.timing.maxMs)}`, p.timing.samplesMs.length, p.draws!, fmtMb(p.peakBytes), (p.peakBytes! / full).toFixed(1)],
+          !p.timing
+            ? [p.type, 'n/a', 'n/a', '-', '-', '-', '-', '-', reason(p)]
+            : [p.type, fmtMs(p.timing.medianMs), fmtMs(p.timing.medianMs / mp), `${fmtMs(p.timing.minMs)}-${fmtMs(p.timing.maxMs)}`, p.timing.samplesMs.length, p.draws!, fmtMb(p.peakBytes), (p.peakBytes! / full).toFixed(1), ''],
         ),
       ),
     );
   }
   if (r.graphs.length) {
-    console.log('\nWhole graphs (batch = retain "none"; full / incremental = retain "all", change of one param of the output node):');
+    console.log('\nWhole graphs (batch = full render, retain "none"; incr. = re-render with retain "all" after one param change of the output node):');
     console.log(
       table(
-        ['graph', 'nodes', 'batch ms', 'ms/MP', 'peak MB', 'full ms', 'incr. ms', 'incr/full', 'rerun', 'changed param', 'peak MB (all)'],
+        ['graph', 'nodes', 'batch ms', 'ms/MP', 'peak MB', 'incr. ms', 'incr/batch', 'rerun', 'peak MB (all)', 'changed param / note'],
         r.graphs.map((g) => {
-          if (g.error || !g.timing) return [g.name, g.nodes, 'n/a', 'n/a', '-', '-', '-', '-', '-', `error: ${g.error}`, '-'];
+          if (!g.timing) return [g.name, g.nodes, 'n/a', 'n/a', '-', '-', '-', '-', '-', reason(g)];
           const inc = g.incremental;
           const base = [g.name, g.nodes, fmtMs(g.timing.medianMs), fmtMs(g.timing.medianMs / mp), fmtMb(g.peakBytes)];
-          if (!inc || 'skipped' in inc || 'error' in inc) return [...base, '-', '-', '-', '-', inc ? ('skipped' in inc ? `skipped: ${inc.skipped}` : `error: ${inc.error}`) : '-', '-'];
+          if (!inc || 'skipped' in inc || 'error' in inc) return [...base, '-', '-', '-', '-', inc ? ('skipped' in inc ? `skipped: ${inc.skipped}` : `error: ${inc.error}`) : '-'];
           return [
             ...base,
-            fmtMs(inc.full.medianMs),
             fmtMs(inc.incremental.medianMs),
-            fmtRatio(inc.incremental.medianMs / inc.full.medianMs),
+            fmtRatio(inc.incremental.medianMs / g.timing.medianMs),
             `${inc.nodesRerun}/${inc.nodesTotal}`,
-            `${inc.node}.${inc.param} ${JSON.stringify(inc.values[0])}<->${JSON.stringify(inc.values[1])}`,
             fmtMb(inc.peakBytesRetainAll),
+            `${inc.node}.${inc.param} ${JSON.stringify(inc.values[0])}<->${JSON.stringify(inc.values[1])}`,
           ];
         }),
       ),
@@ -354,16 +379,20 @@ function printSize(r: SizeResult): void {
   console.log('\nPeers (ratio < 1: Loupe faster; "e2e" adds our upload + readback to our pass time):');
   console.log(
     table(
-      ['operation', 'ours', 'ours ms', 'peer', 'peer ms', 'ours/peer', 'e2e/peer'],
-      r.peers.map((p) => [
-        p.operation,
-        p.ours ? `${p.ours.type} (${p.ours.note})` : 'no pass of ours in the registry',
-        p.ours?.medianMs !== undefined ? fmtMs(p.ours.medianMs) : p.ours?.error ? `error: ${p.ours.error}` : 'n/a',
-        p.peer,
-        p.peerMs !== undefined ? fmtMs(p.peerMs) : `error: ${p.peerError}`,
-        fmtRatio(p.ratioPassOnly),
-        fmtRatio(p.ratioEndToEnd),
-      ]),
+      ['operation', 'ours', 'ours ms', 'peer', 'peer ms', 'ours/peer', 'e2e/peer', 'note'],
+      r.peers.map((p) => {
+        const notes = [p.ours && !p.ours.medianMs ? `ours ${reason(p.ours)}` : '', p.peerMs === undefined ? `peer ${reason({ error: p.peerError, skipped: p.peerSkipped })}` : ''];
+        return [
+          p.operation,
+          p.ours ? `${p.ours.type} (${p.ours.note})` : 'no pass of ours in the registry',
+          fmtMs(p.ours?.medianMs),
+          p.peer,
+          fmtMs(p.peerMs),
+          fmtRatio(p.ratioPassOnly),
+          fmtRatio(p.ratioEndToEnd),
+          notes.filter(Boolean).join('; '),
+        ];
+      }),
     ),
   );
 }

@@ -48,3 +48,29 @@ export async function measure(plan: TimingPlan, fn: () => number | void | Promis
 export function summarize(samplesMs: number[]): Timing {
   return { medianMs: median(samplesMs), minMs: Math.min(...samplesMs), maxMs: Math.max(...samplesMs), samplesMs };
 }
+
+/**
+ * Predicts a measurement's time at a larger size from the largest smaller
+ * size measured (cost proportional to pixels), so operations that would
+ * take longer than a limit per run are skipped with the prediction reported
+ * instead of stalling the benchmark for hours on a loaded machine.
+ */
+export class CostPredictor {
+  private msPerPixel = new Map<string, { pixels: number; msPerPixel: number }>();
+
+  constructor(private readonly maxRunMs: number) {}
+
+  record(key: string, pixels: number, ms: number): void {
+    const prev = this.msPerPixel.get(key);
+    if (!prev || pixels >= prev.pixels) this.msPerPixel.set(key, { pixels, msPerPixel: ms / pixels });
+  }
+
+  /** Why to skip `key` at `pixels`, or undefined to measure it. */
+  skipReason(key: string, pixels: number): string | undefined {
+    const prev = this.msPerPixel.get(key);
+    if (!prev || prev.pixels >= pixels) return undefined;
+    const predicted = prev.msPerPixel * pixels;
+    if (predicted <= this.maxRunMs) return undefined;
+    return `skipped: ~${(predicted / 1000).toFixed(0)} s per run predicted from ${(prev.pixels / 1e6).toFixed(1)} MP (over --max-run-s ${this.maxRunMs / 1000})`;
+  }
+}
