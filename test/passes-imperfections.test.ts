@@ -116,8 +116,12 @@ describe('imperfections: GPU shaders vs float64 CPU reference', () => {
 });
 
 describe('imperfections: what changes and what must not', () => {
-  it('zero changed pixels on defect-free fine detail: a chain and a textured metal patch', async () => {
-    for (const clean of [chainOnBackdrop(256, 256, 2), texturedMetal(256, 256, 1), facetedStone(192, 192, 3)]) {
+  // Power-of-two sizes: on others, sampling a linearly filtered texture at a
+  // texel centre is off by ~1e-5 texel in float32 and blends in ~1e-7 of a
+  // neighbour in every pass of the engine (even an identity color.convert),
+  // so bit-exactness is only defined where the engine itself is exact.
+  it('zero changed pixels on defect-free fine detail: a chain, a textured metal patch, a faceted stone', async () => {
+    for (const clean of [chainOnBackdrop(256, 256, 2), texturedMetal(256, 256, 1), facetedStone(256, 256, 3)]) {
       const r = await runGraph(healGraph(), { source: clean });
       expect(changedPixels(r.result, asUploaded(clean))).toBe(0);
       expect(r.mask.data.every((v, i) => i % 4 === 3 || v === 0)).toBe(true);

@@ -11,14 +11,17 @@ float defectThreshold(float activity, float noiseFactor, float floorLevel) {
   return max(floorLevel, noiseFactor * activity);
 }
 
-// Largest extent (max of width and height, in texels) of the feature boxes
-// in the 3x3 texels around `texel`; -EXTENT_NONE where there is none.
+// Extent (max of width and height, in texels) of the feature box at `texel`;
+// -EXTENT_NONE where there is no thin feature.
+float extentAt(sampler2D boxes, vec2 size, vec2 texel) {
+  vec4 b = texelAt(boxes, size, texel);
+  return b.r < EXTENT_NONE ? max(-b.b - b.r, -b.a - b.g) : -EXTENT_NONE;
+}
+
+// Largest extent among the boxes of the 3x3 texels around `texel`.
 float extentAround(sampler2D boxes, vec2 size, vec2 texel) {
   float e = -EXTENT_NONE;
   for (int dy = -1; dy <= 1; dy++)
-    for (int dx = -1; dx <= 1; dx++) {
-      vec4 b = texelAt(boxes, size, texel + vec2(float(dx), float(dy)));
-      if (b.r < EXTENT_NONE) e = max(e, max(-b.b - b.r, -b.a - b.g));
-    }
+    for (int dx = -1; dx <= 1; dx++) e = max(e, extentAt(boxes, size, texel + vec2(float(dx), float(dy))));
   return e;
 }

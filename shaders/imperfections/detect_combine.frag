@@ -1,7 +1,9 @@
 // Decides, per texel, how surely it belongs to a defect (0..1).
 // A candidate is a feature thinner than the maximum size (square-opening
 // residual) whose contrast clears the activity-adaptive threshold, that does
-// not lie on a long connected thin structure at the coarse level (extent),
+// not lie on a long connected thin structure of its own polarity at the
+// coarse level (extent), nor next to a long one of the other polarity (the
+// bright holes of a dark chain's links, the dark gaps of a bright one),
 // that is not restored by reconstruction (connected to a larger structure at
 // least as bright/dark: facet corners, prong tips). Glints are long
 // structure for the extent test (see extent_init.frag).
@@ -13,8 +15,9 @@ uniform sampler2D u_residual;
 uniform sampler2D u_reconstructed;
 uniform sampler2D u_activity;
 uniform vec2 u_activity_size;
-uniform sampler2D u_extent;
-uniform vec2 u_extent_size;
+uniform sampler2D u_extentBright;
+uniform vec2 u_extentBright_size;
+uniform sampler2D u_extentDark;
 uniform float u_noiseFactor;
 uniform float u_floor;
 uniform float u_maxExtent;
@@ -26,10 +29,11 @@ void main() {
   vec4 rec = texelAt(u_reconstructed, u_luma_size, p);
   vec2 contrast = vec2(y - rec.r, rec.b - y);
   float threshold = defectThreshold(bilinearCovering(u_activity, u_activity_size, u_luma_size).r, u_noiseFactor, u_floor);
-  vec2 coarseTexel = floor((p + 0.5) * u_extent_size / u_luma_size);
-  float extent = extentAround(u_extent, u_extent_size, coarseTexel);
-  float isolated = 1.0 - smoothstep(u_maxExtent + 1.5, u_maxExtent + 3.5, extent);
-  vec2 strong = smoothstep(vec2(threshold), vec2(1.5 * threshold), contrast);
-  float m = max(strong.x, strong.y) * isolated;
+  vec2 coarseTexel = floor((p + 0.5) * u_extentBright_size / u_luma_size);
+  vec2 extent = max(vec2(extentAt(u_extentBright, u_extentBright_size, coarseTexel), extentAt(u_extentDark, u_extentBright_size, coarseTexel)),
+                    vec2(extentAround(u_extentDark, u_extentBright_size, coarseTexel), extentAround(u_extentBright, u_extentBright_size, coarseTexel)));
+  vec2 isolated = 1.0 - smoothstep(vec2(u_maxExtent + 1.5), vec2(u_maxExtent + 3.5), extent);
+  vec2 strong = smoothstep(vec2(threshold), vec2(1.5 * threshold), contrast) * isolated;
+  float m = max(strong.x, strong.y);
   gl_FragColor = vec4(m, m, m, 1.0);
 }

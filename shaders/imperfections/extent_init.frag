@@ -1,17 +1,20 @@
-// Start of the extent measurement at the coarse level: texels whose block
-// holds a thin feature above threshold (u_thin.r, block maxima of the fine
-// indicator) start with their own bounding box (x, y, -x, -y); all others
-// hold EXTENT_NONE and never change. Blocks with a clipped texel (u_thin.g)
-// start with a huge box: a glint's rays and halo, connected to its core,
-// then count as long structure and are kept.
+// Start of the extent measurement at the coarse level, for one polarity
+// (u_dark = 0: bright features, u_thin.r; 1: dark ones, u_thin.g; block maxima
+// of the fine indicators). Texels whose block holds such a thin feature start
+// with their own bounding box (x, y, -x, -y); all others hold EXTENT_NONE and
+// never change. Polarities are kept apart so a dark speck is not joined to a
+// dark chain through the bright gap between them. Blocks with a clipped texel
+// (u_thin.b) start with a huge box: a glint's rays and halo, connected to its
+// core, then count as long structure and are kept.
 #include "chunks/texel"
 #include "chunks/imperfections"
 uniform sampler2D u_thin;
 uniform vec2 u_thin_size;
+uniform float u_dark;
 
 void main() {
   vec2 p = currentTexel();
   vec4 t = texelAt(u_thin, u_thin_size, p);
-  if (t.g > 0.5) gl_FragColor = vec4(p - GLINT_EXTENT, -p - GLINT_EXTENT);
-  else gl_FragColor = t.r > 0.5 ? vec4(p, -p) : vec4(EXTENT_NONE);
+  if (t.b > 0.5) gl_FragColor = vec4(p - GLINT_EXTENT, -p - GLINT_EXTENT);
+  else gl_FragColor = (u_dark > 0.5 ? t.g : t.r) > 0.5 ? vec4(p, -p) : vec4(EXTENT_NONE);
 }

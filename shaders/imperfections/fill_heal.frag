@@ -1,5 +1,5 @@
-// Final step of the fill: masked texels get the push-pull fill (low
-// frequencies from the surroundings), blended towards an interpolation along
+// Final step of the fill: masked texels get the smooth fill (push-pull, then
+// membrane relaxation), blended towards an interpolation along
 // the local edge/grain direction where the surroundings are oriented, so a
 // facet edge or brushed grain crossing a defect continues through it.
 // Unmasked texels are returned exactly (mix with weight 0).
@@ -8,8 +8,7 @@
 uniform sampler2D u_image;
 uniform vec2 u_image_size;
 uniform sampler2D u_mask;
-uniform sampler2D u_coarser;
-uniform vec2 u_coarser_size;
+uniform sampler2D u_smooth;
 uniform sampler2D u_tensor;
 uniform float u_reach;
 
@@ -24,7 +23,7 @@ void main() {
     gl_FragColor = original;
     return;
   }
-  vec3 smoothFill = bilinearCovering(u_coarser, u_coarser_size, u_image_size).rgb;
+  vec3 smoothFill = texelAt(u_smooth, u_image_size, p).rgb;
 
   vec4 t = texelAt(u_tensor, u_image_size, p);
   vec3 j = t.a > 1e-6 ? t.rgb / t.a : vec3(0.0);

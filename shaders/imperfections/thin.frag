@@ -1,7 +1,8 @@
-// r: 1 where a thin feature (square-opening residual) clears the local
-// threshold, else 0: the features whose connected extent the coarse level
-// measures, defects and real thin structure (chain strands, engraving) alike.
-// g: 1 where the luma is clipped (a glint's core), if glints are protected.
+// r (bright) and g (dark): 1 where a thin feature (square-opening residual)
+// clears the local threshold, else 0: the features whose connected extent the
+// coarse level measures, defects and real thin structure (chain strands,
+// engraving) alike. b: 1 where the luma is clipped (a glint's core), if
+// glints are protected.
 #include "chunks/texel"
 #include "chunks/imperfections"
 uniform sampler2D u_residual;
@@ -19,7 +20,7 @@ const float CLIPPED = 0.98;
 void main() {
   vec4 r = texelAt(u_residual, u_residual_size, currentTexel());
   float threshold = defectThreshold(bilinearCovering(u_activity, u_activity_size, u_residual_size).r, u_noiseFactor, u_floor);
-  float thin = max(r.r, r.g) > threshold ? 1.0 : 0.0;
+  vec2 thin = vec2(greaterThan(r.rg, vec2(threshold)));
   float clipped = u_glintGuard > 0.0 && texelAt(u_luma, u_residual_size, currentTexel()).r >= CLIPPED ? 1.0 : 0.0;
-  gl_FragColor = vec4(thin, clipped, 0.0, 1.0);
+  gl_FragColor = vec4(thin, clipped, 1.0);
 }

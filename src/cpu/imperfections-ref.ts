@@ -6,7 +6,7 @@
  */
 import { createImage, type CpuImage } from './image.js';
 import { gaussianBlurRef, linearToSrgb } from './reference.js';
-import { detectionPlan, type DetectionSettings } from '../passes/imperfections/plan.js';
+import { detectionPlan, FILL_RELAX_STEPS, type DetectionSettings } from '../passes/imperfections/plan.js';
 
 /** A single-channel float64 plane (several planes model a multi-channel texture). */
 interface Plane {
@@ -118,39 +118,49 @@ export function detectRef(img: CpuImage, s: DetectionSettings): CpuImage {
   });
   const threshold = (x: number, yy: number) => Math.max(plan.floor, plan.noiseFactor * bilinearCovering(activity, x, yy, w, h));
 
-  // Extent of connected thin features at the coarse level (block maxima of the
-  // fine indicators); clipped glint cores start with a huge box.
-  const thin = reduce(plane(w, h, (x, yy) => (Math.max(at(bright, x, yy), at(dark, x, yy)) > threshold(x, yy) ? 1 : 0)), plan.extentLevel, 'max');
+  // Extent of connected thin features at the coarse level, per polarity
+  // (block maxima of the fine indicators); clipped glint cores start with a huge box.
+  const thinAt = (x: number, yy: number, residual: Plane) => (at(residual, x, yy) > threshold(x, yy) ? 1 : 0);
   const clipped = reduce(plane(w, h, (x, yy) => (plan.glintGuard > 0 && at(y, x, yy) >= CLIPPED ? 1 : 0)), plan.extentLevel, 'max');
   const NONE = 1e6;
   const GLINT = 1e4;
-  let boxes = [0, 1, 2, 3].map(() => plane(thin.w, thin.h, () => NONE));
-  for (let yy = 0; yy < thin.h; yy++)
-    for (let x = 0; x < thin.w; x++) {
-      const i = yy * thin.w + x;
-      const start = at(clipped, x, yy) > 0.5 ? [x - GLINT, yy - GLINT, -x - GLINT, -yy - GLINT] : at(thin, x, yy) > 0.5 ? [x, yy, -x, -yy] : undefined;
-      start?.forEach((v, ch) => (boxes[ch].v[i] = v));
-    }
-  for (let step = 0; step < plan.extentSteps; step++) {
-    const prev = boxes;
-    boxes = prev.map((b) => plane(b.w, b.h, (x, yy) => (at(prev[0], x, yy) < NONE ? squareAt(b, x, yy, Math.min) : at(b, x, yy))));
-  }
-  const extentAround = (cx: number, cy: number) => {
-    let e = -NONE;
-    for (let dy = -1; dy <= 1; dy++)
-      for (let dx = -1; dx <= 1; dx++) {
-        const [x0, y0, nx1, ny1] = boxes.map((b) => at(b, cx + dx, cy + dy));
-        if (x0 < NONE) e = Math.max(e, Math.max(-nx1 - x0, -ny1 - y0));
+  const extentBoxes = (residual: Plane) => {
+    const thin = reduce(plane(w, h, (x, yy) => thinAt(x, yy, residual)), plan.extentLevel, 'max');
+    let boxes = [0, 1, 2, 3].map(() => plane(thin.w, thin.h, () => NONE));
+    for (let yy = 0; yy < thin.h; yy++)
+      for (let x = 0; x < thin.w; x++) {
+        const i = yy * thin.w + x;
+        const start = at(clipped, x, yy) > 0.5 ? [x - GLINT, yy - GLINT, -x - GLINT, -yy - GLINT] : at(thin, x, yy) > 0.5 ? [x, yy, -x, -yy] : undefined;
+        start?.forEach((v, ch) => (boxes[ch].v[i] = v));
       }
+    for (let step = 0; step < plan.extentSteps; step++) {
+      const prev = boxes;
+      boxes = prev.map((b) => plane(b.w, b.h, (x, yy) => (at(prev[0], x, yy) < NONE ? squareAt(b, x, yy, Math.min) : at(b, x, yy))));
+    }
+    return boxes;
+  };
+  const brightBoxes = extentBoxes(bright);
+  const darkBoxes = extentBoxes(dark);
+  const [cw, ch] = [brightBoxes[0].w, brightBoxes[0].h];
+  const extentAt = (boxes: Plane[], cx: number, cy: number) => {
+    const [x0, y0, nx1, ny1] = boxes.map((b) => at(b, cx, cy));
+    return x0 < NONE ? Math.max(-nx1 - x0, -ny1 - y0) : -NONE;
+  };
+  const extentAround = (boxes: Plane[], cx: number, cy: number) => {
+    let e = -NONE;
+    for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) e = Math.max(e, extentAt(boxes, cx + dx, cy + dy));
     return e;
   };
 
   const core = plane(w, h, (x, yy) => {
     const t = threshold(x, yy);
-    const extent = extentAround(Math.floor(((x + 0.5) * thin.w) / w), Math.floor(((yy + 0.5) * thin.h) / h));
-    const isolated = 1 - smoothstep(plan.maxExtent + 1.5, plan.maxExtent + 3.5, extent);
-    const contrast = Math.max(at(y, x, yy) - at(recOpen, x, yy), at(recClose, x, yy) - at(y, x, yy));
-    return smoothstep(t, 1.5 * t, contrast) * isolated;
+    const [cx, cy] = [Math.floor(((x + 0.5) * cw) / w), Math.floor(((yy + 0.5) * ch) / h)];
+    // Long own-polarity structure here, or long other-polarity structure next to it.
+    const isolated = (own: Plane[], other: Plane[]) =>
+      1 - smoothstep(plan.maxExtent + 1.5, plan.maxExtent + 3.5, Math.max(extentAt(own, cx, cy), extentAround(other, cx, cy)));
+    const b = smoothstep(t, 1.5 * t, at(y, x, yy) - at(recOpen, x, yy)) * isolated(brightBoxes, darkBoxes);
+    const d = smoothstep(t, 1.5 * t, at(recClose, x, yy) - at(y, x, yy)) * isolated(darkBoxes, brightBoxes);
+    return Math.max(b, d);
   });
   const grown = squareExtreme(core, 1, Math.max);
   return createImage(w, h, (x, yy) => {
@@ -188,9 +198,9 @@ export function fillRef(img: CpuImage, mask: CpuImage, reach: number): CpuImage 
     level = level.map((p) => halve(p, 'mean'));
     levels.push(level);
   }
-  // Pull: level 1 filled from the top.
+  // Pull: every level filled from the one above, down to level 0.
   let filled: Plane[] | undefined;
-  for (let l = levels.length - 1; l >= 1; l--) {
+  for (let l = levels.length - 1; l >= 0; l--) {
     const [cr, cg, cb, cw] = levels[l];
     const prev = filled;
     filled = [cr, cg, cb].map((p, ch) =>
@@ -201,7 +211,17 @@ export function fillRef(img: CpuImage, mask: CpuImage, reach: number): CpuImage 
       }),
     );
   }
-  const coarser = filled ?? rgb;
+  // Membrane relaxation inside the mask.
+  let smoothFill = filled!;
+  for (let step = 0; step < FILL_RELAX_STEPS; step++) {
+    const cur = smoothFill;
+    smoothFill = cur.map((p, ch) =>
+      plane(w, h, (x, y) => {
+        const mean = 0.25 * (at(p, x + 1, y) + at(p, x - 1, y) + at(p, x, y + 1) + at(p, x, y - 1));
+        return at(rgb[ch], x, y) + (mean - at(rgb[ch], x, y)) * at(m, x, y);
+      }),
+    );
+  }
 
   // Validity-weighted structure tensor, blurred.
   const y = lumaRef(img);
@@ -221,7 +241,7 @@ export function fillRef(img: CpuImage, mask: CpuImage, reach: number): CpuImage 
       const i = (yy * w + x) * 4;
       const mv = at(m, x, yy);
       if (mv <= 0) continue;
-      const smooth = coarser.map((p) => bilinearCovering(p, x, yy, w, h));
+      const smooth = smoothFill.map((p) => at(p, x, yy));
       const [t0, t1, t2, t3] = blurred.data.subarray(i, i + 4);
       const [jx, jy, jz] = t3 > 1e-6 ? [t0 / t3, t1 / t3, t2 / t3] : [0, 0, 0];
       let coherence = Math.sqrt((jx - jz) ** 2 + 4 * jy * jy) / (jx + jz + 1e-12);

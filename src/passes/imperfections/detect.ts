@@ -106,18 +106,21 @@ export function detectDefects(d: Drawer, image: GpuImage, settings: DetectionSet
   });
   const coarseThin = reduce(d, thin, plan.extentLevel, 'max');
   if (coarseThin !== thin) d.release(thin);
-  const initial = d.draw({ shader: 'imperfections/extent_init', inputs: { u_thin: coarseThin } });
-  d.release(coarseThin);
   const grow = (c: GpuImage) => d.draw({ shader: 'imperfections/extent_grow', inputs: { u_image: c } });
-  const boxes = chain(d, initial, Array.from({ length: plan.extentSteps }, () => grow));
-  d.release(initial);
+  const [bright, dark] = [0, 1].map((polarity) => {
+    const initial = d.draw({ shader: 'imperfections/extent_init', inputs: { u_thin: coarseThin }, uniforms: { u_dark: polarity } });
+    const boxes = chain(d, initial, Array.from({ length: plan.extentSteps }, () => grow));
+    d.release(initial);
+    return boxes;
+  });
+  d.release(coarseThin);
 
   const core = d.draw({
     shader: 'imperfections/detect_combine',
-    inputs: { u_luma: luma, u_reconstructed: reconstructed, u_activity: activity, u_extent: boxes },
+    inputs: { u_luma: luma, u_reconstructed: reconstructed, u_activity: activity, u_extentBright: bright, u_extentDark: dark },
     uniforms: { ...thresholds, u_maxExtent: plan.maxExtent },
   });
-  for (const img of [luma, residual, reconstructed, activity, boxes]) d.release(img);
+  for (const img of [luma, residual, reconstructed, activity, bright, dark]) d.release(img);
   const mask = d.draw({ shader: 'imperfections/dilate', inputs: { u_mask: core } });
   d.release(core);
   return mask;

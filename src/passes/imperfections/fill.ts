@@ -3,11 +3,13 @@ import type { Drawer } from '../core/resize.js';
 import { gaussianBlur } from '../core/gaussian.js';
 import { definePass } from '../types.js';
 import { FILL_PARAMS } from './params.js';
+import { FILL_RELAX_STEPS } from './plan.js';
 
 export const FILL_SHADERS = [
   'imperfections/fill_weight',
   'imperfections/box_down',
   'imperfections/fill_up',
+  'imperfections/fill_relax',
   'imperfections/fill_tensor',
   'imperfections/fill_heal',
   'core/blur_gauss',
@@ -22,7 +24,7 @@ const COARSEST_SIDE = 1;
  * Replaces masked pixels (mask red channel, 0..1) from their surroundings;
  * unmasked pixels come back bit-exact. Push-pull pyramid (one draw per level
  * down and up) for the smooth part, plus interpolation along the local edge
- * or grain direction within `reach` pixels. Bounded: about 2 log2(size) + 6 draws.
+ * or grain direction within `reach` pixels. Bounded: 2 log2(size) + FILL_RELAX_STEPS + 5 draws.
  */
 export function fillMasked(d: Drawer, image: GpuImage, mask: GpuImage, reach: number, linearFilter: boolean): GpuImage {
   if (mask.width !== image.width || mask.height !== image.height)
@@ -32,9 +34,9 @@ export function fillMasked(d: Drawer, image: GpuImage, mask: GpuImage, reach: nu
     const prev = levels[levels.length - 1];
     levels.push(d.draw({ shader: 'imperfections/box_down', inputs: { u_image: prev }, width: Math.ceil(prev.width / 2), height: Math.ceil(prev.height / 2) }));
   }
-  // Pull: fill from the coarsest level up to level 1; level 0 is composited in fill_heal.
+  // Pull: fill from the coarsest level up to level 0.
   let filled: GpuImage | undefined;
-  for (let l = levels.length - 1; l >= 1; l--) {
+  for (let l = levels.length - 1; l >= 0; l--) {
     const next = d.draw({
       shader: 'imperfections/fill_up',
       inputs: filled ? { u_level: levels[l], u_coarser: filled } : { u_level: levels[l] },
@@ -44,19 +46,24 @@ export function fillMasked(d: Drawer, image: GpuImage, mask: GpuImage, reach: nu
     d.release(levels[l]);
     filled = next;
   }
-  d.release(levels[0]);
+  // Membrane relaxation of the masked texels, a fixed number of steps.
+  let smooth = filled!;
+  for (let i = 0; i < FILL_RELAX_STEPS; i++) {
+    const next = d.draw({ shader: 'imperfections/fill_relax', inputs: { u_image: image, u_mask: mask, u_current: smooth } });
+    d.release(smooth);
+    smooth = next;
+  }
 
   const tensorRaw = d.draw({ shader: 'imperfections/fill_tensor', inputs: { u_image: image, u_mask: mask } });
   const tensor = gaussianBlur(d, tensorRaw, reach / 2, linearFilter);
   d.release(tensorRaw);
-  const coarser = filled ?? image; // a 1x1 image has no coarser level; its own colour is the fallback
   const out = d.draw({
     shader: 'imperfections/fill_heal',
-    inputs: { u_image: image, u_mask: mask, u_coarser: coarser, u_tensor: tensor },
+    inputs: { u_image: image, u_mask: mask, u_smooth: smooth, u_tensor: tensor },
     uniforms: { u_reach: reach },
   });
   d.release(tensor);
-  if (filled) d.release(filled);
+  d.release(smooth);
   return out;
 }
 

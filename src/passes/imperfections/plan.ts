@@ -38,8 +38,8 @@ export interface DetectionSettings {
 export function detectionPlan(p: DetectionSettings, width: number, height: number): DetectionPlan {
   const minSide = Math.min(width, height);
   const deepest = (minLevelSide: number) => Math.max(0, Math.floor(Math.log2(minSide / minLevelSide)));
-  // Coarse enough that scratchLength spans about 10 texels, so the propagation stays short.
-  const extentLevel = Math.min(Math.max(1, Math.round(Math.log2(p.scratchLength / 10))), 5, deepest(8));
+  // Coarse enough that scratchLength spans about 20 texels; at least 2x2 blocks so chain links merge.
+  const extentLevel = Math.min(Math.max(1, Math.round(Math.log2(p.scratchLength / 20))), 5, deepest(8));
   const f = 2 ** extentLevel;
   const squareRadius = Math.max(1, Math.ceil(p.maxSize / 2));
   // A scratch of scratchLength touches at most scratchLength / f + 1 blocks along its longer axis.
@@ -56,3 +56,6 @@ export function detectionPlan(p: DetectionSettings, width: number, height: numbe
     glintGuard: p.protectDetail,
   };
 }
+
+/** Membrane steps after the push-pull fill: enough to smooth its blocks over holes of a few texels. */
+export const FILL_RELAX_STEPS = 16;
