@@ -24,6 +24,7 @@ describe('dev server hot reload of shaders/', () => {
   let page: Page;
   const original = readFileSync(SHADER, 'utf8');
 
+  const idle = () => page.evaluate(() => (window as any).loupeTest.idle());
   const luma = (s: CanvasShot) => meanLuma(s, fittedImageRegion(s, 1024, 768));
   async function waitForCanvas(check: (s: CanvasShot) => boolean, what: string): Promise<CanvasShot> {
     const deadline = Date.now() + 30_000;
@@ -50,21 +51,28 @@ describe('dev server hot reload of shaders/', () => {
 
   it('an edited shader file replaces the running one; a broken save shows the error and keeps the last good one', async () => {
     try {
+      // Hot replacement, not a page reload: this marker must survive every edit.
+      await page.evaluate(() => ((window as any).sameDocument = true));
       const before = await canvasShot(page);
       writeFileSync(SHADER, original.replace(OUTPUT_LINE, 'gl_FragColor = vec4(1.0 - shown, 1.0);'));
       // Inverted display: mean luma becomes 255 minus the old one (2 levels for rounding).
-      const inverted = await waitForCanvas((s) => Math.abs(luma(s) - (255 - luma(before))) < 2, 'the inverted display');
+      await waitForCanvas((s) => Math.abs(luma(s) - (255 - luma(before))) < 2, 'the inverted display');
+      // The first inverted frame may be the proxy; compare against the refined one.
+      await idle();
+      const inverted = await canvasShot(page);
 
       const lines = original.split('\n');
       const at = lines.findIndex((l) => l.includes(OUTPUT_LINE));
       writeFileSync(SHADER, [...lines.slice(0, at), '  vec3 broken = ;', ...lines.slice(at)].join('\n'));
       await page.waitForFunction(() => (window as any).loupeTest.state().error.includes('shaders/display/view.frag'), { timeout: 30_000 });
       expect(((await page.evaluate(() => (window as any).loupeTest.state())) as { error: string }).error).toContain(`shaders/display/view.frag:${at + 1}:`);
-      await page.evaluate(() => (window as any).loupeTest.idle());
+      await idle();
+      expect(await page.evaluate(() => (window as any).sameDocument)).toBe(true);
       expect(maxDifference(inverted, await canvasShot(page))).toBe(0);
 
       writeFileSync(SHADER, original);
       await waitForCanvas((s) => maxDifference(s, before) <= 1, 'the original display');
+      expect(await page.evaluate(() => (window as any).sameDocument)).toBe(true);
     } finally {
       writeFileSync(SHADER, original);
     }
