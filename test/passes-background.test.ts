@@ -64,9 +64,9 @@ describe('background: GPU stages vs float64 CPU references', () => {
     });
   }
 
-  it('guided filter with trimap and clamp pins definite regions', async () => {
+  it('guided filter with trimap and clamp pins definite regions and caps the rest', async () => {
     const p = mask(img, (i) => (img.data[i * 4] > 0.6 ? 1 : 0));
-    const trimap = createImage(img.width, img.height, (x) => [0, x < 10 ? 0 : x > 40 ? 1 : 0.5, 0, 1]);
+    const trimap = createImage(img.width, img.height, (x, y) => [0, x < 10 ? 0 : x > 40 ? 1 : 0.5, y < 20 ? 0.3 : 1, 1]);
     const gpu = await onGpu([img, p, trimap], (r, [g, q, t]) => guidedFilter(r, g, q, { radius: 3, eps: 1e-3, subsample: 1, trimap: t, clamp: true }));
     const ref = guidedFilterRef(img, p, 3, 1e-3, { trimap, clamp: true });
     expect(difference(gpu, ref, [0]).max).toBeLessThan(1e-4);

@@ -7,7 +7,11 @@
 // In the band the soft guess is contrast / (the highest contrast nearby):
 // the nearby solid piece shows |F - B| / L(B), so this is alpha for a piece of
 // uniform colour; thin chains with no solid pixel nearby fall back to u_high.
-// Output: r = input to the guided filter (0, 1 or the soft guess), g = trimap.
+// Where the smoothed key calls a band pixel backdrop, its alpha may not exceed
+// the soft guess: the guided filter's windows otherwise spill a faint halo
+// around thin strands.
+// Output: r = input to the guided filter (0, 1 or the soft guess), g = trimap,
+// b = upper bound of the refined alpha.
 uniform sampler2D u_key;    // key_soft output
 uniform sampler2D u_band;   // box mean of u_key over the edge band
 uniform sampler2D u_peak;   // box maximum of u_key over the edge band
@@ -29,5 +33,6 @@ void main() {
   }
   float soft = clamp(key.r / max(texture2D(u_peak, v_uv).r, u_high), 0.0, 1.0);
   float p = trimap == 0.5 ? soft : trimap;
-  gl_FragColor = vec4(p, trimap, 0.0, 1.0);
+  float ceiling = key.b > 0.5 ? soft : 1.0;
+  gl_FragColor = vec4(p, trimap, ceiling, 1.0);
 }

@@ -31,16 +31,3 @@ vec4 boxMax1D(sampler2D img, vec2 uv, vec2 sizeTexels, vec2 direction, int radiu
   return result;
 }
 
-
-// Minimum along one axis over the same window (taps outside the image skipped).
-vec4 boxMin1D(sampler2D img, vec2 uv, vec2 sizeTexels, vec2 direction, int radius) {
-  vec2 centre = uv * sizeTexels;
-  vec4 result = texture2D(img, uv);
-  for (int i = -MAX_BOX_RADIUS; i <= MAX_BOX_RADIUS; i++) {
-    if (i < -radius || i > radius) continue;
-    vec2 p = centre + direction * float(i);
-    if (p.x < 0.0 || p.y < 0.0 || p.x > sizeTexels.x || p.y > sizeTexels.y) continue;
-    result = min(result, texture2D(img, p / sizeTexels));
-  }
-  return result;
-}

@@ -36,7 +36,7 @@ function solve3(m: number[][], v: number[]): number[] {
 /**
  * Colour guided filter (He, Sun & Tang 2010, full resolution): q = mean(a) . I + mean(b)
  * with a = (Cov I + eps U)^-1 Cov(I, p) over (2r+1)^2 windows. p is the red channel of `input`.
- * With a trimap (green < 0.25 -> 0, > 0.75 -> 1) and clamp, as guided_apply.frag.
+ * With a trimap (q capped by blue, then green < 0.25 -> 0, > 0.75 -> 1) and clamp, as guided_apply.frag.
  */
 export function guidedFilterRef(guide: CpuImage, input: CpuImage, r: number, eps: number, opts: { trimap?: CpuImage; clamp?: boolean } = {}): CpuImage {
   const { width: w, height: h } = guide;
@@ -69,6 +69,7 @@ export function guidedFilterRef(guide: CpuImage, input: CpuImage, r: number, eps
     let q = mc.data[i] * guide.data[i] + mc.data[i + 1] * guide.data[i + 1] + mc.data[i + 2] * guide.data[i + 2] + mc.data[i + 3];
     if (opts.clamp) q = Math.min(1, Math.max(0, q));
     if (opts.trimap) {
+      q = Math.min(q, opts.trimap.data[i + 2]);
       const t = opts.trimap.data[i + 1];
       if (t > 0.75) q = 1;
       else if (t < 0.25) q = 0;

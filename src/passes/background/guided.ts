@@ -14,11 +14,6 @@ export function boxMax(d: Drawer, img: GpuImage, radius: number): GpuImage {
   return separableBox(d, img, radius, 'background/box_max');
 }
 
-/** Box minimum of radius `radius` texels, all four channels. */
-export function boxMin(d: Drawer, img: GpuImage, radius: number): GpuImage {
-  return separableBox(d, img, radius, 'background/box_min');
-}
-
 function separableBox(d: Drawer, img: GpuImage, radius: number, shader: string): GpuImage {
   const r = Math.round(radius);
   if (r < 0 || r > MAX_BOX_RADIUS) throw new RangeError(`box radius ${radius} is outside 0..${MAX_BOX_RADIUS} texels`);
@@ -35,7 +30,7 @@ export interface GuidedOptions {
   eps: number;
   /** Coefficients are computed at 1/subsample resolution (1, 2 or 4): the fast guided filter. */
   subsample: number;
-  /** Trimap image whose green channel pins 0 (< 0.25) and 1 (> 0.75); the rest is filtered. */
+  /** Trimap image: blue caps the output, green pins 0 (< 0.25) and 1 (> 0.75). */
   trimap?: GpuImage;
   /** Clamp the output to 0..1 (true for mattes). */
   clamp?: boolean;

@@ -3,7 +3,7 @@ import { gaussianBlur } from '../core/gaussian.js';
 import { definePass } from '../types.js';
 import { BACKDROP_PARAMS } from '../light/flatten.js';
 import { estimateBackdrop, estimateNoise, localContrastStats, weightedBlur } from '../light/illumination.js';
-import { boxMax, boxMean, boxMin, guidedFilter, MAX_BOX_RADIUS } from './guided.js';
+import { boxMax, boxMean, guidedFilter, MAX_BOX_RADIUS } from './guided.js';
 
 /**
  * Shadows must be smooth over this multiple of detailSigma, which keeps smooth
@@ -18,6 +18,9 @@ const SHADOW_WINDOW_FACTOR = 4;
  * threshold by that) while a one-pixel chain keeps enough contrast.
  */
 const BACKDROP_TEST_SIGMA = 1.5;
+
+/** Both neighbours of a bridged one-pixel gap need at least this alpha. */
+const BRIDGE_MIN_SIDE = 0.2;
 
 /** The first blur-fusion step averages over this multiple of the colour radius (Forte & Pitie use 90 and 6 px). */
 const FUSION_WIDE_FACTOR = 8;
@@ -66,7 +69,7 @@ export const keyPass = definePass({
       type: 'integer', default: 1, min: 1, max: 4, unit: 'x',
       description: 'fast guided filter: window statistics at 1/n resolution (1, 2 or 4); 2 is 4x cheaper, 1 keeps the finest chains',
     },
-    closeGaps: { type: 'boolean', default: true, description: 'fill one-pixel gaps in the matte (the backdrop-bright centre line of a white chain)' },
+    closeGaps: { type: 'boolean', default: true, description: 'fill one-pixel gaps between two covered pixels (the backdrop-bright centre line of a white chain)' },
     separateShadow: { type: 'boolean', default: true, description: 'treat smooth colourless darkening as shadow (its own layer) instead of matte' },
     shadowMax: {
       type: 'number', default: 0.45, min: 0.05, max: 0.95, unit: '', step: 0.01,
@@ -83,7 +86,7 @@ export const keyPass = definePass({
   },
   shaders: [
     'light/luma_moments', 'light/noise_pack', 'light/backdrop_mask', 'light/weight_pack', 'light/nc_moments', 'light/nc_solve',
-    'background/edge_energy', 'background/key_soft', 'background/shadow_seed', 'background/relight', 'background/box_mean', 'background/box_max', 'background/box_min', 'background/trimap', 'background/guided_moments', 'background/guided_coeffs',
+    'background/edge_energy', 'background/key_soft', 'background/shadow_seed', 'background/relight', 'background/box_mean', 'background/box_max', 'background/bridge_gaps', 'background/trimap', 'background/guided_moments', 'background/guided_coeffs',
     'background/guided_apply', 'background/channel_mask', 'background/decontaminate', 'background/shadow_pack', 'background/shadow_fill',
     'core/blur_gauss', 'core/downsample', 'core/resample',
   ],
@@ -178,11 +181,7 @@ export const keyPass = definePass({
     });
     let alpha = refined;
     if (p.closeGaps) {
-      // Closing (3x3 max, then 3x3 min): a one-pixel gap between two piece pixels takes
-      // the lower of them, e.g. the centre line of a white chain as bright as the backdrop.
-      const dilated = boxMax(ctx, refined, 1);
-      alpha = boxMin(ctx, dilated, 1);
-      ctx.release(dilated);
+      alpha = ctx.draw({ shader: 'background/bridge_gaps', inputs: { u_alpha: refined }, uniforms: { u_minSide: BRIDGE_MIN_SIDE } });
       ctx.release(refined);
     }
     const trimap = ctx.draw({ shader: 'background/channel_mask', inputs: { u_image: trimapped }, uniforms: { u_channel: 1 } });
