@@ -136,7 +136,7 @@ export function formatTable(rows: SummaryRow[]): string {
       ]);
       const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
       const line = (cells: string[]) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
-      lines.push(`\n${task} (${origin} ${origin === 'photo' ? 'photos' : 'shots'})`, line(header), ...body.map(line));
+      lines.push(`\n${task} (${origin === 'photo' ? 'real photos with synthetic defects' : 'generated shots'})`, line(header), ...body.map(line));
     }
   return lines.join('\n');
 }
