@@ -17,6 +17,7 @@ uniform sampler2D u_band;   // box mean of u_key over the edge band
 uniform sampler2D u_peak;   // box maximum of u_key over the edge band
 uniform float u_high;
 uniform sampler2D u_hints;
+uniform sampler2D u_noise;  // 1x1 (sum, 0, 0, count): relative noise std
 uniform int u_hasHints;
 varying vec2 v_uv;
 
@@ -31,7 +32,13 @@ void main() {
     if (h.r > 0.5) trimap = 1.0;
     if (h.g > 0.5) trimap = 0.0;
   }
-  float soft = clamp(key.r / max(texture2D(u_peak, v_uv).r, u_high), 0.0, 1.0);
+  // Noise alone gives a bare backdrop pixel a contrast of about sqrt(3) noise
+  // (three channels); taken off, the guess is not biased upwards there, which
+  // the guided filter would turn into a faint halo.
+  vec4 noisePacked = texture2D(u_noise, vec2(0.5));
+  float noiseContrast = 1.73 * noisePacked.r / max(noisePacked.a, 1e-6);
+  float full = max(texture2D(u_peak, v_uv).r, u_high);
+  float soft = clamp((key.r - noiseContrast) / max(full - noiseContrast, 1e-4), 0.0, 1.0);
   float p = trimap == 0.5 ? soft : trimap;
   float ceiling = key.b > 0.5 ? soft : 1.0;
   gl_FragColor = vec4(p, trimap, ceiling, 1.0);

@@ -162,15 +162,14 @@ export const keyPass = definePass({
     }
     ctx.release(stats);
     const key = differenceKey(keyed, false);
-    ctx.release(noise);
     const band = boxMean(ctx, key, bandRadius);
     const peak = boxMax(ctx, key, bandRadius);
     const trimapped = ctx.draw({
       shader: 'background/trimap',
-      inputs: { u_key: key, u_band: band, u_peak: peak, ...hintInputs },
+      inputs: { u_key: key, u_band: band, u_peak: peak, u_noise: noise, ...hintInputs },
       uniforms: { u_hasHints: inputs.hints ? 1 : 0, u_high: high },
     });
-    for (const t of [key, band, peak]) ctx.release(t);
+    for (const t of [key, band, peak, noise]) ctx.release(t);
 
     const refined = guidedFilter(ctx, keyed, trimapped, {
       radius: p.refineRadius as number,
