@@ -44,8 +44,18 @@ export function gaussianTaps(sigma: number, linearFilter = true): LinearTaps {
   return { centerWeight: norm[0], offsets, weights };
 }
 
+/** Largest sigma one separable pass covers with MAX_TAPS taps. */
+function maxPassSigma(linearFilter: boolean): number {
+  return ((linearFilter ? 2 * MAX_TAPS : MAX_TAPS) - 1) / 3;
+}
+
+/**
+ * Separable Gaussian at the current resolution. A sigma too wide for one
+ * pass's taps is split into n equal passes (variances add: sigma / sqrt(n) each).
+ */
 function blurLevel(d: Drawer, img: GpuImage, sigma: number, linearFilter: boolean): GpuImage {
-  const taps = gaussianTaps(sigma, linearFilter);
+  const passes = Math.ceil((sigma / maxPassSigma(linearFilter)) ** 2);
+  const taps = gaussianTaps(sigma / Math.sqrt(passes), linearFilter);
   const uniforms = (dir: [number, number]) => ({
     u_direction: dir,
     u_centerWeight: taps.centerWeight,
@@ -53,10 +63,14 @@ function blurLevel(d: Drawer, img: GpuImage, sigma: number, linearFilter: boolea
     u_weights: taps.weights,
     u_tapCount: taps.offsets.length,
   });
-  const h = d.draw({ shader: 'core/blur_gauss', inputs: { u_image: img }, uniforms: uniforms([1, 0]) });
-  const v = d.draw({ shader: 'core/blur_gauss', inputs: { u_image: h }, uniforms: uniforms([0, 1]) });
-  d.release(h);
-  return v;
+  let cur = img;
+  for (let i = 0; i < passes; i++) {
+    const h = d.draw({ shader: 'core/blur_gauss', inputs: { u_image: cur }, uniforms: uniforms([1, 0]) });
+    if (cur !== img) d.release(cur);
+    cur = d.draw({ shader: 'core/blur_gauss', inputs: { u_image: h }, uniforms: uniforms([0, 1]) });
+    d.release(h);
+  }
+  return cur;
 }
 
 /**
@@ -85,7 +99,7 @@ export function gaussianBlur(d: Drawer, img: GpuImage, sigma: number, linearFilt
     downVariance = dv;
     residual = r;
   }
-  if (level === 0) return blurLevel(d, img, Math.min(sigma, 2 * MAX_TAPS / 3), linearFilter);
+  if (level === 0) return blurLevel(d, img, sigma, linearFilter);
   let cur = img;
   for (let l = 0; l < level; l++) {
     const next = downsample2x(d, cur);
