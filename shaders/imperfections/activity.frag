@@ -1,5 +1,5 @@
 // The local activity level: the third lowest of the 3x3 neighbouring block
-// maxima. Texture and noise are in most blocks and set it; a defect (or a
+// means. Texture and noise are in most blocks and set it; a defect (or a
 // chain strand) raises at most a few blocks and so not its own threshold.
 #include "chunks/texel"
 uniform sampler2D u_blocks;

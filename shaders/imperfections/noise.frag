@@ -1,5 +1,5 @@
 // Activity: the stronger of the bright and dark thin-feature residuals at each
-// texel. Its block maxima (and the quietest of the neighbouring blocks) tell
+// texel. Its block means (a low rank of the neighbouring blocks) tell
 // how much small-scale contrast noise and texture produce here: the yardstick
 // a defect must stand out from.
 uniform sampler2D u_residual;

@@ -87,7 +87,7 @@ export function detectDefects(d: Drawer, image: GpuImage, settings: DetectionSet
   const reconstructed = chain(d, opened, Array.from({ length: plan.reconstructionSteps }, () => step));
   if (reconstructed !== opened) d.release(opened);
 
-  // Activity: block maxima of the residual, then a low rank of the 3x3
+  // Activity: block means of the residual, then a low rank of the 3x3
   // blocks around, so a defect (or a chain) does not raise its own threshold
   // while texture, present in most blocks, does.
   const perTexel = d.draw({ shader: 'imperfections/noise', inputs: { u_residual: residual } });
