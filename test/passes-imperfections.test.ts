@@ -219,19 +219,25 @@ describe('imperfections: removal targets on synthetic scenes (issue 5)', () => {
     return { ours, raw, baseline: baseline.score, outside };
   };
 
-  // KNOWN MISS (issue 5 target), measured 92.9% of specks and 80.0% of
-  // scratches: two specks on textured metal and one on the stone are filled
-  // with 3.3-4.9/255 left at the centre (texture the smooth fill cannot
-  // predict), a scratch next to the chain is kept with it, and a scratch
-  // touching a brighter facet is kept as that facet's corner. When this
-  // starts passing, turn it into a plain test.
-  it.fails('removes >= 95% of specks and >= 90% of scratches (residual < 3/255 at the centre) (known miss)', async () => {
+  const removalRate = async (kind: string) => {
     const levels: { kind: string; level: number }[] = [];
     for (const name of Object.keys(scenes) as Name[]) levels.push(...residuals(scenes[name], await healed(name)));
-    const rate = (kind: string) => levels.filter((l) => l.kind === kind && l.level < 3).length / levels.filter((l) => l.kind === kind).length;
-    console.log(`removed (residual < 3/255 at centre): specks ${(100 * rate('speck')).toFixed(1)}%, scratches ${(100 * rate('scratch')).toFixed(1)}%`);
-    expect(rate('speck')).toBeGreaterThanOrEqual(0.95);
-    expect(rate('scratch')).toBeGreaterThanOrEqual(0.9);
+    const ofKind = levels.filter((l) => l.kind === kind);
+    const rate = ofKind.filter((l) => l.level < 3).length / ofKind.length;
+    console.log(`${kind === 'speck' ? 'specks' : 'scratches'} removed (residual < 3/255 at centre): ${(100 * rate).toFixed(1)}% of ${ofKind.length}`);
+    return rate;
+  };
+
+  it('removes >= 95% of specks (residual < 3/255 at the centre)', async () => {
+    expect(await removalRate('speck')).toBeGreaterThanOrEqual(0.95);
+  });
+
+  // KNOWN MISS (issue 5 target), measured 80.0% (12 of 15): a scratch next to
+  // the chain is kept with it, a scratch touching a brighter facet is kept as
+  // that facet's corner, and one on the stone is filled with 3.4/255 left at
+  // its centre. When this starts passing, turn it into a plain test.
+  it.fails('removes >= 90% of scratches (residual < 3/255 at the centre) (known miss)', async () => {
+    expect(await removalRate('scratch')).toBeGreaterThanOrEqual(0.9);
   });
 
   for (const name of ['textured metal', 'chain on white'] as const) {

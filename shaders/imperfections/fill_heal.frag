@@ -29,7 +29,6 @@ void main() {
   vec3 j = t.a > 1e-6 ? t.rgb / t.a : vec3(0.0);
   float spread = sqrt((j.x - j.z) * (j.x - j.z) + 4.0 * j.y * j.y);
   float coherence = spread / (j.x + j.z + 1e-12);
-  coherence *= coherence;
   // Dominant gradient angle; edges and grain run perpendicular to it.
   float theta = 0.5 * atan(2.0 * j.y, j.x - j.z + 1e-12);
   vec2 along = vec2(-sin(theta), cos(theta));

@@ -244,8 +244,7 @@ export function fillRef(img: CpuImage, mask: CpuImage, reach: number): CpuImage 
       const smooth = smoothFill.map((p) => at(p, x, yy));
       const [t0, t1, t2, t3] = blurred.data.subarray(i, i + 4);
       const [jx, jy, jz] = t3 > 1e-6 ? [t0 / t3, t1 / t3, t2 / t3] : [0, 0, 0];
-      let coherence = Math.sqrt((jx - jz) ** 2 + 4 * jy * jy) / (jx + jz + 1e-12);
-      coherence *= coherence;
+      const coherence = Math.sqrt((jx - jz) ** 2 + 4 * jy * jy) / (jx + jz + 1e-12);
       const theta = 0.5 * Math.atan2(2 * jy, jx - jz + 1e-12);
       const along = [-Math.sin(theta), Math.cos(theta)];
       let distA = 0, distB = 0;
