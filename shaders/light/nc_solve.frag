@@ -3,6 +3,14 @@
 // nc_moments, at a fine and a coarse scale. Where the fine scale has too
 // little weight (inside a large piece) the coarse fit takes over.
 // Output: the fitted backdrop colour c (opaque).
+// The slope ridge is absolute, not relative to the weight s0: where the
+// blurred weight is tiny (almost no backdrop within the window) the normal
+// equations are then still well conditioned and the fit tends to the
+// weighted mean (zeroth order), which is positive. A ridge proportional to
+// s0 leaves the determinant ~ s0^3, so float32 rounding of the moments
+// decided the fit there (it differed by pixel-level noise between GPUs and
+// could extrapolate to a negative illumination, which the flat-field gain
+// turns into a huge value).
 uniform sampler2D u_fine0;
 uniform sampler2D u_fine1;
 uniform sampler2D u_fine2;
@@ -13,7 +21,7 @@ uniform sampler2D u_coarse2;
 uniform sampler2D u_coarse3;
 uniform float u_sigmaFine;   // texels
 uniform float u_sigmaCoarse; // texels
-uniform float u_ridge;       // damping of the slope, relative to the weight
+uniform float u_ridge;       // damping of the slope, absolute (in units of the blurred weight)
 uniform vec2 u_resolution; // output size in texels
 varying vec2 v_uv;
 
@@ -22,9 +30,9 @@ vec3 fitConstant(vec4 t0, vec4 t1, vec4 t2, vec4 t3, vec2 p) {
   float s0 = t0.x;
   float sx = t0.y - p.x * s0;
   float sy = t0.z - p.y * s0;
-  float sxx = t0.w - 2.0 * p.x * t0.y + p.x * p.x * s0 + u_ridge * s0;
+  float sxx = t0.w - 2.0 * p.x * t0.y + p.x * p.x * s0 + u_ridge;
   float sxy = t1.x - p.x * t0.z - p.y * t0.y + p.x * p.y * s0;
-  float syy = t1.y - 2.0 * p.y * t0.z + p.y * p.y * s0 + u_ridge * s0;
+  float syy = t1.y - 2.0 * p.y * t0.z + p.y * p.y * s0 + u_ridge;
   vec3 si = t2.rgb;
   vec3 six = vec3(t1.z, t2.w, t3.y) - p.x * si;
   vec3 siy = vec3(t1.w, t3.x, t3.z) - p.y * si;

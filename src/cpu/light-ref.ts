@@ -69,9 +69,9 @@ function linearFit(img: CpuImage, weight: CpuImage, sigma: number, ridge: number
       const s0 = b[0][i];
       const sx = b[1][i] - px * s0;
       const sy = b[2][i] - py * s0;
-      const sxx = b[3][i] - 2 * px * b[1][i] + px * px * s0 + ridge * s0;
+      const sxx = b[3][i] - 2 * px * b[1][i] + px * px * s0 + ridge;
       const sxy = b[4][i] - px * b[2][i] - py * b[1][i] + px * py * s0;
-      const syy = b[5][i] - 2 * py * b[2][i] + py * py * s0 + ridge * s0;
+      const syy = b[5][i] - 2 * py * b[2][i] + py * py * s0 + ridge;
       // Solve the 3x3 normal equations by Cramer's rule for the constant term.
       const det3 = (a: number[][]) =>
         a[0][0] * (a[1][1] * a[2][2] - a[1][2] * a[2][1]) - a[0][1] * (a[1][0] * a[2][2] - a[1][2] * a[2][0]) + a[0][2] * (a[1][0] * a[2][1] - a[1][1] * a[2][0]);

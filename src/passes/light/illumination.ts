@@ -57,7 +57,10 @@ function blurredMoments(d: Drawer, image: GpuImage, weight: GpuImage, sigma: num
  * illumination under and around the piece follows the backdrop without a
  * halo. A fit at COARSE_SIGMA_FACTOR * sigma fills holes larger than the
  * fine Gaussian. `ridge` damps the slope where the weight is one-sided or
- * degenerate; it biases the fit by about slope * sigma * ridge. Output: the
+ * degenerate; it is absolute (not scaled by the blurred weight), so where
+ * little weight lies in the window the fit falls back to the weighted mean
+ * instead of an ill-conditioned extrapolation. It biases the fit by about
+ * slope * sigma * ridge / (blurred weight). Output: the
  * fitted colour, opaque.
  */
 export function normalizedConvolution(d: Drawer, image: GpuImage, weight: GpuImage, sigma: number, linearFilter: boolean, ridge = 1e-3): GpuImage {
