@@ -5,8 +5,20 @@ import { createLoupe } from '../src/api/loupe.js';
 import { softenGraph } from './helpers/test-graphs.js';
 import { imageFile } from './helpers/image-files.js';
 
+const WARMUP_IMAGES = 50;
+const BATCH_IMAGES = 200;
+const CHECKPOINT_EVERY = 10;
+/** Checkpoints whose median is a level: one reading is at the mercy of a malloc arena or V8 page grown just then. */
+const CHECKPOINTS_PER_LEVEL = 3;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
 describe('memory over a long batch', () => {
-  it('keeps RSS flat (within 10%) and leaks no GPU texture over 200 consecutive images', async () => {
+  it('keeps RSS flat (within 10%), retains no result and leaks no GPU texture over 200 consecutive images', async () => {
+    // createLoupe turns libvips' operation cache off (its default): with it on, RSS creeps up to the cache's cap.
     const loupe = await createLoupe();
     const graph = loupe.prepareGraph(softenGraph());
     const images = await Promise.all([0, 1, 2, 3].map((seed) => imageFile(128, 96, 'png', { seed })));
@@ -14,28 +26,47 @@ describe('memory over a long batch', () => {
     // A forced full GC before each reading, so garbage not yet collected does not read as growth.
     setFlagsFromString('--expose-gc');
     const gc = runInNewContext('gc') as () => void;
+    const rssAfterGc = async () => {
+      await new Promise((resolve) => setImmediate(resolve)); // let WeakRefs made in the last job be cleared too
+      gc();
+      return process.memoryUsage().rss;
+    };
+    // Every returned Buffer is watched: one still alive after a GC is a result somebody kept.
+    const results: WeakRef<Buffer>[] = [];
     const one = async (i: number) => {
       const r = await loupe.retouch(images[i % images.length], { graph, dump: ['blur'] });
       expect(r.width).toBe(128);
+      results.push(new WeakRef(r.buffer), new WeakRef(r.dumps.blur));
     };
-    // Warm-up: shader compilation, pool free lists, and libvips' operation cache (sharp keeps up to 100 recent
-    // operations; each image adds about four), so 50 images leave it full before measuring.
-    for (let i = 0; i < 50; i++) await one(i);
-    gc();
-    const liveAfterWarmup = pool.snapshot().live;
-    const rssAfterWarmup = process.memoryUsage().rss;
-    const samples: number[] = [];
-    for (let i = 0; i < 200; i++) {
+
+    // Warm-up: shader compilation, pool free lists, V8 and malloc heaps reaching their working size.
+    const warmup: number[] = [];
+    for (let i = 0; i < WARMUP_IMAGES; i++) {
       await one(i);
-      if (i % 50 === 49) {
-        gc();
-        samples.push(process.memoryUsage().rss);
-      }
+      if ((i + 1) % CHECKPOINT_EVERY === 0) warmup.push(await rssAfterGc());
     }
+    const liveAfterWarmup = pool.snapshot().live;
+    const batch: number[] = [];
+    for (let i = 0; i < BATCH_IMAGES; i++) {
+      await one(i);
+      if ((i + 1) % CHECKPOINT_EVERY === 0) batch.push(await rssAfterGc());
+    }
+
     // Every GpuImage a run takes goes back to the pool: a leak of one per image would show as +200.
     expect(pool.snapshot().live).toBe(liveAfterWarmup);
-    const growth = Math.max(...samples) / rssAfterWarmup - 1;
-    console.log(`RSS after warm-up ${(rssAfterWarmup / 2 ** 20).toFixed(1)} MiB; every 50 images: ${samples.map((s) => (s / 2 ** 20).toFixed(1)).join(', ')} MiB; max growth ${(growth * 100).toFixed(1)}%`);
+    // Retaining each image's result would leave 2 x 250 alive, however small the images are.
+    expect(results.filter((r) => r.deref() !== undefined).length).toBe(0);
+    // The start level is centred 10 images before the batch (warm-up checkpoints 30, 40, 50), the end level on
+    // its image 190 (checkpoints 180, 190, 200): exactly 200 images apart. A leak of L bytes per image raises the
+    // end level by 200 L, so with RSS near 230 MiB anything over ~120 KiB per image fails (1 MiB per image: +87%).
+    const start = median(warmup.slice(-CHECKPOINTS_PER_LEVEL));
+    const end = median(batch.slice(-CHECKPOINTS_PER_LEVEL));
+    const growth = end / start - 1;
+    const mib = (b: number) => (b / 2 ** 20).toFixed(1);
+    console.log(
+      `RSS level after warm-up ${mib(start)} MiB, after ${BATCH_IMAGES} more images ${mib(end)} MiB: growth ${(growth * 100).toFixed(1)}% ` +
+        `(every ${CHECKPOINT_EVERY} images: ${[...warmup, ...batch].map(mib).join(', ')} MiB)`,
+    );
     expect(growth).toBeLessThan(0.1);
   });
 });

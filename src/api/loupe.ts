@@ -5,6 +5,7 @@ import type { GraphSpec, ParamValue } from '../graph/types.js';
 import { GraphValidationError } from '../graph/errors.js';
 import { getHeadlessEngine } from '../node/headless.js';
 import {
+  configureLibvips,
   decodeImage,
   encodeImage,
   DEFAULT_MAX_PIXELS,
@@ -12,6 +13,7 @@ import {
   type ImageFormat,
   isOpaque,
   type ImageMetadata,
+  type LibvipsSettings,
 } from '../node/image-io.js';
 import type { Preset, PresetProblem } from '../presets/index.js';
 import { loadPresetsFromDir, BUILTIN_PRESETS_DIR } from './presets.js';
@@ -29,6 +31,8 @@ export interface LoupeOptions {
   maxPixels?: number;
   /** An engine to use instead of the process-wide headless one. */
   engine?: Engine;
+  /** libvips' operation cache and threads (process-wide; default: cache off, sharp's thread count). */
+  libvips?: LibvipsSettings;
 }
 
 /** One `--set node.param=value` override. */
@@ -320,6 +324,7 @@ export class Loupe {
 
 /** Creates the API on the process-wide headless engine (started on first use). */
 export async function createLoupe(opts: LoupeOptions = {}): Promise<Loupe> {
+  configureLibvips(opts.libvips);
   const engine = opts.engine ?? (await getHeadlessEngine());
   return new Loupe(engine, opts);
 }

@@ -25,6 +25,31 @@ export const FILE_EXTENSIONS: Record<ImageFormat, string> = { png: 'png', jpeg: 
 const EXTENSION_FORMATS: Record<string, ImageFormat> = { png: 'png', jpg: 'jpeg', jpeg: 'jpeg', webp: 'webp', tif: 'tiff', tiff: 'tiff' };
 export const MIME_TYPES: Record<ImageFormat, string> = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp', tiff: 'image/tiff' };
 
+/** libvips settings. They are process-wide (sharp loads one libvips), so the last call wins. */
+export interface LibvipsSettings {
+  /**
+   * MiB for libvips' operation cache; 0 (the default) turns it off. The cache
+   * only pays when the same operation runs on the same input again, which a
+   * batch or a server never does: it just holds up to 100 recent operations
+   * and their pixels, so memory creeps up to its cap and then jitters.
+   */
+  operationCacheMb?: number;
+  /** Threads libvips uses per image (default: sharp's, 1 on glibc Linux to limit malloc fragmentation). */
+  threadsPerImage?: number;
+}
+
+/** Applies libvips settings; `createLoupe` calls it, so the defaults hold for the CLI and the service too. */
+export function configureLibvips(settings: LibvipsSettings = {}): void {
+  const cacheMb = settings.operationCacheMb ?? 0;
+  if (!(Number.isFinite(cacheMb) && cacheMb >= 0)) throw new OptionError(`operationCacheMb must be a number >= 0, got ${settings.operationCacheMb}`);
+  sharp.cache(cacheMb > 0 ? { memory: cacheMb } : false);
+  const threads = settings.threadsPerImage;
+  if (threads !== undefined) {
+    if (!(Number.isInteger(threads) && threads >= 1)) throw new OptionError(`threadsPerImage must be an integer >= 1, got ${threads}`);
+    sharp.concurrency(threads);
+  }
+}
+
 /** What of the input survives into the output file. */
 export interface ImageMetadata {
   /** Embedded ICC profile (pixels were converted to sRGB; the output is converted back). */
