@@ -206,7 +206,7 @@ async function benchSize(width: number, height: number): Promise<SizeResult> {
   const megapixels = (width * height) / 1e6;
   const plan = planFor(megapixels);
   const label = `${width}x${height}`;
-  let t0 = performance.now();
+  const t0 = performance.now();
   const pixels = makeTestImage(width, height);
   const result: SizeResult = { width, height, megapixels, plan, imageGenerationMs: performance.now() - t0, passes: [], graphs: [], peers: [] };
   progress(`${label}: test image generated in ${result.imageGenerationMs.toFixed(0)} ms`);
