@@ -81,6 +81,31 @@ describe('light: GPU stages vs float64 CPU references', () => {
     expect(difference(gpu, ramp, [0, 1, 2]).max).toBeLessThan(2e-4);
   });
 
+  it('normalized convolution stays well conditioned where the weight is almost empty (no extrapolation to 0 or below)', async () => {
+    // Backdrop found only in one small corner block: far from it the blurred
+    // weight is tiny or exactly 0. Without the prior and with a slope ridge
+    // scaled by the weight the 3x3 system was singular there and the fit was 0
+    // on this field (in the browser-parity image it extrapolated to -0.12, and
+    // headless-gl and SwiftShader disagreed by 6/255). The fit must stay near
+    // the colours the block holds.
+    const w = 64;
+    const h = 48;
+    const img = litField(w, h, 4);
+    const weight = createImage(w, h, (x, y) => (x < 6 && y < 6 ? [1, 1, 1, 1] : [0, 0, 0, 1]));
+    const gpu = await onGpu([img, weight], (r, [i, m]) => normalizedConvolution(r, i, m, 4, true));
+    for (let c = 0; c < 3; c++) {
+      let [lo, hi] = [Infinity, -Infinity];
+      for (let y = 0; y < 6; y++) for (let x = 0; x < 6; x++) [lo, hi] = [Math.min(lo, img.data[(y * w + x) * 4 + c]), Math.max(hi, img.data[(y * w + x) * 4 + c])];
+      let [fitLo, fitHi] = [Infinity, -Infinity];
+      for (let i = 0; i < w * h; i++) [fitLo, fitHi] = [Math.min(fitLo, gpu.data[i * 4 + c]), Math.max(fitHi, gpu.data[i * 4 + c])];
+      // Near the block the first-order fit may extend its gradient a little
+      // (measured: up to 0.7x the block's range above it); 2x its range is the bound.
+      const reach = 2 * (hi - lo);
+      expect(fitLo, `channel ${c}`).toBeGreaterThan(lo - reach);
+      expect(fitHi, `channel ${c}`).toBeLessThan(hi + reach);
+    }
+  });
+
   it('flatten gain shader matches the reference (level, neutralize, piece amount)', async () => {
     const w = 40;
     const h = 30;

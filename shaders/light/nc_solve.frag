@@ -11,6 +11,10 @@
 // decided the fit there (it differed by pixel-level noise between GPUs and
 // could extrapolate to a negative illumination, which the flat-field gain
 // turns into a huge value).
+// Where no weight reaches the window at all (s0 = 0: far from any backdrop)
+// the fit would be 0 / 0. A prior observation of weight u_priorWeight at the
+// pixel itself, valued at the global weighted mean colour, makes the fit
+// tend to that mean there; where s0 >> u_priorWeight it changes nothing.
 uniform sampler2D u_fine0;
 uniform sampler2D u_fine1;
 uniform sampler2D u_fine2;
@@ -22,34 +26,39 @@ uniform sampler2D u_coarse3;
 uniform float u_sigmaFine;   // texels
 uniform float u_sigmaCoarse; // texels
 uniform float u_ridge;       // damping of the slope, absolute (in units of the blurred weight)
+uniform sampler2D u_prior;   // 1x1 (rgb * w, w): mean colour over the weight
+uniform float u_priorWeight; // weight of the prior, in units of the blurred weight
 uniform vec2 u_resolution; // output size in texels
 varying vec2 v_uv;
 
 // Linear fit at the centre pixel from moments t0..t3 (coordinates p in units of sigma).
-vec3 fitConstant(vec4 t0, vec4 t1, vec4 t2, vec4 t3, vec2 p) {
+vec3 fitConstant(vec4 t0, vec4 t1, vec4 t2, vec4 t3, vec2 p, vec3 prior) {
   float s0 = t0.x;
   float sx = t0.y - p.x * s0;
   float sy = t0.z - p.y * s0;
   float sxx = t0.w - 2.0 * p.x * t0.y + p.x * p.x * s0 + u_ridge;
   float sxy = t1.x - p.x * t0.z - p.y * t0.y + p.x * p.y * s0;
   float syy = t1.y - 2.0 * p.y * t0.z + p.y * p.y * s0 + u_ridge;
-  vec3 si = t2.rgb;
-  vec3 six = vec3(t1.z, t2.w, t3.y) - p.x * si;
-  vec3 siy = vec3(t1.w, t3.x, t3.z) - p.y * si;
-  // First row of the inverse of [[s0 sx sy] [sx sxx sxy] [sy sxy syy]] by cofactors.
+  vec3 six = vec3(t1.z, t2.w, t3.y) - p.x * t2.rgb;
+  vec3 siy = vec3(t1.w, t3.x, t3.z) - p.y * t2.rgb;
+  // The prior observation sits at the pixel itself: it adds to s0 and si only.
+  vec3 si = t2.rgb + u_priorWeight * prior;
+  // First row of the inverse of [[s0 + prior weight, sx, sy] [sx sxx sxy] [sy sxy syy]] by cofactors.
   float c00 = sxx * syy - sxy * sxy;
   float c01 = sxy * sy - sx * syy;
   float c02 = sx * sxy - sxx * sy;
-  float det = s0 * c00 + sx * c01 + sy * c02;
+  float det = (s0 + u_priorWeight) * c00 + sx * c01 + sy * c02;
   return (c00 * si + c01 * six + c02 * siy) / max(det, 1e-20);
 }
 
 void main() {
   vec2 centred = (v_uv - 0.5) * u_resolution;
   vec4 f0 = texture2D(u_fine0, v_uv);
-  vec3 fine = fitConstant(f0, texture2D(u_fine1, v_uv), texture2D(u_fine2, v_uv), texture2D(u_fine3, v_uv), centred / u_sigmaFine);
+  vec4 priorPacked = texture2D(u_prior, vec2(0.5));
+  vec3 prior = priorPacked.rgb / max(priorPacked.a, 1e-6);
+  vec3 fine = fitConstant(f0, texture2D(u_fine1, v_uv), texture2D(u_fine2, v_uv), texture2D(u_fine3, v_uv), centred / u_sigmaFine, prior);
   vec3 coarse = fitConstant(texture2D(u_coarse0, v_uv), texture2D(u_coarse1, v_uv), texture2D(u_coarse2, v_uv),
-                            texture2D(u_coarse3, v_uv), centred / u_sigmaCoarse);
+                            texture2D(u_coarse3, v_uv), centred / u_sigmaCoarse, prior);
   float trustFine = smoothstep(0.02, 0.1, f0.x);
   gl_FragColor = vec4(mix(coarse, fine, trustFine), 1.0);
 }

@@ -38,7 +38,7 @@ function gaussianPlanes(planes: Float64Array[], w: number, h: number, sigma: num
 }
 
 /** Constant term of the weighted linear fit at every pixel, one sigma; also returns the blurred weight. */
-function linearFit(img: CpuImage, weight: CpuImage, sigma: number, ridge: number): { fit: Float64Array[]; weight: Float64Array } {
+function linearFit(img: CpuImage, weight: CpuImage, sigma: number, ridge: number, prior: number[], priorWeight: number): { fit: Float64Array[]; weight: Float64Array } {
   const { width: w, height: h } = img;
   const n = w * h;
   // Moments in units of sigma from the image centre (as the shader does, for float32's sake; exact here either way).
@@ -75,13 +75,14 @@ function linearFit(img: CpuImage, weight: CpuImage, sigma: number, ridge: number
       // Solve the 3x3 normal equations by Cramer's rule for the constant term.
       const det3 = (a: number[][]) =>
         a[0][0] * (a[1][1] * a[2][2] - a[1][2] * a[2][1]) - a[0][1] * (a[1][0] * a[2][2] - a[1][2] * a[2][0]) + a[0][2] * (a[1][0] * a[2][1] - a[1][1] * a[2][0]);
-      const M = [[s0, sx, sy], [sx, sxx, sxy], [sy, sxy, syy]];
+      // The prior: one observation of weight priorWeight at the pixel itself (adds to s0 and si only).
+      const M = [[s0 + priorWeight, sx, sy], [sx, sxx, sxy], [sy, sxy, syy]];
       const det = Math.max(det3(M), 1e-20);
       for (let c = 0; c < 3; c++) {
         const si = b[6 + c][i];
         const six = b[9 + c][i] - px * si;
         const siy = b[12 + c][i] - py * si;
-        const Mc = [[si, sx, sy], [six, sxx, sxy], [siy, sxy, syy]];
+        const Mc = [[si + priorWeight * prior[c], sx, sy], [six, sxx, sxy], [siy, sxy, syy]];
         fit[c][i] = det3(Mc) / det;
       }
     }
@@ -97,12 +98,21 @@ const smoothstep = (e0: number, e1: number, x: number) => {
  * First-order normalized convolution with the fine/coarse cascade of
  * shaders/light/nc_solve.frag: fit at sigma, fit at coarseFactor * sigma
  * (both at most half the image's smaller side), mixed by
- * smoothstep(0.02, 0.1, blurred weight at sigma).
+ * smoothstep(0.02, 0.1, blurred weight at sigma). Both fits include the
+ * prior of NC_PRIOR_WEIGHT at the weight's global mean colour (exact here;
+ * the GPU takes it from a [1 3 3 1] pyramid).
  */
-export function normalizedConvolutionRef(img: CpuImage, weight: CpuImage, sigma: number, ridge = 1e-3, coarseFactor = 4): CpuImage {
+export function normalizedConvolutionRef(img: CpuImage, weight: CpuImage, sigma: number, ridge = 1e-3, coarseFactor = 4, priorWeight = 1e-4): CpuImage {
   const maxSigma = Math.min(img.width, img.height) / 2;
-  const fine = linearFit(img, weight, Math.min(sigma, maxSigma), ridge);
-  const coarse = linearFit(img, weight, Math.min(sigma * coarseFactor, maxSigma), ridge);
+  const prior = [0, 0, 0];
+  let total = 0;
+  for (let i = 0; i < img.width * img.height; i++) {
+    total += weight.data[i * 4];
+    for (let c = 0; c < 3; c++) prior[c] += weight.data[i * 4] * img.data[i * 4 + c];
+  }
+  for (let c = 0; c < 3; c++) prior[c] /= Math.max(total, 1e-6);
+  const fine = linearFit(img, weight, Math.min(sigma, maxSigma), ridge, prior, priorWeight);
+  const coarse = linearFit(img, weight, Math.min(sigma * coarseFactor, maxSigma), ridge, prior, priorWeight);
   const out = createImage(img.width, img.height);
   for (let i = 0; i < img.width * img.height; i++) {
     const t = smoothstep(0.02, 0.1, fine.weight[i]);

@@ -27,6 +27,23 @@ export function reduceToMean(d: Drawer, packed: GpuImage): GpuImage {
   return cur === packed ? d.draw({ shader: 'core/resample', inputs: { u_image: packed } }) : cur;
 }
 
+/** Mean colour of `image` over the weight (red of `weight`) as a 1x1 image (rgb * w, w). */
+export function weightedMean(d: Drawer, image: GpuImage, weight: GpuImage): GpuImage {
+  const packed = d.draw({ shader: 'light/weight_pack', inputs: { u_image: image, u_weight: weight }, uniforms: { u_invert: 0 } });
+  const mean = reduceToMean(d, packed);
+  d.release(packed);
+  return mean;
+}
+
+/**
+ * Weight (in units of the blurred weight, 1 = a window full of backdrop) of
+ * the prior that pulls the normalized-convolution fit to the weight's global
+ * mean colour. Far above float32 rounding of the moments, far below the
+ * weight where a fit is trusted (>= 0.02): the bias there is <= 0.5 % of the
+ * difference from the mean.
+ */
+export const NC_PRIOR_WEIGHT = 1e-4;
+
 /**
  * Zeroth-order normalized convolution: Gaussian average of `image` over the
  * weight (red of `weight`, or 1 - red with invert). Returns (rgb * w, w)
@@ -60,11 +77,13 @@ function blurredMoments(d: Drawer, image: GpuImage, weight: GpuImage, sigma: num
  * degenerate; it is absolute (not scaled by the blurred weight), so where
  * little weight lies in the window the fit falls back to the weighted mean
  * instead of an ill-conditioned extrapolation. It biases the fit by about
- * slope * sigma * ridge / (blurred weight). Output: the
+ * slope * sigma * ridge / (blurred weight). Where no weight reaches at all,
+ * the fit is the weight's global mean colour (NC_PRIOR_WEIGHT). Output: the
  * fitted colour, opaque.
  */
 export function normalizedConvolution(d: Drawer, image: GpuImage, weight: GpuImage, sigma: number, linearFilter: boolean, ridge = 1e-3): GpuImage {
   sigma = fitSigma(image, sigma);
+  const prior = weightedMean(d, image, weight);
   const coarseSigma = fitSigma(image, sigma * COARSE_SIGMA_FACTOR);
   const fine = blurredMoments(d, image, weight, sigma, linearFilter);
   const coarse = blurredMoments(d, image, weight, coarseSigma, linearFilter);
@@ -73,10 +92,11 @@ export function normalizedConvolution(d: Drawer, image: GpuImage, weight: GpuIma
     inputs: {
       u_fine0: fine[0], u_fine1: fine[1], u_fine2: fine[2], u_fine3: fine[3],
       u_coarse0: coarse[0], u_coarse1: coarse[1], u_coarse2: coarse[2], u_coarse3: coarse[3],
+      u_prior: prior,
     },
-    uniforms: { u_sigmaFine: sigma, u_sigmaCoarse: coarseSigma, u_ridge: ridge },
+    uniforms: { u_sigmaFine: sigma, u_sigmaCoarse: coarseSigma, u_ridge: ridge, u_priorWeight: NC_PRIOR_WEIGHT },
   });
-  for (const t of [...fine, ...coarse]) d.release(t);
+  for (const t of [...fine, ...coarse, prior]) d.release(t);
   return out;
 }
 
@@ -154,15 +174,9 @@ export function estimateBackdrop(d: Drawer, image: GpuImage, stats: GpuImage, o:
       inputs: { u_image: image, u_stats: stats, u_wide: wide, u_noise: o.noise, ...(reference ? { u_reference: reference } : {}), ...hintInputs },
       uniforms: { u_mode: mode, u_hasHints: o.hints ? 1 : 0, u_textureTolerance: o.textureTolerance, u_colorTolerance: o.colorTolerance },
     });
-  const meanOver = (m: GpuImage) => {
-    const packed = d.draw({ shader: 'light/weight_pack', inputs: { u_image: image, u_weight: m }, uniforms: { u_invert: 0 } });
-    const mean = reduceToMean(d, packed);
-    d.release(packed);
-    return mean;
-  };
 
   const smooth = mask(0);
-  const smoothMean = meanOver(smooth);
+  const smoothMean = weightedMean(d, image, smooth);
   d.release(smooth);
   let m = mask(1, smoothMean);
   d.release(smoothMean);
@@ -175,5 +189,5 @@ export function estimateBackdrop(d: Drawer, image: GpuImage, stats: GpuImage, o:
     backdrop = next;
   }
   d.release(wide);
-  return { backdrop, mask: m, mean: meanOver(m) };
+  return { backdrop, mask: m, mean: weightedMean(d, image, m) };
 }
