@@ -3,7 +3,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { createLoupe, parseOverride, type Loupe } from '../src/api/loupe.js';
+import { createLoupe, parseOverride, DEFAULT_PRESET, type Loupe } from '../src/api/loupe.js';
 import { GraphError, OptionError, UnknownPresetError } from '../src/api/errors.js';
 import { decodeImage } from '../src/node/image-io.js';
 import { linearToSrgb, srgbToLinear } from '../src/cpu/reference.js';
@@ -50,8 +50,12 @@ describe('presets', () => {
     expect((err as Error).message).toMatch(/unknown preset "nope" \(available: .*blur.*exposure/);
   });
 
-  it('falls back to white-background while catalogue is not installed', () => {
-    expect(loupe.defaultPreset()).toEqual({ name: 'white-background', fallback: true });
+  it('ships the default "catalogue" preset, and it validates', async () => {
+    const builtin = await createLoupe();
+    expect(DEFAULT_PRESET).toBe('catalogue');
+    expect(builtin.hasPreset(DEFAULT_PRESET)).toBe(true);
+    const graph = await builtin.graph({ preset: DEFAULT_PRESET });
+    expect(graph.outputs.result).toBeDefined();
   });
 });
 

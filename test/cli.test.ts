@@ -96,11 +96,11 @@ describe('loupe retouch', () => {
     expect(unknown.stderr).toMatch(/unknown preset "nope" \(available: .*blur/);
   });
 
-  it('falls back clearly while the catalogue preset is not installed', async () => {
+  it('says clearly when the default catalogue preset is missing from a custom presets folder', async () => {
     const dir = await folder('default', { 'x.png': imageFile(16, 16, 'png') });
     const r = await cli('retouch', dir, '-o', join(root, 'default-out'), '--presets-dir', presets);
-    expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/preset "catalogue" is not installed; using "white-background" instead/);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown preset "catalogue" \(available: .*blur/);
   });
 
   it('skips existing outputs so a batch resumes, and redoes them with --overwrite', async () => {

@@ -21,8 +21,6 @@ import { GraphError, ImageTooLargeError, OptionError, UnknownPresetError, toLoup
 
 /** The default retouch: the full catalogue chain to a clean white background. */
 export const DEFAULT_PRESET = 'catalogue';
-/** Used while the full catalogue preset is not installed. */
-export const DEFAULT_PRESET_FALLBACK = 'white-background';
 
 export interface LoupeOptions {
   /** Folder of preset graph JSON files (default: the built-in src/presets). */
@@ -158,15 +156,6 @@ export class Loupe {
 
   hasPreset(name: string): boolean {
     return this.loadPresets().presets.has(name);
-  }
-
-  /**
-   * The preset used when none is named: "catalogue", or "white-background"
-   * while the catalogue preset is not installed (`fallback` says so).
-   */
-  defaultPreset(): { name: string; fallback: boolean } {
-    if (!this.hasPreset(DEFAULT_PRESET) && this.hasPreset(DEFAULT_PRESET_FALLBACK)) return { name: DEFAULT_PRESET_FALLBACK, fallback: true };
-    return { name: DEFAULT_PRESET, fallback: false };
   }
 
   private loadPresets() {

@@ -175,10 +175,7 @@ async function resolveGraph(loupe: Loupe, o: { graph?: string; preset?: string; 
   if (o.graph && o.preset) throw new OptionError('give --preset or --graph, not both');
   const overrides: ParamOverride[] = o.set.map(parseOverride);
   if (o.graph) return loupe.graph({ graphFile: o.graph }, overrides);
-  if (o.preset) return loupe.graph({ preset: o.preset }, overrides);
-  const preset = loupe.defaultPreset();
-  if (preset.fallback) io.stderr.write(`loupe: preset "${DEFAULT_PRESET}" is not installed; using "${preset.name}" instead\n`);
-  return loupe.graph({ preset: preset.name }, overrides);
+  return loupe.graph({ preset: o.preset ?? DEFAULT_PRESET }, overrides);
 }
 
 /** --sample: generates the built-in sample into the output folder and returns its path. */

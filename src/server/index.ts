@@ -12,7 +12,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { parseOverride, type Loupe, type ParamOverride, type RetouchResult } from '../api/loupe.js';
+import { parseOverride, DEFAULT_PRESET, type Loupe, type ParamOverride, type RetouchResult } from '../api/loupe.js';
 import { LoupeError, OptionError, toLoupeError, type LoupeErrorCode } from '../api/errors.js';
 import { MIME_TYPES, parseFormat, type ImageFormat } from '../node/image-io.js';
 import { PRESET_NAME } from '../presets/index.js';
@@ -168,7 +168,7 @@ async function handleRetouch(loupe: Loupe, req: IncomingMessage, url: URL, limit
   let graph: GraphSpec;
   if (r.graph !== undefined) graph = loupe.prepareGraph(r.graph, r.set, 'request graph');
   else {
-    const preset = r.preset ?? loupe.defaultPreset().name;
+    const preset = r.preset ?? DEFAULT_PRESET;
     if (!PRESET_NAME.test(preset)) throw new OptionError(`"${preset}" is not a preset name (letters, digits, "-", "_")`);
     graph = loupe.prepareGraph(loupe.preset(preset).graph, r.set, `preset ${preset}`);
   }

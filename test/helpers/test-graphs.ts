@@ -32,8 +32,8 @@ export const softenGraph = (): GraphSpec => ({
 });
 
 /**
- * A presets folder: "blur", "exposure", "soften", "white-background" (a stand-in
- * for the default's fallback), "nopass" (unknown pass type) and "broken" (not JSON).
+ * A presets folder: "blur", "exposure", "soften", "white-background" (a cheap
+ * stand-in with a real preset's name), "nopass" (unknown pass type) and "broken" (not JSON).
  */
 export function writeTestPresets(dir: string): string {
   mkdirSync(dir, { recursive: true });
