@@ -78,13 +78,31 @@ export function frequencySplitRef(img: CpuImage, method: 'gaussian' | 'edge-awar
   return { low, high: subtractRef(img, low) };
 }
 
-/** frequency.clean-low: mix of the layer and its wide bilateral, by amount (times an optional mask's red channel). */
-export function cleanLowRef(low: CpuImage, amount: number, radius: number, tolerance: number, mask?: CpuImage): CpuImage {
-  const smooth = bilateralLevelsRef(low, radius, tolerance);
+/**
+ * The smoothed layer's luminance on the original's chromaticity:
+ * rgb * (L(smoothed) + epsilon) / (L(rgb) + epsilon), linear Rec. 709 luminance.
+ */
+export function toneTransferRef(img: CpuImage, smoothed: CpuImage, epsilon: number): CpuImage {
+  const lum = (d: Float64Array, p: number) => 0.2126 * d[4 * p] + 0.7152 * d[4 * p + 1] + 0.0722 * d[4 * p + 2];
+  const out = createImage(img.width, img.height);
+  for (let p = 0; p < img.width * img.height; p++) {
+    const gain = (lum(smoothed.data, p) + epsilon) / (lum(img.data, p) + epsilon);
+    for (let c = 0; c < 3; c++) out.data[4 * p + c] = img.data[4 * p + c] * gain;
+    out.data[4 * p + 3] = img.data[4 * p + 3];
+  }
+  return out;
+}
+
+/**
+ * frequency.clean-low: the layer with its wide bilateral's luminance (chromaticity
+ * kept), mixed in by amount (times an optional mask's red channel).
+ */
+export function cleanLowRef(low: CpuImage, amount: number, radius: number, tolerance: number, mask?: CpuImage, epsilon = 1e-3): CpuImage {
+  const toned = toneTransferRef(low, bilateralLevelsRef(low, radius, tolerance), epsilon);
   return {
     width: low.width,
     height: low.height,
-    data: low.data.map((v, i) => v + (smooth.data[i] - v) * amount * (mask ? mask.data[i - (i % 4)] : 1)),
+    data: low.data.map((v, i) => v + (toned.data[i] - v) * amount * (mask ? mask.data[i - (i % 4)] : 1)),
   };
 }
 

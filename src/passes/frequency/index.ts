@@ -42,12 +42,19 @@ export const frequencySplitPass = definePass({
   },
 });
 
+/**
+ * Linear luminance added to both sides of the tone-transfer ratio: ~3/255 once
+ * sRGB-encoded, so near-black pixels (where the ratio is ill-conditioned) get
+ * a bounded gain instead of amplified colour noise.
+ */
+export const TONE_TRANSFER_EPSILON = 1e-3;
+
 export const frequencyCleanLowPass = definePass({
   type: 'frequency.clean-low',
   title: 'Clean low-frequency layer',
   category: 'frequency',
   description:
-    'Evens out blotches and uneven tone in a low-frequency layer with a wide bilateral: variations below the tolerance are smoothed, edges above it are kept. An optional mask limits where.',
+    'Evens out blotches and uneven tone in a low-frequency layer with a wide bilateral: luminance variations below the tolerance are smoothed, edges above it are kept. Only the smoothed luminance is applied; each pixel keeps its chromaticity, so a gold band is not blended with a white or linen backdrop of similar luminance. An optional mask limits where.',
   inputs: [
     { name: 'low', description: 'low-frequency layer (frequency.split:low)' },
     { name: 'mask', description: 'where to clean (red channel, 0..1); everywhere when absent', optional: true },
@@ -58,11 +65,15 @@ export const frequencyCleanLowPass = definePass({
     radius: { type: 'number', default: 24, min: 1, max: 400, unit: 'px', step: 0.5, description: 'spatial sigma: the size of blotches to even out' },
     tolerance: { type: 'number', default: 0.06, min: 0.04, max: 1, unit: '', step: 0.01, description: 'range sigma in sRGB-encoded luminance: tone differences well above it are edges and are kept' },
   },
-  shaders: [...BILATERAL_SHADERS, 'core/blend'],
+  shaders: [...BILATERAL_SHADERS, 'frequency/tone_transfer', 'core/blend'],
   run(ctx, inputs, p) {
     const low = inputs.low!;
     const smoothed = bilateralFilter(ctx, low, p.radius as number, p.tolerance as number, ctx.caps.linearFilter);
-    return { out: combine(ctx, low, smoothed, 'mix', 1, p.amount as number, inputs.mask) };
+    const toned = ctx.draw({ shader: 'frequency/tone_transfer', inputs: { u_image: low, u_smoothed: smoothed }, uniforms: { u_epsilon: TONE_TRANSFER_EPSILON } });
+    ctx.release(smoothed);
+    const out = combine(ctx, low, toned, 'mix', 1, p.amount as number, inputs.mask);
+    ctx.release(toned);
+    return { out };
   },
 });
 
