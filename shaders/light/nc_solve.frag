@@ -2,7 +2,9 @@
 // weighted least-squares fit c + g . (x - x0) from the blurred moments of
 // nc_moments, at a fine and a coarse scale. Where the fine scale has too
 // little weight (inside a large piece) the coarse fit takes over.
-// Output: the fitted backdrop colour c (opaque).
+// Output: the fitted backdrop colour c (opaque). It may run on a pyramid
+// level of the source: positions are in source texels, in units of the fine
+// sigma for both fits (the moments were computed once, in those units).
 // The slope ridge is absolute, not relative to the weight s0: where the
 // blurred weight is tiny (almost no backdrop within the window) the normal
 // equations are then still well conditioned and the fit tends to the
@@ -23,22 +25,22 @@ uniform sampler2D u_coarse0;
 uniform sampler2D u_coarse1;
 uniform sampler2D u_coarse2;
 uniform sampler2D u_coarse3;
-uniform float u_sigmaFine;   // texels
-uniform float u_sigmaCoarse; // texels
-uniform float u_ridge;       // damping of the slope, absolute (in units of the blurred weight)
+uniform vec2 u_sourceSize;   // size of the image the moments were computed on, texels
+uniform float u_sigma;       // fine sigma, source texels: the unit of positions
+uniform float u_ridgeFine;   // damping of the slope, absolute (in units of the blurred weight)
+uniform float u_ridgeCoarse; // the same ridge for the coarse fit, rescaled to positions in fine sigmas
 uniform sampler2D u_prior;   // 1x1 (rgb * w, w): mean colour over the weight
 uniform float u_priorWeight; // weight of the prior, in units of the blurred weight
-uniform vec2 u_resolution; // output size in texels
 varying vec2 v_uv;
 
 // Linear fit at the centre pixel from moments t0..t3 (coordinates p in units of sigma).
-vec3 fitConstant(vec4 t0, vec4 t1, vec4 t2, vec4 t3, vec2 p, vec3 prior) {
+vec3 fitConstant(vec4 t0, vec4 t1, vec4 t2, vec4 t3, vec2 p, vec3 prior, float ridge) {
   float s0 = t0.x;
   float sx = t0.y - p.x * s0;
   float sy = t0.z - p.y * s0;
-  float sxx = t0.w - 2.0 * p.x * t0.y + p.x * p.x * s0 + u_ridge;
+  float sxx = t0.w - 2.0 * p.x * t0.y + p.x * p.x * s0 + ridge;
   float sxy = t1.x - p.x * t0.z - p.y * t0.y + p.x * p.y * s0;
-  float syy = t1.y - 2.0 * p.y * t0.z + p.y * p.y * s0 + u_ridge;
+  float syy = t1.y - 2.0 * p.y * t0.z + p.y * p.y * s0 + ridge;
   vec3 six = vec3(t1.z, t2.w, t3.y) - p.x * t2.rgb;
   vec3 siy = vec3(t1.w, t3.x, t3.z) - p.y * t2.rgb;
   // The prior observation sits at the pixel itself: it adds to s0 and si only.
@@ -52,13 +54,13 @@ vec3 fitConstant(vec4 t0, vec4 t1, vec4 t2, vec4 t3, vec2 p, vec3 prior) {
 }
 
 void main() {
-  vec2 centred = (v_uv - 0.5) * u_resolution;
+  vec2 p = (v_uv - 0.5) * u_sourceSize / u_sigma;
   vec4 f0 = texture2D(u_fine0, v_uv);
   vec4 priorPacked = texture2D(u_prior, vec2(0.5));
   vec3 prior = priorPacked.rgb / max(priorPacked.a, 1e-6);
-  vec3 fine = fitConstant(f0, texture2D(u_fine1, v_uv), texture2D(u_fine2, v_uv), texture2D(u_fine3, v_uv), centred / u_sigmaFine, prior);
+  vec3 fine = fitConstant(f0, texture2D(u_fine1, v_uv), texture2D(u_fine2, v_uv), texture2D(u_fine3, v_uv), p, prior, u_ridgeFine);
   vec3 coarse = fitConstant(texture2D(u_coarse0, v_uv), texture2D(u_coarse1, v_uv), texture2D(u_coarse2, v_uv),
-                            texture2D(u_coarse3, v_uv), centred / u_sigmaCoarse, prior);
+                            texture2D(u_coarse3, v_uv), p, prior, u_ridgeCoarse);
   float trustFine = smoothstep(0.02, 0.1, f0.x);
   gl_FragColor = vec4(mix(coarse, fine, trustFine), 1.0);
 }

@@ -100,7 +100,9 @@ const smoothstep = (e0: number, e1: number, x: number) => {
  * (both at most half the image's smaller side), mixed by
  * smoothstep(0.02, 0.1, blurred weight at sigma). Both fits include the
  * prior of NC_PRIOR_WEIGHT at the weight's global mean colour (exact here;
- * the GPU takes it from a [1 3 3 1] pyramid).
+ * the GPU takes it from a [1 3 3 1] pyramid). Exact at every pixel: the GPU
+ * solves on a pyramid level once sigma spans 2 * SOLVE_TEXELS_PER_SIGMA
+ * texels and upsamples the fit, so compare at smaller sigmas.
  */
 export function normalizedConvolutionRef(img: CpuImage, weight: CpuImage, sigma: number, ridge = 1e-3, coarseFactor = 4, priorWeight = 1e-4): CpuImage {
   const maxSigma = Math.min(img.width, img.height) / 2;

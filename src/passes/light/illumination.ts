@@ -1,6 +1,6 @@
 import type { GpuImage } from '../../gpu/texture-pool.js';
 import { gaussianBlur } from '../core/gaussian.js';
-import { downsample2x, type Drawer } from '../core/resize.js';
+import { downsample2x, resample, type Drawer } from '../core/resize.js';
 
 /** The coarse fit of the normalized convolution runs at this multiple of sigma. */
 export const COARSE_SIGMA_FACTOR = 4;
@@ -56,14 +56,21 @@ export function weightedBlur(d: Drawer, image: GpuImage, weight: GpuImage, sigma
   return blurred;
 }
 
-function blurredMoments(d: Drawer, image: GpuImage, weight: GpuImage, sigma: number, linearFilter: boolean): GpuImage[] {
-  const out: GpuImage[] = [];
-  for (let part = 0; part < 4; part++) {
-    const m = d.draw({ shader: 'light/nc_moments', inputs: { u_image: image, u_weight: weight }, uniforms: { u_sigma: sigma, u_part: part } });
-    out.push(gaussianBlur(d, m, sigma, linearFilter));
-    d.release(m);
-  }
-  return out;
+/**
+ * The fit is solved on the pyramid level where the fine sigma still spans at
+ * least this many texels, then upsampled bilinearly: it varies on the scale
+ * of sigma, so a cell of sigma / 8 or less interpolates it to well under 1/255.
+ */
+export const SOLVE_TEXELS_PER_SIGMA = 8;
+
+/** Variance (texels^2 of the finer level) added by one [1 3 3 1]/8 downsample, as in core/gaussian. */
+const DOWNSAMPLE_VARIANCE = 0.75;
+
+/** Halvings of `image` for a fit of sigma `sigma` (see SOLVE_TEXELS_PER_SIGMA); levels keep at least 8 texels. */
+export function solveLevel(image: GpuImage, sigma: number): number {
+  let level = 0;
+  while (sigma / 2 ** (level + 1) >= SOLVE_TEXELS_PER_SIGMA && Math.min(image.width, image.height) / 2 ** (level + 1) >= 8) level++;
+  return level;
 }
 
 /**
@@ -80,23 +87,51 @@ function blurredMoments(d: Drawer, image: GpuImage, weight: GpuImage, sigma: num
  * slope * sigma * ridge / (blurred weight). Where no weight reaches at all,
  * the fit is the weight's global mean colour (NC_PRIOR_WEIGHT). Output: the
  * fitted colour, opaque.
+ *
+ * Cost: the moments are computed once (coordinates in units of the fine
+ * sigma; the coarse fit rescales its ridge to match) and halved down to
+ * solveLevel, both blurs and the solve run there, and only the fitted colour
+ * is upsampled to full resolution.
  */
 export function normalizedConvolution(d: Drawer, image: GpuImage, weight: GpuImage, sigma: number, linearFilter: boolean, ridge = 1e-3): GpuImage {
   sigma = fitSigma(image, sigma);
   const prior = weightedMean(d, image, weight);
   const coarseSigma = fitSigma(image, sigma * COARSE_SIGMA_FACTOR);
-  const fine = blurredMoments(d, image, weight, sigma, linearFilter);
-  const coarse = blurredMoments(d, image, weight, coarseSigma, linearFilter);
-  const out = d.draw({
+  const level = solveLevel(image, sigma);
+  // The downsampling already blurred the moments by this variance (full-resolution texels^2).
+  let downVariance = 0;
+  for (let l = 0; l < level; l++) downVariance += DOWNSAMPLE_VARIANCE * 4 ** l;
+  const levelSigma = (s: number) => Math.sqrt(s * s - downVariance) / 2 ** level;
+  const fine: GpuImage[] = [];
+  const coarse: GpuImage[] = [];
+  for (let part = 0; part < 4; part++) {
+    let m = d.draw({ shader: 'light/nc_moments', inputs: { u_image: image, u_weight: weight }, uniforms: { u_sigma: sigma, u_part: part } });
+    for (let l = 0; l < level; l++) {
+      const next = downsample2x(d, m);
+      d.release(m);
+      m = next;
+    }
+    fine.push(gaussianBlur(d, m, levelSigma(sigma), linearFilter));
+    coarse.push(gaussianBlur(d, m, levelSigma(coarseSigma), linearFilter));
+    d.release(m);
+  }
+  const solved = d.draw({
     shader: 'light/nc_solve',
     inputs: {
       u_fine0: fine[0], u_fine1: fine[1], u_fine2: fine[2], u_fine3: fine[3],
       u_coarse0: coarse[0], u_coarse1: coarse[1], u_coarse2: coarse[2], u_coarse3: coarse[3],
       u_prior: prior,
     },
-    uniforms: { u_sigmaFine: sigma, u_sigmaCoarse: coarseSigma, u_ridge: ridge, u_priorWeight: NC_PRIOR_WEIGHT },
+    uniforms: {
+      u_sourceSize: [image.width, image.height], u_sigma: sigma,
+      // A slope per fine sigma is (coarse / fine) times a slope per coarse sigma, so the ridge scales by its square.
+      u_ridgeFine: ridge, u_ridgeCoarse: ridge * (coarseSigma / sigma) ** 2, u_priorWeight: NC_PRIOR_WEIGHT,
+    },
   });
   for (const t of [...fine, ...coarse, prior]) d.release(t);
+  if (level === 0) return solved;
+  const out = resample(d, solved, image.width, image.height);
+  d.release(solved);
   return out;
 }
 
