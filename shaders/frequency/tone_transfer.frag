@@ -14,5 +14,7 @@ varying vec2 v_uv;
 void main() {
   vec4 src = texture2D(u_image, v_uv);
   float target = luminance(texture2D(u_smoothed, v_uv).rgb);
-  gl_FragColor = vec4(src.rgb * ((target + u_epsilon) / (luminance(src.rgb) + u_epsilon)), src.a);
+  // max(.., 0): a negative-luminance input must not flip or blow up the gain.
+  float gain = (max(target, 0.0) + u_epsilon) / (max(luminance(src.rgb), 0.0) + u_epsilon);
+  gl_FragColor = vec4(src.rgb * gain, src.a);
 }

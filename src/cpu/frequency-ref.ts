@@ -80,13 +80,13 @@ export function frequencySplitRef(img: CpuImage, method: 'gaussian' | 'edge-awar
 
 /**
  * The smoothed layer's luminance on the original's chromaticity:
- * rgb * (L(smoothed) + epsilon) / (L(rgb) + epsilon), linear Rec. 709 luminance.
+ * rgb * (max(L(smoothed), 0) + epsilon) / (max(L(rgb), 0) + epsilon), linear Rec. 709 luminance.
  */
 export function toneTransferRef(img: CpuImage, smoothed: CpuImage, epsilon: number): CpuImage {
   const lum = (d: Float64Array, p: number) => 0.2126 * d[4 * p] + 0.7152 * d[4 * p + 1] + 0.0722 * d[4 * p + 2];
   const out = createImage(img.width, img.height);
   for (let p = 0; p < img.width * img.height; p++) {
-    const gain = (lum(smoothed.data, p) + epsilon) / (lum(img.data, p) + epsilon);
+    const gain = (Math.max(lum(smoothed.data, p), 0) + epsilon) / (Math.max(lum(img.data, p), 0) + epsilon);
     for (let c = 0; c < 3; c++) out.data[4 * p + c] = img.data[4 * p + c] * gain;
     out.data[4 * p + 3] = img.data[4 * p + 3];
   }
