@@ -29,7 +29,8 @@ uniform vec2 u_sourceSize;   // size of the image the moments were computed on, 
 uniform float u_sigma;       // fine sigma, source texels: the unit of positions
 uniform float u_ridgeFine;   // damping of the slope, absolute (in units of the blurred weight)
 uniform float u_ridgeCoarse; // the same ridge for the coarse fit, rescaled to positions in fine sigmas
-uniform sampler2D u_prior;   // 1x1 (rgb * w, w): mean colour over the weight
+uniform sampler2D u_priorWeightSum; // 1x1 mean of nc_moments part 0: x = mean weight
+uniform sampler2D u_priorColorSum;  // 1x1 mean of nc_moments part 2: rgb = mean of weight * colour
 uniform float u_priorWeight; // weight of the prior, in units of the blurred weight
 varying vec2 v_uv;
 
@@ -56,8 +57,7 @@ vec3 fitConstant(vec4 t0, vec4 t1, vec4 t2, vec4 t3, vec2 p, vec3 prior, float r
 void main() {
   vec2 p = (v_uv - 0.5) * u_sourceSize / u_sigma;
   vec4 f0 = texture2D(u_fine0, v_uv);
-  vec4 priorPacked = texture2D(u_prior, vec2(0.5));
-  vec3 prior = priorPacked.rgb / max(priorPacked.a, 1e-6);
+  vec3 prior = texture2D(u_priorColorSum, vec2(0.5)).rgb / max(texture2D(u_priorWeightSum, vec2(0.5)).x, 1e-6);
   vec3 fine = fitConstant(f0, texture2D(u_fine1, v_uv), texture2D(u_fine2, v_uv), texture2D(u_fine3, v_uv), p, prior, u_ridgeFine);
   vec3 coarse = fitConstant(texture2D(u_coarse0, v_uv), texture2D(u_coarse1, v_uv), texture2D(u_coarse2, v_uv),
                             texture2D(u_coarse3, v_uv), p, prior, u_ridgeCoarse);

@@ -90,12 +90,11 @@ export function solveLevel(image: GpuImage, sigma: number): number {
  *
  * Cost: the moments are computed once (coordinates in units of the fine
  * sigma; the coarse fit rescales its ridge to match) and halved down to
- * solveLevel, both blurs and the solve run there, and only the fitted colour
- * is upsampled to full resolution.
+ * solveLevel, both blurs, the prior's global means and the solve run there,
+ * and only the fitted colour is upsampled to full resolution.
  */
 export function normalizedConvolution(d: Drawer, image: GpuImage, weight: GpuImage, sigma: number, linearFilter: boolean, ridge = 1e-3): GpuImage {
   sigma = fitSigma(image, sigma);
-  const prior = weightedMean(d, image, weight);
   const coarseSigma = fitSigma(image, sigma * COARSE_SIGMA_FACTOR);
   const level = solveLevel(image, sigma);
   // The downsampling already blurred the moments by this variance (full-resolution texels^2).
@@ -104,6 +103,8 @@ export function normalizedConvolution(d: Drawer, image: GpuImage, weight: GpuIma
   const levelSigma = (s: number) => Math.sqrt(s * s - downVariance) / 2 ** level;
   const fine: GpuImage[] = [];
   const coarse: GpuImage[] = [];
+  // The prior (the weight's global mean colour) is the mean of moments 0 (m) and 2 (m * colour).
+  const priorSums: GpuImage[] = [];
   for (let part = 0; part < 4; part++) {
     let m = d.draw({ shader: 'light/nc_moments', inputs: { u_image: image, u_weight: weight }, uniforms: { u_sigma: sigma, u_part: part } });
     for (let l = 0; l < level; l++) {
@@ -111,6 +112,7 @@ export function normalizedConvolution(d: Drawer, image: GpuImage, weight: GpuIma
       d.release(m);
       m = next;
     }
+    if (part === 0 || part === 2) priorSums.push(reduceToMean(d, m));
     fine.push(gaussianBlur(d, m, levelSigma(sigma), linearFilter));
     coarse.push(gaussianBlur(d, m, levelSigma(coarseSigma), linearFilter));
     d.release(m);
@@ -120,7 +122,7 @@ export function normalizedConvolution(d: Drawer, image: GpuImage, weight: GpuIma
     inputs: {
       u_fine0: fine[0], u_fine1: fine[1], u_fine2: fine[2], u_fine3: fine[3],
       u_coarse0: coarse[0], u_coarse1: coarse[1], u_coarse2: coarse[2], u_coarse3: coarse[3],
-      u_prior: prior,
+      u_priorWeightSum: priorSums[0], u_priorColorSum: priorSums[1],
     },
     uniforms: {
       u_sourceSize: [image.width, image.height], u_sigma: sigma,
@@ -128,7 +130,7 @@ export function normalizedConvolution(d: Drawer, image: GpuImage, weight: GpuIma
       u_ridgeFine: ridge, u_ridgeCoarse: ridge * (coarseSigma / sigma) ** 2, u_priorWeight: NC_PRIOR_WEIGHT,
     },
   });
-  for (const t of [...fine, ...coarse, prior]) d.release(t);
+  for (const t of [...fine, ...coarse, ...priorSums]) d.release(t);
   if (level === 0) return solved;
   const out = resample(d, solved, image.width, image.height);
   d.release(solved);
