@@ -13,8 +13,7 @@
 // Output: r = input to the guided filter (0, 1 or the soft guess), g = trimap,
 // b = upper bound of the refined alpha.
 uniform sampler2D u_key;    // key_soft output
-uniform sampler2D u_band;   // box mean of u_key over the edge band
-uniform sampler2D u_peak;   // box maximum of u_key over the edge band
+uniform sampler2D u_band;   // band_stats of u_key over the edge band: r = maximum of key.r, g, b = box means of key.g, key.b
 uniform float u_high;
 uniform sampler2D u_hints;
 uniform sampler2D u_noise;  // 1x1 (sum, 0, 0, count): relative noise std
@@ -37,7 +36,7 @@ void main() {
   // the guided filter would turn into a faint halo.
   vec4 noisePacked = texture2D(u_noise, vec2(0.5));
   float noiseContrast = 1.73 * noisePacked.r / max(noisePacked.a, 1e-6);
-  float full = max(texture2D(u_peak, v_uv).r, u_high);
+  float full = max(band.r, u_high);
   float soft = clamp((key.r - noiseContrast) / max(full - noiseContrast, 1e-4), 0.0, 1.0);
   float p = trimap == 0.5 ? soft : trimap;
   float ceiling = key.b > 0.5 ? soft : 1.0;

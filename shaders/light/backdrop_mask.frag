@@ -4,6 +4,8 @@
 // the global mean colour (chromaticity only, since uneven light changes
 // brightness), then the current estimate.
 // User hints override: red = definitely piece, green = definitely backdrop.
+// Output: the mask m in rgb (alpha 1), or with u_pack (rgb * m, m) for a
+// weighted mean (what light/weight_pack would make of it, one draw fewer).
 #include "chunks/color"
 
 uniform sampler2D u_image;
@@ -14,6 +16,7 @@ uniform sampler2D u_hints;
 uniform sampler2D u_noise;     // 1x1 (sum, 0, 0, count): relative noise std
 uniform int u_mode;            // 0 texture only, 1 + chromaticity vs global mean, 2 + colour vs estimate
 uniform int u_hasHints;
+uniform int u_pack;
 uniform float u_textureTolerance; // relative local standard deviation still counted as smooth
 uniform float u_colorTolerance;   // relative colour distance still counted as backdrop
 varying vec2 v_uv;
@@ -52,5 +55,5 @@ void main() {
     m = mix(m, 0.0, step(0.5, h.r));
     m = mix(m, 1.0, step(0.5, h.g));
   }
-  gl_FragColor = vec4(vec3(m), 1.0);
+  gl_FragColor = u_pack == 1 ? vec4(c * m, m) : vec4(vec3(m), 1.0);
 }

@@ -9,12 +9,8 @@ export function boxMean(d: Drawer, img: GpuImage, radius: number): GpuImage {
   return separableBox(d, img, radius, 'background/box_mean');
 }
 
-/** Box maximum of radius `radius` texels, all four channels. */
-export function boxMax(d: Drawer, img: GpuImage, radius: number): GpuImage {
-  return separableBox(d, img, radius, 'background/box_max');
-}
-
-function separableBox(d: Drawer, img: GpuImage, radius: number, shader: string): GpuImage {
+/** Separable box filter of radius `radius` texels with a shader that reads u_direction and u_radius (see chunks/box). */
+export function separableBox(d: Drawer, img: GpuImage, radius: number, shader: string): GpuImage {
   const r = Math.round(radius);
   if (r < 0 || r > MAX_BOX_RADIUS) throw new RangeError(`box radius ${radius} is outside 0..${MAX_BOX_RADIUS} texels`);
   const h = d.draw({ shader, inputs: { u_image: img }, uniforms: { u_direction: [1, 0], u_radius: r } });

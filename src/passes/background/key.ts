@@ -3,7 +3,7 @@ import { gaussianBlur } from '../core/gaussian.js';
 import { definePass } from '../types.js';
 import { BACKDROP_PARAMS } from '../light/flatten.js';
 import { estimateBackdrop, estimateNoise, localContrastStats, weightedBlur } from '../light/illumination.js';
-import { boxMax, boxMean, guidedFilter, MAX_BOX_RADIUS } from './guided.js';
+import { boxMean, guidedFilter, MAX_BOX_RADIUS, separableBox } from './guided.js';
 
 /**
  * Shadows must be smooth over this multiple of detailSigma, which keeps smooth
@@ -86,7 +86,7 @@ export const keyPass = definePass({
   },
   shaders: [
     'light/luma_moments', 'light/noise_pack', 'light/backdrop_mask', 'light/weight_pack', 'light/nc_moments', 'light/nc_solve',
-    'background/edge_energy', 'background/key_soft', 'background/shadow_seed', 'background/relight', 'background/box_mean', 'background/box_max', 'background/bridge_gaps', 'background/trimap', 'background/guided_moments', 'background/guided_coeffs',
+    'background/edge_energy', 'background/key_soft', 'background/shadow_seed', 'background/relight', 'background/box_mean', 'background/band_stats', 'background/bridge_gaps', 'background/trimap', 'background/guided_moments', 'background/guided_coeffs',
     'background/guided_apply', 'background/channel_mask', 'background/decontaminate', 'background/shadow_pack', 'background/shadow_fill',
     'core/blur_gauss', 'core/downsample', 'core/resample',
   ],
@@ -162,14 +162,13 @@ export const keyPass = definePass({
     }
     ctx.release(stats);
     const key = differenceKey(keyed, false);
-    const band = boxMean(ctx, key, bandRadius);
-    const peak = boxMax(ctx, key, bandRadius);
+    const band = separableBox(ctx, key, bandRadius, 'background/band_stats');
     const trimapped = ctx.draw({
       shader: 'background/trimap',
-      inputs: { u_key: key, u_band: band, u_peak: peak, u_noise: noise, ...hintInputs },
+      inputs: { u_key: key, u_band: band, u_noise: noise, ...hintInputs },
       uniforms: { u_hasHints: inputs.hints ? 1 : 0, u_high: high },
     });
-    for (const t of [key, band, peak, noise]) ctx.release(t);
+    for (const t of [key, band, noise]) ctx.release(t);
 
     const refined = guidedFilter(ctx, keyed, trimapped, {
       radius: p.refineRadius as number,

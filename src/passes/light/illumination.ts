@@ -205,16 +205,17 @@ export interface BackdropEstimate {
 export function estimateBackdrop(d: Drawer, image: GpuImage, stats: GpuImage, o: BackdropOptions): BackdropEstimate {
   const hintInputs: Record<string, GpuImage> = o.hints ? { u_hints: o.hints } : {};
   const wide = localContrastStats(d, image, fitSigma(image, o.sigma), o.linearFilter);
-  const mask = (mode: number, reference?: GpuImage) =>
+  const mask = (mode: number, reference?: GpuImage, pack = false) =>
     d.draw({
       shader: 'light/backdrop_mask',
       inputs: { u_image: image, u_stats: stats, u_wide: wide, u_noise: o.noise, ...(reference ? { u_reference: reference } : {}), ...hintInputs },
-      uniforms: { u_mode: mode, u_hasHints: o.hints ? 1 : 0, u_textureTolerance: o.textureTolerance, u_colorTolerance: o.colorTolerance },
+      uniforms: { u_mode: mode, u_hasHints: o.hints ? 1 : 0, u_pack: pack ? 1 : 0, u_textureTolerance: o.textureTolerance, u_colorTolerance: o.colorTolerance },
     });
 
-  const smooth = mask(0);
-  const smoothMean = weightedMean(d, image, smooth);
-  d.release(smooth);
+  // The smooth pixels serve only their mean colour: packed for it directly.
+  const smoothPacked = mask(0, undefined, true);
+  const smoothMean = reduceToMean(d, smoothPacked);
+  d.release(smoothPacked);
   let m = mask(1, smoothMean);
   d.release(smoothMean);
   let backdrop = normalizedConvolution(d, image, m, o.sigma, o.linearFilter);
