@@ -118,7 +118,6 @@ export const keyPass = definePass({
         linearFilter: lf,
       });
       ctx.release(est.mask);
-      ctx.release(est.mean);
       backdrop = est.backdrop;
     }
     const hintInputs: Record<string, GpuImage> = inputs.hints ? { u_hints: inputs.hints } : {};

@@ -1,7 +1,7 @@
 import { srgbToLinear } from '../../cpu/reference.js';
 import { definePass } from '../types.js';
 import type { ParamSchemas } from '../schema.js';
-import { estimateBackdrop, estimateNoise, localContrastStats } from './illumination.js';
+import { estimateBackdrop, estimateNoise, localContrastStats, weightedMean } from './illumination.js';
 
 /** Backdrop-estimation parameters, shared with background.key. */
 export const BACKDROP_PARAMS = {
@@ -69,11 +69,13 @@ export const flattenPass = definePass({
       linearFilter: ctx.caps.linearFilter,
     });
     const level = p.level as number;
+    const mean = weightedMean(ctx, image, est.mask);
     const out = ctx.draw({
       shader: 'light/flatten_apply',
-      inputs: { u_image: image, u_illumination: est.backdrop, u_mask: est.mask, u_mean: est.mean },
+      inputs: { u_image: image, u_illumination: est.backdrop, u_mask: est.mask, u_mean: mean },
       uniforms: { u_level: level > 0 ? srgbToLinear(level) : 0, u_neutralize: p.neutralize ? 1 : 0, u_pieceAmount: p.pieceAmount as number },
     });
+    ctx.release(mean);
     return { out, illumination: est.backdrop, mask: est.mask };
   },
 });

@@ -189,10 +189,8 @@ export interface BackdropOptions {
 export interface BackdropEstimate {
   /** The backdrop as lit, fitted everywhere (under the piece too); alpha = fit weight. */
   backdrop: GpuImage;
-  /** Backdrop mask used by the last fit (1 = bare backdrop), r = g = b. */
+  /** Backdrop mask used by the last fit (1 = bare backdrop), r = g = b; its mean colour is weightedMean(image, mask). */
   mask: GpuImage;
-  /** 1x1 weighted mean backdrop colour (rgb * w, w). */
-  mean: GpuImage;
 }
 
 /**
@@ -227,5 +225,5 @@ export function estimateBackdrop(d: Drawer, image: GpuImage, stats: GpuImage, o:
     backdrop = next;
   }
   d.release(wide);
-  return { backdrop, mask: m, mean: weightedMean(d, image, m) };
+  return { backdrop, mask: m };
 }
