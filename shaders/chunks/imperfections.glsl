@@ -5,10 +5,10 @@ const float EXTENT_NONE = 1e6;
 // Half-size of the box a clipped glint core starts with: longer than any scratch.
 const float GLINT_EXTENT = 1e4;
 
-// Contrast a defect must exceed: a multiple of the local activity (mean thin-
-// feature residual of the quietest nearby block), never below a floor.
-float defectThreshold(float activity, float noiseFactor, float floorLevel) {
-  return max(floorLevel, noiseFactor * activity);
+// Contrast a defect must exceed: the local activity (tail level of the thin-
+// feature residual in the quieter nearby blocks), never below a floor.
+float defectThreshold(float activity, float floorLevel) {
+  return max(floorLevel, activity);
 }
 
 // Extent (max of width and height, in texels) of the feature box at `texel`;

@@ -18,7 +18,6 @@ uniform vec2 u_activity_size;
 uniform sampler2D u_extentBright;
 uniform vec2 u_extentBright_size;
 uniform sampler2D u_extentDark;
-uniform float u_noiseFactor;
 uniform float u_floor;
 uniform float u_maxExtent;
 
@@ -28,7 +27,7 @@ void main() {
   // Contrast left after reconstruction: r bright (Y - opening), g dark (closing - Y).
   vec4 rec = texelAt(u_reconstructed, u_luma_size, p);
   vec2 contrast = vec2(y - rec.r, rec.b - y);
-  float threshold = defectThreshold(bilinearCovering(u_activity, u_activity_size, u_luma_size).r, u_noiseFactor, u_floor);
+  float threshold = defectThreshold(bilinearCovering(u_activity, u_activity_size, u_luma_size).r, u_floor);
   vec2 coarseTexel = floor((p + 0.5) * u_extentBright_size / u_luma_size);
   vec2 extent = max(vec2(extentAt(u_extentBright, u_extentBright_size, coarseTexel), extentAt(u_extentDark, u_extentBright_size, coarseTexel)),
                     vec2(extentAround(u_extentDark, u_extentBright_size, coarseTexel), extentAround(u_extentBright, u_extentBright_size, coarseTexel)));

@@ -1,5 +1,5 @@
 // r (bright) and g (dark): 1 where a thin feature (square-opening residual)
-// clears the local threshold, else 0: the features whose connected extent the
+// clears the local structure threshold (a fraction of the defect threshold), else 0: the features whose connected extent the
 // coarse level measures, defects and real thin structure (chain strands,
 // engraving) alike. b: 1 where the luma is clipped (a glint's core), if
 // glints are protected.
@@ -9,7 +9,7 @@ uniform sampler2D u_residual;
 uniform vec2 u_residual_size;
 uniform sampler2D u_activity;
 uniform vec2 u_activity_size;
-uniform float u_noiseFactor;
+uniform float u_structureFraction;
 uniform float u_floor;
 uniform sampler2D u_luma;
 uniform float u_glintGuard;
@@ -19,7 +19,8 @@ const float CLIPPED = 0.98;
 
 void main() {
   vec4 r = texelAt(u_residual, u_residual_size, currentTexel());
-  float threshold = defectThreshold(bilinearCovering(u_activity, u_activity_size, u_residual_size).r, u_noiseFactor, u_floor);
+  // Hysteresis: structure is traced below the defect threshold (see plan.ts).
+  float threshold = u_structureFraction * defectThreshold(bilinearCovering(u_activity, u_activity_size, u_residual_size).r, u_floor);
   vec2 thin = vec2(greaterThan(r.rg, vec2(threshold)));
   float clipped = u_glintGuard > 0.0 && texelAt(u_luma, u_residual_size, currentTexel()).r >= CLIPPED ? 1.0 : 0.0;
   gl_FragColor = vec4(thin, clipped, 1.0);

@@ -109,18 +109,24 @@ export function detectRef(img: CpuImage, s: DetectionSettings): CpuImage {
     recClose = plane(w, h, (x, yy) => Math.max(at(y, x, yy), squareAt(c, x, yy, Math.min)));
   }
 
-  // Activity: third lowest of the 3x3 neighbouring block means of the thin-feature residual.
-  const blocks = reduce(plane(w, h, (x, yy) => Math.max(at(bright, x, yy), at(dark, x, yy))), plan.noiseLevel, 'mean');
-  const activity = plane(blocks.w, blocks.h, (x, yy) => {
+  // Activity: third lowest of the 3x3 neighbouring blocks' level
+  // min(meanFactor x mean, mean + tailFactor x standard deviation) of the thin-feature residual.
+  const residualAt = (x: number, yy: number) => Math.max(at(bright, x, yy), at(dark, x, yy));
+  const means = reduce(plane(w, h, residualAt), plan.noiseLevel, 'mean');
+  const meanSquares = reduce(plane(w, h, (x, yy) => residualAt(x, yy) ** 2), plan.noiseLevel, 'mean');
+  const tail = (x: number, yy: number) =>
+    Math.min(plan.meanFactor * at(means, x, yy), at(means, x, yy) + plan.tailFactor * Math.sqrt(Math.max(0, at(meanSquares, x, yy) - at(means, x, yy) ** 2)));
+  const activity = plane(means.w, means.h, (x, yy) => {
     const v: number[] = [];
-    for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) v.push(at(blocks, x + dx, yy + dy));
+    for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) v.push(tail(x + dx, yy + dy));
     return v.sort((a, b) => a - b)[2];
   });
-  const threshold = (x: number, yy: number) => Math.max(plan.floor, plan.noiseFactor * bilinearCovering(activity, x, yy, w, h));
+  const threshold = (x: number, yy: number) => Math.max(plan.floor, bilinearCovering(activity, x, yy, w, h));
 
   // Extent of connected thin features at the coarse level, per polarity
-  // (block maxima of the fine indicators); clipped glint cores start with a huge box.
-  const thinAt = (x: number, yy: number, residual: Plane) => (at(residual, x, yy) > threshold(x, yy) ? 1 : 0);
+  // (block maxima of the fine indicators, traced at the lower structure
+  // threshold); clipped glint cores start with a huge box.
+  const thinAt = (x: number, yy: number, residual: Plane) => (at(residual, x, yy) > plan.structureFraction * threshold(x, yy) ? 1 : 0);
   const clipped = reduce(plane(w, h, (x, yy) => (plan.glintGuard > 0 && at(y, x, yy) >= CLIPPED ? 1 : 0)), plan.extentLevel, 'max');
   const NONE = 1e6;
   const GLINT = 1e4;

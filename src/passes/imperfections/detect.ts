@@ -87,22 +87,22 @@ export function detectDefects(d: Drawer, image: GpuImage, settings: DetectionSet
   const reconstructed = chain(d, opened, Array.from({ length: plan.reconstructionSteps }, () => step));
   if (reconstructed !== opened) d.release(opened);
 
-  // Activity: block means of the residual, then a low rank of the 3x3
-  // blocks around, so a defect (or a chain) does not raise its own threshold
+  // Activity: block mean and spread of the residual, then a low rank of the
+  // 3x3 blocks' tail levels around, so a defect (or a chain) does not raise its own threshold
   // while texture, present in most blocks, does.
   const perTexel = d.draw({ shader: 'imperfections/noise', inputs: { u_residual: residual } });
   const blocks = reduce(d, perTexel, plan.noiseLevel, 'box');
   if (blocks !== perTexel) d.release(perTexel);
-  const activity = d.draw({ shader: 'imperfections/activity', inputs: { u_blocks: blocks } });
+  const activity = d.draw({ shader: 'imperfections/activity', inputs: { u_blocks: blocks }, uniforms: { u_tailFactor: plan.tailFactor, u_meanFactor: plan.meanFactor } });
   d.release(blocks);
 
-  // Extent at the coarse level: bounding boxes of connected thin features,
-  // where blocks of 2^extentLevel texels merge chain links into strands.
-  const thresholds = { u_noiseFactor: plan.noiseFactor, u_floor: plan.floor };
+  // Extent at the coarse level: bounding boxes of connected thin features
+  // (traced at the lower structure threshold), where blocks of
+  // 2^extentLevel texels merge chain links into strands.
   const thin = d.draw({
     shader: 'imperfections/thin',
     inputs: { u_residual: residual, u_activity: activity, u_luma: luma },
-    uniforms: { ...thresholds, u_glintGuard: plan.glintGuard },
+    uniforms: { u_structureFraction: plan.structureFraction, u_floor: plan.floor, u_glintGuard: plan.glintGuard },
   });
   const coarseThin = reduce(d, thin, plan.extentLevel, 'max');
   if (coarseThin !== thin) d.release(thin);
@@ -118,7 +118,7 @@ export function detectDefects(d: Drawer, image: GpuImage, settings: DetectionSet
   const core = d.draw({
     shader: 'imperfections/detect_combine',
     inputs: { u_luma: luma, u_reconstructed: reconstructed, u_activity: activity, u_extentBright: bright, u_extentDark: dark },
-    uniforms: { ...thresholds, u_maxExtent: plan.maxExtent },
+    uniforms: { u_floor: plan.floor, u_maxExtent: plan.maxExtent },
   });
   for (const img of [luma, residual, reconstructed, activity, bright, dark]) d.release(img);
   const mask = d.draw({ shader: 'imperfections/dilate', inputs: { u_mask: core } });

@@ -4,7 +4,7 @@ import type { ParamSchemas } from '../schema.js';
 export const DETECT_PARAMS = {
   sensitivity: {
     type: 'number', default: 0.5, min: 0, max: 1, unit: '', step: 0.01,
-    description: 'how readily faint defects are taken: the contrast threshold is 20x (at 0) to 8x (at 1) the local mean thin-feature contrast of noise and texture, and at least 4/255 (at 0) to 1/255 (at 1)',
+    description: 'how readily faint defects are taken: the contrast threshold is the lower of 20x (at 0) to 8x (at 1) the local mean thin-feature contrast of noise and texture and that mean plus 24 (at 0) to 8 (at 1) standard deviations, and at least 4/255 (at 0) to 1/255 (at 1)',
   },
   maxSize: {
     type: 'number', default: 6, min: 1, max: 48, unit: 'px', step: 0.5,
