@@ -5,6 +5,8 @@ import { linearToSrgb } from '../src/cpu/reference.js';
 import { applySpotsRef, detectRef, fillRef, healRef } from '../src/cpu/imperfections-ref.js';
 import { tuneDustAndScratches } from '../src/baselines/index.js';
 import type { GraphSpec } from '../src/graph/types.js';
+import { generateShot } from '../src/generator/index.js';
+import { defectRemoval, dilateMask, invertMask, psnr as maskedPsnr, thresholdMask, toDisplay, unionMasks } from '../src/metrics/index.js';
 import { engine, runGraph } from './helpers/gpu.js';
 import { addDefects, chainOnBackdrop, facetedStone, texturedMetal, type Scene } from './helpers/imperfections-scenes.js';
 
@@ -263,5 +265,40 @@ describe('imperfections: removal targets on synthetic scenes (issue 5)', () => {
   it.fails('faceted stone: PSNR inside >= tuned Dust & Scratches + 3 dB (known miss)', async () => {
     const f = await figures('faceted stone');
     expect(f.ours - f.baseline).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe('imperfections: a generated shot with sensor noise (issue 5)', () => {
+  // Dust and scratches on a generated set (ring and pendant on a chain) with
+  // the generator's sensor noise, scored as the quality benchmark does
+  // (bench/lib/quality-scores.ts): removal = visible defects (>= 3/255 at the
+  // centre) left under 3/255; inside = defect cores (mask > 0.5); outside =
+  // 2 px clear of anything a defect touches. Guards the noise-relative
+  // threshold (spread of the residual) and the extent test's hysteresis:
+  // before them this shot's specks were mostly missed (3% removed on the
+  // benchmark's 512x384 shots) and chain strands were cut as scratches.
+  it('removes a good part of the dust and changes little outside the defects', async () => {
+    const shot = await generateShot(await engine(), {
+      seed: 11, subject: 'set', background: 'white', width: 384, height: 288,
+      defects: { dust: true, scratches: true, smudges: false, lighting: false, glare: false, noise: true, shadow: false },
+    });
+    const r = await runGraph(healGraph(), { source: shot.raw });
+    const [raw, result, truth] = [shot.raw, r.result, shot.clean].map(toDisplay);
+    const all = unionMasks(shot.masks.dust, shot.masks.scratches);
+    const inside = thresholdMask(all, 0.5);
+    const outside = invertMask(dilateMask(all, 2, 0.01));
+    const specks = defectRemoval(raw, result, truth, shot.masks.dust);
+    const gainIn = maskedPsnr(result, truth, inside) - maskedPsnr(raw, truth, inside);
+    const lossOut = maskedPsnr(raw, truth, outside) - maskedPsnr(result, truth, outside);
+    console.log(`generated set s11 384x288: specks removed ${specks.removed}/${specks.visible}, PSNR gain inside ${gainIn.toFixed(2)} dB, loss outside ${lossOut.toFixed(3)} dB vs none`);
+    // Measured: 15 of 34 specks removed (44%), inside +1.31 dB over doing
+    // nothing, outside unchanged (40.86 dB both: the clean truth has no noise,
+    // so noise bounds it). Thresholds a little below, as regression guards; the
+    // issue's 95% target is far off on these shots (specks on the chain and on
+    // bright metal are kept as structure).
+    expect(specks.removed / specks.visible).toBeGreaterThanOrEqual(0.4);
+    expect(gainIn).toBeGreaterThanOrEqual(1.0);
+    // Outside: a missed strand cut as a scratch costs ~1 dB here; allow rounding only.
+    expect(lossOut).toBeLessThanOrEqual(0.05);
   });
 });
