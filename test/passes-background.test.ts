@@ -6,25 +6,10 @@ import {
 } from '../src/cpu/background-ref.js';
 import { chromaKey } from '../src/baselines/chroma-key.js';
 import { boxMean, guidedFilter } from '../src/passes/background/guided.js';
-import type { GpuImage } from '../src/gpu/texture-pool.js';
-import type { Renderer } from '../src/gpu/renderer.js';
 import type { GraphSpec } from '../src/graph/types.js';
-import { engine, runGraph, toGpu, WORKING } from './helpers/gpu.js';
+import { engine, onGpu, runGraph, toGpu } from './helpers/gpu.js';
 import { generateShot } from '../src/generator/index.js';
 import { readFileSync } from 'node:fs';
-
-async function onGpu(images: CpuImage[], fn: (r: Renderer, gpu: GpuImage[]) => GpuImage): Promise<CpuImage> {
-  const e = await engine();
-  const gpu = images.map((img) => toGpu(e, img));
-  try {
-    const out = fn(e.renderer, gpu);
-    const px = e.download(out, WORKING, 'float32');
-    out.release();
-    return { width: px.width, height: px.height, data: Float64Array.from(px.data) };
-  } finally {
-    for (const g of gpu) g.release();
-  }
-}
 
 /** Random colours with a hard edge and a thin line: content where a box or guided filter's borders and edges show. */
 function structured(w: number, h: number, seed: number): CpuImage {

@@ -4,23 +4,7 @@ import { flattenApplyRef, normalizedConvolutionRef } from '../src/cpu/light-ref.
 import { gaussianBlurRef } from '../src/cpu/reference.js';
 import { coefficientOfVariation, distanceTo, meanDisplayLevel, syntheticScene } from '../src/cpu/background-ref.js';
 import { normalizedConvolution } from '../src/passes/light/illumination.js';
-import type { GpuImage } from '../src/gpu/texture-pool.js';
-import type { Renderer } from '../src/gpu/renderer.js';
-import { engine, runGraph, toGpu, WORKING } from './helpers/gpu.js';
-
-/** Runs GPU helper code on uploaded CPU images and reads the result back in the working encoding. */
-async function onGpu(images: CpuImage[], fn: (r: Renderer, gpu: GpuImage[]) => GpuImage): Promise<CpuImage> {
-  const e = await engine();
-  const gpu = images.map((img) => toGpu(e, img));
-  try {
-    const out = fn(e.renderer, gpu);
-    const px = e.download(out, WORKING, 'float32');
-    out.release();
-    return { width: px.width, height: px.height, data: Float64Array.from(px.data) };
-  } finally {
-    for (const g of gpu) g.release();
-  }
-}
+import { onGpu, runGraph } from './helpers/gpu.js';
 
 /** Gradient + vignette colour field with a little noise: what the illumination fit must follow. */
 function litField(w: number, h: number, seed: number): CpuImage {

@@ -3,6 +3,8 @@ import type { Engine, PixelEncoding } from '../../src/engine/engine.js';
 import type { GraphSpec } from '../../src/graph/types.js';
 import type { CpuImage } from '../../src/cpu/image.js';
 import type { RetainPolicy } from '../../src/engine/runner.js';
+import type { Renderer } from '../../src/gpu/renderer.js';
+import type { GpuImage } from '../../src/gpu/texture-pool.js';
 
 /** Working-space encoding: what the graph computes in, so comparisons skip sRGB rounding. */
 export const WORKING: PixelEncoding = { transfer: 'linear', alpha: 'premultiplied' };
@@ -34,5 +36,19 @@ export async function runGraph(
     return out;
   } finally {
     runner.dispose();
+  }
+}
+
+/** Runs GPU helper code (a pass's stage functions) on uploaded CPU images and reads the result back in the working encoding. */
+export async function onGpu(images: CpuImage[], fn: (r: Renderer, gpu: GpuImage[]) => GpuImage): Promise<CpuImage> {
+  const e = await engine();
+  const gpu = images.map((img) => toGpu(e, img));
+  try {
+    const out = fn(e.renderer, gpu);
+    const px = e.download(out, WORKING, 'float32');
+    out.release();
+    return { width: px.width, height: px.height, data: Float64Array.from(px.data) };
+  } finally {
+    for (const g of gpu) g.release();
   }
 }
