@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { runCli } from '../src/cli/main.js';
 import { createReporter } from '../src/cli/progress.js';
+import { processIsRunning } from '../src/cli/batch.js';
 import { decodeImage, readExifStrings } from '../src/node/image-io.js';
 import { softenGraph, writeTestPresets } from './helpers/test-graphs.js';
 import { bombPng, corruptPng, gifFile, imageFile, rotatedJpeg, truncated } from './helpers/image-files.js';
@@ -243,6 +244,7 @@ describe('bin/loupe.js (subprocess)', () => {
       });
     });
     await new Promise((done) => child.on('exit', done));
+    await killedWritersGone(out);
     const finished = finishedOutputs(out);
     expect(finished.length).toBeGreaterThan(0);
     expect(finished.length).toBeLessThan(10);
@@ -258,6 +260,21 @@ describe('bin/loupe.js (subprocess)', () => {
     expect((await readdir(out)).sort()).toEqual(Object.keys(files).sort());
   });
 });
+
+/**
+ * The wrapper exits first; the CLI process it started (whose pid the
+ * temporaries carry) may take a moment longer to die. Resuming before that
+ * would rightly leave its temporaries alone.
+ */
+async function killedWritersGone(dir: string): Promise<void> {
+  const pids = readdirSync(dir)
+    .map((f) => Number(/\.(\d+)\.[a-z0-9]+\.partial$/.exec(f)?.[1]))
+    .filter((pid) => pid > 0);
+  const deadline = Date.now() + 10_000;
+  for (const pid of pids) {
+    while (Date.now() < deadline && processIsRunning(pid)) await new Promise((r) => setTimeout(r, 20));
+  }
+}
 
 /** Output images under their final names (temporaries start with a dot). */
 function finishedOutputs(dir: string): string[] {

@@ -3,7 +3,7 @@
  * stops the batch; outputs are written atomically; existing outputs are
  * skipped unless --overwrite, so an interrupted batch resumes where it stopped.
  */
-import { promises as fs, existsSync, statSync } from 'node:fs';
+import { promises as fs, existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, extname, join, relative, resolve, basename } from 'node:path';
 import fg from 'fast-glob';
 import { defaultBitDepth, type Loupe } from '../api/loupe.js';
@@ -171,16 +171,26 @@ async function removeStaleTemps(dir: string): Promise<void> {
   const entries = await fg('**/.*.partial', { cwd: dir, dot: true, onlyFiles: true });
   for (const e of entries) {
     const pid = Number(/\.(\d+)\.[a-z0-9]+\.partial$/.exec(e)?.[1]);
-    if (pid && !isAlive(pid)) await fs.rm(join(dir, e), { force: true });
+    if (pid && !processIsRunning(pid)) await fs.rm(join(dir, e), { force: true });
   }
 }
 
-function isAlive(pid: number): boolean {
+/**
+ * Whether a process still runs. A killed process whose parent died too can
+ * linger as a zombie until something reaps it (kill(pid, 0) still succeeds),
+ * so on Linux its state in /proc decides.
+ */
+export function processIsRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true; // no /proc (not Linux): trust kill(pid, 0)
   }
 }
 
