@@ -1,5 +1,5 @@
 import { createImage, type CpuImage } from './image.js';
-import { srgbToLinear } from './reference.js';
+import { gaussianKernel, srgbToLinear } from './reference.js';
 
 /**
  * Float64 references for the light family (light.flatten): first-order
@@ -13,13 +13,7 @@ export const luminanceOf = (r: number, g: number, b: number) => LUMA[0] * r + LU
 /** Separable exact Gaussian of several float64 planes, clamp-to-edge. */
 function gaussianPlanes(planes: Float64Array[], w: number, h: number, sigma: number): Float64Array[] {
   const radius = Math.max(1, Math.ceil(3 * sigma));
-  const k: number[] = [];
-  let total = 0;
-  for (let i = -radius; i <= radius; i++) {
-    const v = Math.exp((-i * i) / (2 * sigma * sigma));
-    k.push(v);
-    total += v;
-  }
+  const k = gaussianKernel(sigma, radius);
   const pass = (src: Float64Array, dx: number, dy: number) => {
     const out = new Float64Array(w * h);
     for (let y = 0; y < h; y++)
@@ -30,7 +24,7 @@ function gaussianPlanes(planes: Float64Array[], w: number, h: number, sigma: num
           const yy = Math.min(h - 1, Math.max(0, y + i * dy));
           s += k[i + radius] * src[yy * w + xx];
         }
-        out[y * w + x] = s / total;
+        out[y * w + x] = s;
       }
     return out;
   };

@@ -27,16 +27,18 @@ function at(img: CpuImage, x: number, y: number, c: number): number {
   return img.data[(cy * img.width + cx) * 4 + c];
 }
 
+/** Normalised discrete Gaussian weights for offsets -radius..radius (index i + radius). */
+export function gaussianKernel(sigma: number, radius = Math.max(1, Math.ceil(3 * sigma))): number[] {
+  const k: number[] = [];
+  for (let i = -radius; i <= radius; i++) k.push(Math.exp((-i * i) / (2 * sigma * sigma)));
+  const total = k.reduce((a, b) => a + b, 0);
+  return k.map((v) => v / total);
+}
+
 /** Exact separable Gaussian, radius ceil(3 sigma), normalised discrete kernel. */
 export function gaussianBlurRef(img: CpuImage, sigma: number, radius = Math.max(1, Math.ceil(3 * sigma))): CpuImage {
   if (sigma < 0.05) return { ...img, data: img.data.slice() };
-  const k: number[] = [];
-  let total = 0;
-  for (let i = -radius; i <= radius; i++) {
-    const w = Math.exp((-i * i) / (2 * sigma * sigma));
-    k.push(w);
-    total += w;
-  }
+  const k = gaussianKernel(sigma, radius);
   const pass = (src: CpuImage, dx: number, dy: number) => {
     const out = createImage(src.width, src.height);
     for (let y = 0; y < src.height; y++)
@@ -44,7 +46,7 @@ export function gaussianBlurRef(img: CpuImage, sigma: number, radius = Math.max(
         for (let c = 0; c < 4; c++) {
           let s = 0;
           for (let i = -radius; i <= radius; i++) s += k[i + radius] * at(src, x + i * dx, y + i * dy, c);
-          out.data[(y * src.width + x) * 4 + c] = s / total;
+          out.data[(y * src.width + x) * 4 + c] = s;
         }
     return out;
   };
