@@ -5,17 +5,19 @@
  * synthetic defects. Prints a table per task, writes JSON and contact sheets.
  *
  *   npm run bench:quality [-- --photos <folder>] [--graph <file.json>] [--out <dir>]
+ *     [--task <name>] [--imgly <folder with @imgly/background-removal-node>]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import * as generator from '../src/generator/index.js';
 import { getHeadlessEngine } from '../src/node/headless.js';
-import { generatedCases, photoCases, TASKS, type QualityCase, type Task } from './lib/quality-cases.js';
+import { GENERATED_CASES, generatedCases, photoCases, TASKS, type QualityCase, type Task } from './lib/quality-cases.js';
 import { BASELINES, graphFileMethod, presetMethods, type Method } from './lib/quality-methods.js';
 import { formatTable, summarize, type CaseRecord } from './lib/quality-report.js';
 import { writeContactSheet, type SheetRow } from './lib/contact-sheet.js';
 import { evaluateCase, SHEET_COLUMNS, TILE_WIDTH } from './lib/quality-run.js';
+import { loadImglyMethod } from './lib/imgly-method.js';
 
 const positiveInt = (v: string) => {
   const n = Number(v);
@@ -39,6 +41,10 @@ const size = (v: string) => {
   if (!m) throw new InvalidArgumentError('expected WIDTHxHEIGHT, e.g. 512x384');
   return { width: Number(m[1]), height: Number(m[2]) };
 };
+const task = (v: string) => {
+  if (!(TASKS as readonly string[]).includes(v)) throw new InvalidArgumentError(`expected one of ${TASKS.join(', ')}`);
+  return v as Task;
+};
 
 const program = new Command('bench:quality')
   .description('Score baselines and Loupe graphs against ground truth (generated shots, optional real photos).')
@@ -50,26 +56,30 @@ const program = new Command('bench:quality')
   .option('--match <regex>', 'use only the photos whose file name matches', regex)
   .option('--max-photos <n>', 'use at most this many photos (sorted by name)', positiveInt)
   .option('--no-generated', 'skip the generated shots (photos only)')
+  .option('--task <name>', `run only this task (${TASKS.join(', ')})`, task)
+  .option('--imgly <folder>', 'a folder where @imgly/background-removal-node is installed: adds the ML cut-out "imgly (ML)" to keying')
   .parse();
 
-const opts = program.opts<{ photos?: string; graph?: string; out: string; size: { width: number; height: number }; maxMp: number; maxPhotos?: number; match?: RegExp; generated: boolean }>();
+const opts = program.opts<{ photos?: string; graph?: string; out: string; size: { width: number; height: number }; maxMp: number; maxPhotos?: number; match?: RegExp; generated: boolean; task?: Task; imgly?: string }>();
+const tasks = opts.task ? [opts.task] : TASKS;
 
 async function main(): Promise<void> {
   const started = performance.now();
   const engine = await getHeadlessEngine();
   const notes: string[] = [];
   const methods = new Map<Task, Method[]>();
-  for (const task of TASKS) {
+  for (const task of tasks) {
     const list = [...BASELINES[task], ...presetMethods(engine, task, notes)];
     if (opts.graph) list.push(graphFileMethod(engine, opts.graph, task));
+    if (opts.imgly && task === 'keying') list.push(await loadImglyMethod(opts.imgly));
     methods.set(task, list);
   }
 
   const records: CaseRecord[] = [];
   const sheets: Record<'generated' | 'photo', SheetRow[]> = { generated: [], photo: [] };
   const sources: AsyncGenerator<QualityCase>[] = [];
-  if (opts.generated) sources.push(generatedCases(generator, engine, opts.size));
-  if (opts.photos) sources.push(photoCases(generator, engine, opts.photos, { maxPixels: opts.maxMp * 1e6, match: opts.match, limit: opts.maxPhotos }));
+  if (opts.generated) sources.push(generatedCases(generator, engine, opts.size, GENERATED_CASES.filter((s) => tasks.includes(s.task))));
+  if (opts.photos) sources.push(photoCases(generator, engine, opts.photos, { maxPixels: opts.maxMp * 1e6, match: opts.match, limit: opts.maxPhotos, tasks }));
   if (sources.length === 0) throw new Error('no cases: give --photos or leave the generated shots on');
   for (const source of sources)
     for await (const c of source) {

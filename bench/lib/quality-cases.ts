@@ -111,6 +111,8 @@ export interface PhotoOptions {
   match?: RegExp;
   /** Use at most this many photos (sorted by name). */
   limit?: number;
+  /** Only cases of these tasks (default: all). */
+  tasks?: readonly Task[];
 }
 
 interface LoadedPhoto {
@@ -158,7 +160,9 @@ export async function* photoCases(generator: ShotGenerator, engine: Engine, fold
   for (const [index, file] of files.entries()) {
     const photo = await loadPhoto(join(folder, file), opts.maxPixels);
     const seed = 1000 + index;
+    const wanted = (task: Task) => !opts.tasks || opts.tasks.includes(task);
     if (photo.cutout) {
+      if (!wanted('keying')) continue;
       const { width, height } = photo.image;
       const backdrop = (await generator.generateShot(engine, { seed, width, height, subject: 'ring', background: index % 2 ? 'coloured' : 'white', defects: defectSwitches([]) })).backdrop;
       const { composite, alpha } = compositeOver(photo.image, backdrop);
@@ -166,7 +170,7 @@ export async function* photoCases(generator: ShotGenerator, engine: Engine, fold
       yield { id: photo.name, task: 'keying', origin: 'photo', raw, truth: composite, masks: {}, alpha, backdrop, foreground: photo.image };
       continue;
     }
-    for (const task of ['restoration', 'glare', 'lighting'] as const) {
+    for (const task of (['restoration', 'glare', 'lighting'] as const).filter(wanted)) {
       const { raw, masks } = await generator.addDefects(engine, photo.image, { seed, defects: defectSwitches(TASK_DEFECTS[task]) });
       yield { id: photo.name, task, origin: 'photo', raw, truth: photo.image, masks };
     }
