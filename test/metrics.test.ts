@@ -222,6 +222,21 @@ describe('colour contamination', () => {
     const darker = createImage(4, 4, () => [0.8, 0, 0, 1]);
     expect(colourContamination(darker, red, white, all)).toBe(0);
   });
+
+  it('counts at most the whole backdrop colour, weighted by the foreground alpha', () => {
+    const white = createImage(4, 4, () => [1, 1, 1, 1]);
+    const silver = createImage(4, 4, () => [0.98, 0.98, 0.98, 1]);
+    const all = maskFromPredicate(white, () => true);
+    // Past the backdrop along its direction: capped at |backdrop - truth|.
+    const brighter = createImage(4, 4, () => [1.5, 1.5, 1.5, 1]);
+    expect(colourContamination(brighter, silver, white, all)).toBeCloseTo(0.02 * Math.sqrt(3), 12);
+    // Half the pixels unseen (alpha 0, colour undefined): only the seen ones count.
+    const red = createImage(4, 4, () => [1, 0, 0, 1]);
+    const mixed = createImage(4, 4, (x) => (x < 2 ? [1, 0.1, 0.1, 1] : [1, 1, 1, 0]));
+    expect(colourContamination(mixed, red, white, all)).toBeCloseTo(0.2 / Math.SQRT2, 12);
+    const halfSeen = createImage(4, 4, (x) => (x < 2 ? [1, 0.1, 0.1, 1] : [1, 0, 0, 0.5]));
+    expect(colourContamination(halfSeen, red, white, all)).toBeCloseTo(((0.2 / Math.SQRT2) * 1) / 1.5, 12);
+  });
 });
 
 describe('mask helpers', () => {

@@ -143,21 +143,31 @@ export function spotContrast(display: CpuImage, mask: CpuImage, ring = 3): numbe
  * (usually the edge band where 0 < alpha < 1). All images are straight
  * display values; pixels whose true foreground and backdrop colours are
  * closer than 1/255 have no defined direction and are skipped.
+ *
+ * Two limits keep it a measure of backdrop colour: a pixel counts at most
+ * |backdrop - true foreground| (a foreground that is all backdrop; an error
+ * beyond the backdrop along that direction is some other error: for white
+ * metal on white the direction is a few levels long and a black or grey pixel
+ * projected on it used to count for hundreds of levels), and each pixel is
+ * weighted by the foreground's own alpha (its alpha channel), which is how
+ * much of that colour any composite shows: where a method's matte is 0 its
+ * colour is undefined and never seen (that miss is an alpha error, scored by
+ * the matte metrics).
  */
 export function colourContamination(foreground: CpuImage, trueForeground: CpuImage, backdrop: CpuImage, region: CpuImage): number {
   for (const [img, what] of [[trueForeground, 'trueForeground'], [backdrop, 'backdrop'], [region, 'region']] as const) checkSameSize(foreground, img, `colourContamination ${what}`);
   let sum = 0;
   let total = 0;
   for (let p = 0; p < foreground.width * foreground.height; p++) {
-    const w = maskValue(region, p);
-    if (w <= 0) continue;
     const i = p * 4;
+    const w = maskValue(region, p) * Math.min(1, Math.max(0, foreground.data[i + 3]));
+    if (w <= 0) continue;
     const towards = [0, 1, 2].map((c) => backdrop.data[i + c] - trueForeground.data[i + c]);
     const length = Math.hypot(...towards);
     if (length < 1 / 255) continue;
     let along = 0;
     for (let c = 0; c < 3; c++) along += ((foreground.data[i + c] - trueForeground.data[i + c]) * towards[c]) / length;
-    sum += w * Math.max(0, along);
+    sum += w * Math.min(length, Math.max(0, along));
     total += w;
   }
   return total > 0 ? sum / total : NaN;
