@@ -79,13 +79,18 @@ describe('background: GPU stages vs float64 CPU references', () => {
       const a = 0.05 + 0.95 * r();
       return [a * r(), a * r(), a * r(), a];
     });
+    // Trimap rows of backdrop, unknown band and piece: the despill acts in the band only.
+    const trimap = createImage(img.width, img.height, (x, y) => [0, [0, 0.5, 1][y % 3], 1, 1]);
     for (const final of [false, true]) {
-      const gpu = await onGpu([img, alpha, backdrop, estimate], (rd, [i, a, b, e]) =>
-        rd.draw({ shader: 'background/decontaminate', inputs: { u_image: i, u_alpha: a, u_backdrop: b, u_estimate: e }, uniforms: { u_final: final ? 1 : 0 } }),
+      const gpu = await onGpu([img, alpha, backdrop, estimate, trimap], (rd, [i, a, b, e, t]) =>
+        rd.draw({ shader: 'background/decontaminate', inputs: { u_image: i, u_alpha: a, u_backdrop: b, u_estimate: e, u_trimap: t }, uniforms: { u_final: final ? 1 : 0 } }),
       );
       // rgb / alpha with alpha >= 0.05: float32 division, relative 1e-6 on values up to ~20.
-      expect(difference(gpu, decontaminateRef(img, alpha, backdrop, estimate, final)).max).toBeLessThan(5e-5);
+      expect(difference(gpu, decontaminateRef(img, alpha, backdrop, estimate, final, trimap)).max).toBeLessThan(5e-5);
     }
+    // The despill changes band pixels (the property the reference holds): without it they differ.
+    const despilled = decontaminateRef(img, alpha, backdrop, estimate, true, trimap);
+    expect(difference(despilled, decontaminateRef(img, alpha, backdrop, estimate, true)).max).toBeGreaterThan(1e-3);
   });
 
   it('replace composite matches the reference (transparent, colour, image; with shadow)', async () => {

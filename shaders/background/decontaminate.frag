@@ -13,6 +13,7 @@ uniform sampler2D u_image;
 uniform sampler2D u_alpha;    // red
 uniform sampler2D u_backdrop;
 uniform sampler2D u_estimate; // blurred (alpha * F_previous, alpha)
+uniform sampler2D u_trimap;   // trimap.frag output: g = 0 backdrop, 0.5 unknown band, 1 piece
 uniform int u_final;          // 1: blend in the direct inversion, output (F * alpha, alpha); 0: (F, 1) for the next step
 varying vec2 v_uv;
 
@@ -29,5 +30,18 @@ void main() {
   }
   vec3 direct = max(c - (1.0 - a) * b, vec3(0.0)) / max(a, 1e-4);
   f = mix(f, direct, smoothstep(0.05, 0.25, a));
+  // Despill: in the trimap's unknown band an edge pixel's colour may not lie
+  // closer to the backdrop than the piece's local colour does. Where alpha
+  // is overestimated (up to 1 at dark edges) the inversion leaves
+  // (1 - alpha_true / alpha) of B in F, which a new background shows as a
+  // fringe; that component (and the towards-B half of the noise that the
+  // inversion amplifies by 1 / alpha) is removed. Definite piece keeps its colour.
+  float t = texture2D(u_trimap, v_uv).g;
+  vec3 toward = b - local;
+  float len = length(toward);
+  if (t > 0.25 && t < 0.75 && len > 1e-5) {
+    vec3 u = toward / len;
+    f = max(f - max(dot(f - local, u), 0.0) * u, vec3(0.0));
+  }
   gl_FragColor = vec4(f * a, a);
 }

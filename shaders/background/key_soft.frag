@@ -1,7 +1,8 @@
 // Difference key against the clean backdrop. Output: r = backdropContrast
 // (for a piece colour F over backdrop B a mixed pixel has alpha |F - B| / scale,
 // linear in alpha), g = 1 where the pixel is certainly
-// piece, b = 1 where it is certainly backdrop, a = how shadow-like it is.
+// piece, b = 1 where it is certainly backdrop, a = how shadow-like it is
+// (with u_skirt: see the end).
 // Smooth, colourless darkening of limited depth looks like a contact shadow:
 // with u_separateShadow only its colour change and brightening count, so the
 // shadow goes to the shadow layer instead of the matte.
@@ -15,6 +16,7 @@ uniform sampler2D u_edges;   // edge_energy blurred over a wide window: shadows 
 uniform sampler2D u_hints;   // red = piece, green = backdrop
 uniform int u_hasHints;
 uniform int u_separateShadow;
+uniform int u_skirt;         // 1: u_edges is the fine-scale edge energy; mark skirt-like pixels in alpha
 uniform float u_low;         // contrast at or below which a pixel is backdrop
 uniform float u_high;        // contrast at or above which a pixel is piece
 uniform float u_shadowMax;   // deepest darkening still taken for a shadow
@@ -42,6 +44,19 @@ void main() {
     contrast = mix(contrast, max(chroma, brightening), shadowLike);
     smoothedContrast = mix(smoothedContrast, max(chromaDifference(texture2D(u_smoothed, v_uv).rgb, b), brightening), shadowLike);
   }
+  float skirt = 0.0;
+  if (u_skirt == 1) {
+    // Skirt-like: veiling glare or a contact shadow's core brightens or
+    // darkens the backdrop next to a piece, smoothly and without changing its
+    // colour. A piece's edge, a chain or engraving has fine-scale structure
+    // within a few pixels; the skirt has none. (Smooth parts of a piece look
+    // the same: skirt_grow keeps only what climbs smoothly from the backdrop.)
+    vec3 s = texture2D(u_smoothed, v_uv).rgb;
+    float change = max(backdropDarkening(s, b), luminance(s) / max(luminance(b), 1e-4) - 1.0);
+    skirt = (1.0 - smoothstep(textureTolerance, 2.0 * textureTolerance, texture2D(u_edges, v_uv).r))
+          * (1.0 - smoothstep(low, 2.0 * low, chromaDifference(s, b)))
+          * (1.0 - smoothstep(0.8 * u_shadowMax, u_shadowMax, change));
+  }
   float piece = step(u_high, contrast);
   float backdrop = 1.0 - step(low + 1e-6, smoothedContrast);
   if (u_hasHints == 1) {
@@ -49,5 +64,8 @@ void main() {
     if (h.r > 0.5) { piece = 1.0; backdrop = 0.0; shadowLike = 0.0; }
     if (h.g > 0.5) { contrast = 0.0; piece = 0.0; backdrop = 1.0; }
   }
-  gl_FragColor = vec4(contrast, piece, backdrop, shadowLike);
+  if (u_hasHints == 1 && texture2D(u_hints, v_uv).r > 0.5) skirt = 0.0;
+  // With u_skirt, alpha is the smoothed contrast where the pixel is skirt-like
+  // (what skirt_grow follows) and -1 elsewhere.
+  gl_FragColor = vec4(contrast, piece, backdrop, u_skirt == 1 ? (skirt >= 0.5 ? smoothedContrast : -1.0) : shadowLike);
 }

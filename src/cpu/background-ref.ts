@@ -81,22 +81,33 @@ export function guidedFilterRef(guide: CpuImage, input: CpuImage, r: number, eps
 /**
  * One blur-fusion step (Forte & Pitie 2021) with a known backdrop, as
  * decontaminate.frag: F = F^ + a (I - a F^ - (1 - a) B), F^ = estimate.rgb / estimate.a.
- * The final step blends in the direct inversion (I - (1 - a) B) / a from a = 0.05 to 0.25.
+ * The final step blends in the direct inversion (I - (1 - a) B) / a from a = 0.05 to 0.25
+ * and, where the trimap (green) marks the unknown band, removes any component
+ * towards the backdrop beyond the local colour F^ (despill).
  */
-export function decontaminateRef(img: CpuImage, alpha: CpuImage, backdrop: CpuImage, estimate: CpuImage, final: boolean): CpuImage {
+export function decontaminateRef(img: CpuImage, alpha: CpuImage, backdrop: CpuImage, estimate: CpuImage, final: boolean, trimap?: CpuImage): CpuImage {
   return createImage(img.width, img.height, (x, y) => {
     const i = (y * img.width + x) * 4;
     const a = alpha.data[i];
     const e = estimate.data.subarray(i, i + 4);
+    const local = [0, 1, 2].map((c) => (e[3] > 1e-5 ? e[c] / e[3] : img.data[i + c]));
     const f = [0, 1, 2].map((c) => {
-      const local = e[3] > 1e-5 ? e[c] / e[3] : img.data[i + c];
-      const fused = Math.max(0, local + a * (img.data[i + c] - a * local - (1 - a) * backdrop.data[i + c]));
+      const fused = Math.max(0, local[c] + a * (img.data[i + c] - a * local[c] - (1 - a) * backdrop.data[i + c]));
       if (!final) return fused;
       const direct = Math.max(0, img.data[i + c] - (1 - a) * backdrop.data[i + c]) / Math.max(a, 1e-4);
       const t = Math.min(1, Math.max(0, (a - 0.05) / 0.2));
       return fused + (direct - fused) * t * t * (3 - 2 * t);
     });
-    return final ? [f[0] * a, f[1] * a, f[2] * a, a] : [f[0], f[1], f[2], 1];
+    if (!final) return [f[0], f[1], f[2], 1];
+    // Despill in the unknown band: no component towards the backdrop beyond the local colour.
+    const band = trimap ? trimap.data[i + 1] : 0;
+    const toward = [0, 1, 2].map((c) => backdrop.data[i + c] - local[c]);
+    const len = Math.hypot(...toward);
+    if (band > 0.25 && band < 0.75 && len > 1e-5) {
+      const excess = Math.max(0, [0, 1, 2].reduce((s, c) => s + ((f[c] - local[c]) * toward[c]) / len, 0));
+      for (let c = 0; c < 3; c++) f[c] = Math.max(0, f[c] - (excess * toward[c]) / len);
+    }
+    return [f[0] * a, f[1] * a, f[2] * a, a];
   });
 }
 

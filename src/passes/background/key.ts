@@ -4,6 +4,7 @@ import { definePass } from '../types.js';
 import { BACKDROP_PARAMS } from '../light/flatten.js';
 import { estimateBackdrop, estimateNoise, localContrastStats, weightedBlur } from '../light/illumination.js';
 import { boxMean, guidedFilter, MAX_BOX_RADIUS, separableBox } from './guided.js';
+import { downsample2x, type Drawer } from '../core/resize.js';
 
 /**
  * Shadows must be smooth over this multiple of detailSigma, which keeps smooth
@@ -24,6 +25,41 @@ const BRIDGE_MIN_SIDE = 0.2;
 
 /** The first blur-fusion step averages over this multiple of the colour radius (Forte & Pitie use 90 and 6 px). */
 const FUSION_WIDE_FACTOR = 8;
+
+/** The skirt is followed out from the backdrop this many detailSigma far. */
+const SKIRT_REACH_FACTOR = 16;
+
+/**
+ * Skirt-like pixels (key.a >= 0) reached from the seeds (open backdrop) by
+ * geodesic growth become backdrop. The growth runs on the pyramid level
+ * where detailSigma spans one texel or more (the fine edges it stops at are
+ * about that wide), so its cost does not grow with the resolution.
+ */
+function removeSkirt(d: Drawer, key: GpuImage, seed: GpuImage, detailSigma: number): GpuImage {
+  const levels = Math.max(0, Math.floor(Math.log2(detailSigma)));
+  let smallKey = key;
+  let smallSeed = seed;
+  for (let l = 0; l < levels; l++) {
+    const k = downsample2x(d, smallKey);
+    const s = downsample2x(d, smallSeed);
+    if (smallKey !== key) d.release(smallKey);
+    if (smallSeed !== seed) d.release(smallSeed);
+    smallKey = k;
+    smallSeed = s;
+  }
+  const steps = Math.ceil((SKIRT_REACH_FACTOR * detailSigma) / 2 ** levels);
+  let reached = d.draw({ shader: 'background/channel_mask', inputs: { u_image: smallSeed }, uniforms: { u_channel: 0 } });
+  for (let i = 0; i < steps; i++) {
+    const next = d.draw({ shader: 'background/skirt_grow', inputs: { u_reached: reached, u_key: smallKey, u_seed: smallSeed } });
+    d.release(reached);
+    reached = next;
+  }
+  if (smallKey !== key) d.release(smallKey);
+  if (smallSeed !== seed) d.release(smallSeed);
+  const out = d.draw({ shader: 'background/skirt_apply', inputs: { u_key: key, u_reached: reached }, width: key.width, height: key.height });
+  d.release(reached);
+  return out;
+}
 
 export const keyPass = definePass({
   type: 'background.key',
@@ -87,7 +123,7 @@ export const keyPass = definePass({
   shaders: [
     'light/luma_moments', 'light/noise_pack', 'light/backdrop_mask', 'light/weight_pack', 'light/nc_moments', 'light/nc_solve',
     'background/edge_energy', 'background/key_soft', 'background/shadow_seed', 'background/relight', 'background/box_mean', 'background/band_stats', 'background/bridge_gaps', 'background/trimap', 'background/guided_moments', 'background/guided_coeffs',
-    'background/guided_apply', 'background/channel_mask', 'background/decontaminate', 'background/shadow_pack', 'background/shadow_fill',
+    'background/guided_apply', 'background/channel_mask', 'background/skirt_seed', 'background/skirt_grow', 'background/skirt_apply', 'background/decontaminate', 'background/shadow_pack', 'background/shadow_fill',
     'core/blur_gauss', 'core/downsample', 'core/resample',
   ],
   run(ctx, inputs, p) {
@@ -123,13 +159,13 @@ export const keyPass = definePass({
     const hintInputs: Record<string, GpuImage> = inputs.hints ? { u_hints: inputs.hints } : {};
     const bandRadius = Math.max(1, Math.round(p.edgeBand as number));
     const shadowWindow = SHADOW_WINDOW_FACTOR * (p.detailSigma as number);
-    const differenceKey = (img: GpuImage, separateShadow: boolean, edges?: GpuImage) => {
+    const differenceKey = (img: GpuImage, separateShadow: boolean, edges?: GpuImage, skirt = false) => {
       const smoothed = gaussianBlur(ctx, img, BACKDROP_TEST_SIGMA, lf);
       const key = ctx.draw({
         shader: 'background/key_soft',
         inputs: { u_image: img, u_smoothed: smoothed, u_noise: noise, u_backdrop: backdrop, ...(edges ? { u_edges: edges } : {}), ...hintInputs },
         uniforms: {
-          u_hasHints: inputs.hints ? 1 : 0, u_separateShadow: separateShadow ? 1 : 0, u_low: low, u_high: high,
+          u_hasHints: inputs.hints ? 1 : 0, u_separateShadow: separateShadow ? 1 : 0, u_skirt: skirt ? 1 : 0, u_low: low, u_high: high,
           u_shadowMax: p.shadowMax as number, u_textureTolerance: p.textureTolerance as number,
         },
       });
@@ -140,12 +176,14 @@ export const keyPass = definePass({
     // With shadow separation: find shadow-like darkening, carry its depth in
     // under the piece's edges and divide it out, then key the relit image.
     let keyed = image;
+    let fineEdges: GpuImage | undefined;
+    let wideEdges: GpuImage | undefined;
     if (p.separateShadow) {
       const edgeEnergy = ctx.draw({ shader: 'background/edge_energy', inputs: { u_image: image, u_stats: stats } });
-      const edges = gaussianBlur(ctx, edgeEnergy, shadowWindow, lf);
+      wideEdges = gaussianBlur(ctx, edgeEnergy, shadowWindow, lf);
+      fineEdges = gaussianBlur(ctx, edgeEnergy, p.detailSigma as number, lf);
       ctx.release(edgeEnergy);
-      const shadowKey = differenceKey(image, true, edges);
-      ctx.release(edges);
+      const shadowKey = differenceKey(image, true, wideEdges);
       const seed = ctx.draw({ shader: 'background/shadow_seed', inputs: { u_image: image, u_backdrop: backdrop, u_key: shadowKey } });
       const spread = gaussianBlur(ctx, seed, shadowWindow, lf);
       ctx.release(seed);
@@ -160,7 +198,22 @@ export const keyPass = definePass({
       ctx.release(shadowBand);
     }
     ctx.release(stats);
-    const key = differenceKey(keyed, false);
+    // The skirt (veil or shadow core next to the piece that the shadow test
+    // left) is taken out of the key before the trimap.
+    let key = differenceKey(keyed, false, fineEdges, !!fineEdges);
+    if (fineEdges && wideEdges) {
+      ctx.release(fineEdges);
+      const seed = ctx.draw({
+        shader: 'background/skirt_seed',
+        inputs: { u_key: key, u_edges: wideEdges, u_noise: noise },
+        uniforms: { u_textureTolerance: p.textureTolerance as number },
+      });
+      ctx.release(wideEdges);
+      const unskirted = removeSkirt(ctx, key, seed, p.detailSigma as number);
+      ctx.release(seed);
+      ctx.release(key);
+      key = unskirted;
+    }
     const band = separableBox(ctx, key, bandRadius, 'background/band_stats');
     const trimapped = ctx.draw({
       shader: 'background/trimap',
@@ -182,7 +235,6 @@ export const keyPass = definePass({
       ctx.release(refined);
     }
     const trimap = ctx.draw({ shader: 'background/channel_mask', inputs: { u_image: trimapped }, uniforms: { u_channel: 1 } });
-    ctx.release(trimapped);
 
     // Blur fusion, twice: a wide average gets colour into thin structures, a narrow one keeps it local.
     const colorRadius = p.colorRadius as number;
@@ -190,7 +242,7 @@ export const keyPass = definePass({
       const estimate = weightedBlur(ctx, previous, alpha, sigma, lf);
       const f = ctx.draw({
         shader: 'background/decontaminate',
-        inputs: { u_image: keyed, u_alpha: alpha, u_backdrop: backdrop, u_estimate: estimate },
+        inputs: { u_image: keyed, u_alpha: alpha, u_backdrop: backdrop, u_estimate: estimate, u_trimap: trimapped },
         uniforms: { u_final: final ? 1 : 0 },
       });
       ctx.release(estimate);
@@ -199,6 +251,7 @@ export const keyPass = definePass({
     const wide = fuse(keyed, colorRadius * FUSION_WIDE_FACTOR, false);
     const foreground = fuse(wide, colorRadius, true);
     ctx.release(wide);
+    ctx.release(trimapped);
     if (keyed !== image) ctx.release(keyed);
 
     const shadowPacked = ctx.draw({ shader: 'background/shadow_pack', inputs: { u_image: image, u_backdrop: backdrop, u_alpha: alpha } });
