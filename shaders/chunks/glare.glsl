@@ -3,10 +3,19 @@
 // A pixel of the edge-preserving base is "elevated" when its luminance
 // exceeds the glare-free tone of its surroundings by more than the excess
 // ratio (veil), and "highlight" when its encoded luminance passes the
-// threshold (hotspots, blown areas; a 0.03 ramp below it).
+// threshold (hotspots, blown areas; a 0.03 ramp below it) or when the photo
+// itself is blown out there: every channel of the raw pixel at or above
+// blownLevel. A clipped hotspot is a plateau at 1 - veil once the veil is
+// subtracted, which can fall below the threshold although nothing of the
+// metal's tone survives in it; clipping in all channels also tells it from
+// a bright but coloured band of real gold. blownLevel >= 1 turns the test off.
 
-float glareHighlight(vec3 base, float threshold) {
-  return smoothstep(threshold - 0.03, threshold, linearToSrgb1(luminance(base)));
+float glareHighlight(vec3 base, vec4 raw, float threshold, float blownLevel) {
+  float h = smoothstep(threshold - 0.03, threshold, linearToSrgb1(luminance(base)));
+  if (blownLevel >= 1.0 || raw.a <= 0.0) return h;
+  vec3 straight = raw.rgb / raw.a;
+  float lowest = min(straight.r, min(straight.g, straight.b));
+  return max(h, smoothstep(blownLevel, blownLevel + 0.95 * (1.0 - blownLevel), lowest));
 }
 
 // 0 at or below the surrounding tone, 1 once base/surround reaches `excess`.

@@ -7,17 +7,19 @@
 #include "chunks/glare"
 
 uniform sampler2D u_base;
+uniform sampler2D u_raw;
 uniform sampler2D u_matte;
 uniform int u_hasMatte;
 uniform sampler2D u_surround;    // previous iteration's blurred weights
 uniform int u_hasSurround;
 uniform float u_threshold;
+uniform float u_blownLevel;
 uniform float u_excess;
 varying vec2 v_uv;
 
 void main() {
   vec3 base = texture2D(u_base, v_uv).rgb;
-  float w = 1.0 - glareHighlight(base, u_threshold);
+  float w = 1.0 - glareHighlight(base, texture2D(u_raw, v_uv), u_threshold, u_blownLevel);
   if (u_hasMatte == 1) w *= texture2D(u_matte, v_uv).r;
   if (u_hasSurround == 1) {
     vec4 s = texture2D(u_surround, v_uv);

@@ -10,6 +10,7 @@ export interface GlareParams {
   sourceLevel: number;
   strength: number;
   threshold: number;
+  blownLevel: number;
   excess: number;
   spatialSigma: number;
   rangeSigma: number;
@@ -30,6 +31,7 @@ export const GLARE_DEFAULTS: GlareParams = {
   sourceLevel: 0.55,
   strength: 1,
   threshold: 0.8,
+  blownLevel: 0.98,
   excess: 1.1,
   spatialSigma: 8,
   rangeSigma: 0.1,
@@ -50,7 +52,14 @@ function smoothstep(e0: number, e1: number, x: number): number {
   return t * t * (3 - 2 * t);
 }
 
-const highlight = (d: ArrayLike<number>, i: number, threshold: number) => smoothstep(threshold - 0.03, threshold, linearToSrgb(lum(d, i)));
+/** Highlight of the base, or blown out in the raw photo (every straight channel at or above blownLevel; 1 = off). */
+function highlight(base: ArrayLike<number>, raw: ArrayLike<number>, i: number, p: GlareParams): number {
+  const h = smoothstep(p.threshold - 0.03, p.threshold, linearToSrgb(lum(base, i)));
+  const a = raw[i + 3];
+  if (p.blownLevel >= 1 || a <= 0) return h;
+  const lowest = Math.min(raw[i], raw[i + 1], raw[i + 2]) / a;
+  return Math.max(h, smoothstep(p.blownLevel, p.blownLevel + 0.95 * (1 - p.blownLevel), lowest));
+}
 
 function elevation(base: ArrayLike<number>, i: number, surround: number[], excess: number): number {
   const ratio = lum(base, i) / Math.max(0.2126 * surround[0] + 0.7152 * surround[1] + 0.0722 * surround[2], 1e-4);
@@ -103,7 +112,7 @@ export function glareFlattenRef(raw: CpuImage, p: GlareParams, matte?: CpuImage)
 
   const base = bilateralLevelsRef(img, p.spatialSigma, p.rangeSigma);
   const highlightMap = createImage(raw.width, raw.height);
-  for (let q = 0; q < n; q++) highlightMap.data.set([highlight(base.data, 4 * q, p.threshold) * m(q), m(q), 0, 1], 4 * q);
+  for (let q = 0; q < n; q++) highlightMap.data.set([highlight(base.data, raw.data, 4 * q, p) * m(q), m(q), 0, 1], 4 * q);
   const nearby = gaussianBlurRef(highlightMap, p.reach);
   const highlights = gaussianBlurRef(highlightMap, p.surroundRadius);
   const normalised = (s: CpuImage, q: number) => {
@@ -114,7 +123,7 @@ export function glareFlattenRef(raw: CpuImage, p: GlareParams, matte?: CpuImage)
   for (let k = 0; k < p.iterations; k++) {
     const weighted = createImage(raw.width, raw.height);
     for (let q = 0; q < n; q++) {
-      let w = (1 - highlight(base.data, 4 * q, p.threshold)) * m(q);
+      let w = (1 - highlight(base.data, raw.data, 4 * q, p)) * m(q);
       if (surround && surround.data[4 * q + 3] > 1e-6) w *= 1 - elevation(base.data, 4 * q, normalised(surround, q), p.excess);
       for (let c = 0; c < 3; c++) weighted.data[4 * q + c] = base.data[4 * q + c] * w;
       weighted.data[4 * q + 3] = w;

@@ -37,6 +37,7 @@ export const glareFlattenPass = definePass({
     sourceLevel: { type: 'number', default: 0.55, min: 0, max: 1, unit: '', step: 0.01, description: 'linear level above which light scatters into the veil' },
     strength: { type: 'number', default: 1, min: 0, max: 1, unit: '', step: 0.01, description: 'how far hotspots are pulled to the surrounding tone' },
     threshold: { type: 'number', default: 0.98, min: 0.2, max: 1, unit: '', step: 0.01, description: 'sRGB-encoded luminance of the base from which a pixel is a highlight (hotspot or blown area; ramps in over 0.03 below it)' },
+    blownLevel: { type: 'number', default: 0.98, min: 0.5, max: 1, unit: '', step: 0.001, description: 'linear level that every channel of the photo must reach for a pixel to count as blown out (a clipped hotspot, flattened even when veil removal has pulled it below the threshold); 1 = off' },
     excess: { type: 'number', default: 1.1, min: 1.01, max: 4, unit: 'x', step: 0.01, description: 'base luminance relative to the glare-free surroundings from which a pixel counts as glare (half effect at the midpoint from 1)' },
     spatialSigma: { type: 'number', default: 8, min: 1, max: 200, unit: 'px', step: 0.5, description: 'bilateral spatial sigma: texture finer than this is kept as detail' },
     rangeSigma: { type: 'number', default: 0.1, min: 0.04, max: 1, unit: '', step: 0.01, description: 'bilateral range sigma in sRGB-encoded luminance: edges of larger contrast stay sharp in the base' },
@@ -80,7 +81,8 @@ export const glareFlattenPass = definePass({
     }
 
     const base = bilateralFilter(ctx, image, p.spatialSigma as number, p.rangeSigma as number, lf);
-    const highlightMap = ctx.draw({ shader: 'glare/highlights', inputs: withMatte({ u_base: base }), uniforms: { ...matteFlag, u_threshold: p.threshold as number } });
+    const highlightUniforms = { u_threshold: p.threshold as number, u_blownLevel: p.blownLevel as number };
+    const highlightMap = ctx.draw({ shader: 'glare/highlights', inputs: withMatte({ u_base: base, u_raw: raw }), uniforms: { ...matteFlag, ...highlightUniforms } });
     const nearby = gaussianBlur(ctx, highlightMap, p.reach as number, lf);
     const highlights = gaussianBlur(ctx, highlightMap, p.surroundRadius as number, lf);
     ctx.release(highlightMap);
@@ -88,8 +90,8 @@ export const glareFlattenPass = definePass({
     for (let i = 0; i < (p.iterations as number); i++) {
       const weights = ctx.draw({
         shader: 'glare/surround_weights',
-        inputs: withMatte(surround ? { u_base: base, u_surround: surround } : { u_base: base }),
-        uniforms: { ...matteFlag, u_hasSurround: surround ? 1 : 0, u_threshold: p.threshold as number, u_excess: p.excess as number },
+        inputs: withMatte(surround ? { u_base: base, u_raw: raw, u_surround: surround } : { u_base: base, u_raw: raw }),
+        uniforms: { ...matteFlag, ...highlightUniforms, u_hasSurround: surround ? 1 : 0, u_excess: p.excess as number },
       });
       const next = gaussianBlur(ctx, weights, p.surroundRadius as number, lf);
       ctx.release(weights);
