@@ -203,9 +203,11 @@ describe('background.key on synthetic shots (targets of issue 6)', () => {
     console.log(`shadow: mean alpha in the shadow ${(a / n).toFixed(3)} (without separation ${(aPlain / n).toFixed(3)}), shadow layer error ${(s / n).toFixed(3)}`);
     expect(n).toBeGreaterThan(500);
     // Without separation the 10-35% darkening is keyed as solid piece (alpha ~1);
-    // with it, at most a third of that may remain, and the layer holds the depth
-    // within 0.1 (the shadow is 0.1-0.35 deep there).
-    expect(a / n).toBeLessThan(aPlain / n / 3);
+    // with it and the skirt removal almost none may remain (0.24 was left before
+    // the skirt removal), and the layer holds the depth within 0.1 (the shadow
+    // is 0.1-0.35 deep there).
+    expect(aPlain / n).toBeGreaterThan(0.9);
+    expect(a / n).toBeLessThan(0.05);
     expect(s / n).toBeLessThan(0.1);
   });
 
@@ -248,6 +250,30 @@ describe('background.key on synthetic shots (targets of issue 6)', () => {
     );
     expect(sad).toBeLessThan(0.015); // the issue's target
     expect(alphaSad(alpha, shot.alpha, shot.masks.thin)).toBeLessThan(alphaSad(base, shot.alpha, shot.masks.thin));
+  });
+
+  it('generated shot with a contact shadow: no grey skirt around the pieces (matte 0 on the backdrop next to them)', async () => {
+    const e = await engine();
+    const shot = await generateShot(e, {
+      seed: 3, width: 384, height: 288, subject: 'set', background: 'white',
+      defects: { lighting: true, shadow: true, glare: false, dust: false, scratches: false, smudges: false, noise: true },
+    });
+    const { alpha } = await runGraph(keyGraph({ illuminationSigma: 30 }), { source: shot.raw });
+    // Backdrop 2-30 px from the true piece: where a skirt shows.
+    const dist = distanceTo(shot.alpha, 0.002, 31);
+    let sum = 0;
+    let n = 0;
+    for (let i = 0; i < shot.width * shot.height; i++) {
+      if (!(dist[i] > 2 && dist[i] <= 30)) continue;
+      sum += alpha.data[i * 4];
+      n++;
+    }
+    const sad = alphaSad(alpha, shot.alpha);
+    console.log(`generated set/white + shadow: mean alpha 2-30 px off the piece ${(sum / n).toFixed(4)}, SAD/px ${(100 * sad).toFixed(2)}%`);
+    expect(n).toBeGreaterThan(5000);
+    // Before the skirt removal the shadow core left a mean of ~0.06 there.
+    expect(sum / n).toBeLessThan(0.02);
+    expect(sad).toBeLessThan(0.03);
   });
 
   it('rejects contradictory parameters and a missing background image', async () => {
