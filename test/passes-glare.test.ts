@@ -51,7 +51,7 @@ describe('glare.flatten', () => {
   it('flattens blown-out hotspots that veil removal pulls below the threshold, as the reference does', async () => {
     const scene = syntheticGlareScene(64, 48, GOLD, 1);
     const matte = plateMatte(64, 48);
-    const p: GlareParams = { ...GLARE_DEFAULTS, threshold: 0.98, veil: 0.4, veilRadius: 3, spatialSigma: 2.5, surroundRadius: 4, reach: 3, sparkleSize: 2, sparkleContrast: 1.3 };
+    const p: GlareParams = { ...GLARE_DEFAULTS, threshold: 0.98, blownLevel: 0.98, veil: 0.4, veilRadius: 3, spatialSigma: 2.5, surroundRadius: 4, reach: 3, sparkleSize: 2, sparkleContrast: 1.3 };
     const flagged = (mask: CpuImage) => mask.data.filter((v, i) => i % 4 === 0 && v > 0.5).length;
     const withoutBlown = flagged(glareFlattenRef(scene.raw, { ...p, blownLevel: 1 }, matte).mask);
     const ref = glareFlattenRef(scene.raw, p, matte);

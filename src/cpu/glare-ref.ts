@@ -31,7 +31,7 @@ export const GLARE_DEFAULTS: GlareParams = {
   sourceLevel: 0.55,
   strength: 1,
   threshold: 0.8,
-  blownLevel: 0.98,
+  blownLevel: 1,
   excess: 1.1,
   spatialSigma: 8,
   rangeSigma: 0.1,
