@@ -2,6 +2,9 @@
 
 // Marks a texel that is not part of a thin feature in the extent boxes.
 const float EXTENT_NONE = 1e6;
+// Extent (coarse texels) from which a piece of thin structure is elongated
+// and joins others across a one-texel gap (extent_grow.frag).
+const float LINK_EXTENT = 4.0;
 // Half-size of the box a clipped glint core starts with: longer than any scratch.
 const float GLINT_EXTENT = 1e4;
 
@@ -11,11 +14,15 @@ float defectThreshold(float activity, float floorLevel) {
   return max(floorLevel, activity);
 }
 
-// Extent (max of width and height, in texels) of the feature box at `texel`;
-// -EXTENT_NONE where there is no thin feature.
+// Extent (max of width and height, in texels) of a feature box (x0, y0, -x1, -y1).
+float boxExtent(vec4 b) {
+  return max(-b.b - b.r, -b.a - b.g);
+}
+
+// Extent of the feature box at `texel`; -EXTENT_NONE where there is no thin feature.
 float extentAt(sampler2D boxes, vec2 size, vec2 texel) {
   vec4 b = texelAt(boxes, size, texel);
-  return b.r < EXTENT_NONE ? max(-b.b - b.r, -b.a - b.g) : -EXTENT_NONE;
+  return b.r < EXTENT_NONE ? boxExtent(b) : -EXTENT_NONE;
 }
 
 // Largest extent among the boxes of the 3x3 texels around `texel`.

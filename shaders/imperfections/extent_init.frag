@@ -15,6 +15,10 @@ uniform float u_dark;
 void main() {
   vec2 p = currentTexel();
   vec4 t = texelAt(u_thin, u_thin_size, p);
-  if (t.b > 0.5) gl_FragColor = vec4(p - GLINT_EXTENT, -p - GLINT_EXTENT);
-  else gl_FragColor = (u_dark > 0.5 ? t.g : t.r) > 0.5 ? vec4(p, -p) : vec4(EXTENT_NONE);
+  bool thin = (u_dark > 0.5 ? t.g : t.r) > 0.5;
+  // A feature that leaves the frame (a chain running out of the picture) has
+  // an unknown length: it counts as long, like a glint.
+  bool onFrame = p.x < 0.5 || p.y < 0.5 || p.x > u_thin_size.x - 1.5 || p.y > u_thin_size.y - 1.5;
+  if (t.b > 0.5 || (thin && onFrame)) gl_FragColor = vec4(p - GLINT_EXTENT, -p - GLINT_EXTENT);
+  else gl_FragColor = thin ? vec4(p, -p) : vec4(EXTENT_NONE);
 }

@@ -79,6 +79,9 @@ function squareAt(p: Plane, x: number, y: number, op: (a: number, b: number) => 
   return m;
 }
 
+/** Extent from which a piece of thin structure joins others across a one-texel gap (LINK_EXTENT in shaders/chunks/imperfections.glsl). */
+const LINK_EXTENT = 4;
+
 /** Halves a plane by 2x2 mean or max (edge texels repeat on odd sizes). */
 function halve(p: Plane, op: 'mean' | 'max'): Plane {
   return plane(Math.ceil(p.w / 2), Math.ceil(p.h / 2), (x, y) => {
@@ -136,12 +139,33 @@ export function detectRef(img: CpuImage, s: DetectionSettings): CpuImage {
     for (let yy = 0; yy < thin.h; yy++)
       for (let x = 0; x < thin.w; x++) {
         const i = yy * thin.w + x;
-        const start = at(clipped, x, yy) > 0.5 ? [x - GLINT, yy - GLINT, -x - GLINT, -yy - GLINT] : at(thin, x, yy) > 0.5 ? [x, yy, -x, -yy] : undefined;
+        const isThin = at(thin, x, yy) > 0.5;
+        // A feature leaving the frame has an unknown length: long, like a glint.
+        const onFrame = x === 0 || yy === 0 || x === thin.w - 1 || yy === thin.h - 1;
+        const start = at(clipped, x, yy) > 0.5 || (isThin && onFrame) ? [x - GLINT, yy - GLINT, -x - GLINT, -yy - GLINT] : isThin ? [x, yy, -x, -yy] : undefined;
         start?.forEach((v, ch) => (boxes[ch].v[i] = v));
       }
     for (let step = 0; step < plan.extentSteps; step++) {
       const prev = boxes;
-      boxes = prev.map((b) => plane(b.w, b.h, (x, yy) => (at(prev[0], x, yy) < NONE ? squareAt(b, x, yy, Math.min) : at(b, x, yy))));
+      // Union with the 8 neighbours' boxes and, between elongated pieces, across a one-texel gap.
+      const boxAt = (x: number, yy: number) => prev.map((b) => at(b, x, yy));
+      const extentOf = (b: number[]) => Math.max(-b[2] - b[0], -b[3] - b[1]);
+      const next = prev.map((b) => plane(b.w, b.h, (x, yy) => at(b, x, yy)));
+      for (let yy = 0; yy < next[0].h; yy++)
+        for (let x = 0; x < next[0].w; x++) {
+          const own = boxAt(x, yy);
+          if (!(own[0] < NONE)) continue;
+          const elongated = extentOf(own) >= LINK_EXTENT;
+          const box = own.slice();
+          for (let dy = -2; dy <= 2; dy++)
+            for (let dx = -2; dx <= 2; dx++) {
+              const other = boxAt(x + dx, yy + dy);
+              const adjacent = Math.abs(dx) <= 1 && Math.abs(dy) <= 1;
+              if (adjacent || (elongated && other[0] < NONE && extentOf(other) >= LINK_EXTENT)) for (let c = 0; c < 4; c++) box[c] = Math.min(box[c], other[c]);
+            }
+          box.forEach((v, c) => (next[c].v[yy * next[c].w + x] = v));
+        }
+      boxes = next;
     }
     return boxes;
   };
