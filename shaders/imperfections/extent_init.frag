@@ -11,14 +11,19 @@
 uniform sampler2D u_thin;
 uniform vec2 u_thin_size;
 uniform float u_dark;
+uniform float u_frameExtension;
 
 void main() {
   vec2 p = currentTexel();
   vec4 t = texelAt(u_thin, u_thin_size, p);
   bool thin = (u_dark > 0.5 ? t.g : t.r) > 0.5;
-  // A feature that leaves the frame (a chain running out of the picture) has
-  // an unknown length: it counts as long, like a glint.
-  bool onFrame = p.x < 0.5 || p.y < 0.5 || p.x > u_thin_size.x - 1.5 || p.y > u_thin_size.y - 1.5;
-  if (t.b > 0.5 || (thin && onFrame)) gl_FragColor = vec4(p - GLINT_EXTENT, -p - GLINT_EXTENT);
-  else gl_FragColor = thin ? vec4(p, -p) : vec4(EXTENT_NONE);
+  if (t.b > 0.5) gl_FragColor = vec4(p - GLINT_EXTENT, -p - GLINT_EXTENT);
+  else if (thin) {
+    // A feature that leaves the frame goes on out of sight: its box reaches
+    // u_frameExtension texels past the edge, so a chain running out of the
+    // picture counts as long while a speck on the edge stays short.
+    vec2 low = p - u_frameExtension * vec2(lessThan(p, vec2(0.5)));
+    vec2 high = p + u_frameExtension * vec2(greaterThan(p, u_thin_size - 1.5));
+    gl_FragColor = vec4(low, -high);
+  } else gl_FragColor = vec4(EXTENT_NONE);
 }

@@ -139,10 +139,11 @@ export function detectRef(img: CpuImage, s: DetectionSettings): CpuImage {
     for (let yy = 0; yy < thin.h; yy++)
       for (let x = 0; x < thin.w; x++) {
         const i = yy * thin.w + x;
-        const isThin = at(thin, x, yy) > 0.5;
-        // A feature leaving the frame has an unknown length: long, like a glint.
-        const onFrame = x === 0 || yy === 0 || x === thin.w - 1 || yy === thin.h - 1;
-        const start = at(clipped, x, yy) > 0.5 || (isThin && onFrame) ? [x - GLINT, yy - GLINT, -x - GLINT, -yy - GLINT] : isThin ? [x, yy, -x, -yy] : undefined;
+        // A feature on the frame's edge goes on out of sight for frameExtension texels.
+        const e = plan.frameExtension;
+        const onEdge = [x === 0, yy === 0, x === thin.w - 1, yy === thin.h - 1].map((b) => (b ? e : 0));
+        const own = [x - onEdge[0], yy - onEdge[1], -x - onEdge[2], -yy - onEdge[3]];
+        const start = at(clipped, x, yy) > 0.5 ? [x - GLINT, yy - GLINT, -x - GLINT, -yy - GLINT] : at(thin, x, yy) > 0.5 ? own : undefined;
         start?.forEach((v, ch) => (boxes[ch].v[i] = v));
       }
     for (let step = 0; step < plan.extentSteps; step++) {

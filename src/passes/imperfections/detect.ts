@@ -108,7 +108,7 @@ export function detectDefects(d: Drawer, image: GpuImage, settings: DetectionSet
   if (coarseThin !== thin) d.release(thin);
   const grow = (c: GpuImage) => d.draw({ shader: 'imperfections/extent_grow', inputs: { u_image: c } });
   const [bright, dark] = [0, 1].map((polarity) => {
-    const initial = d.draw({ shader: 'imperfections/extent_init', inputs: { u_thin: coarseThin }, uniforms: { u_dark: polarity } });
+    const initial = d.draw({ shader: 'imperfections/extent_init', inputs: { u_thin: coarseThin }, uniforms: { u_dark: polarity, u_frameExtension: plan.frameExtension } });
     const boxes = chain(d, initial, Array.from({ length: plan.extentSteps }, () => grow));
     d.release(initial);
     return boxes;

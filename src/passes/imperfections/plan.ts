@@ -19,6 +19,12 @@ export interface DetectionPlan {
   maxExtent: number;
   /** Propagation steps of the extent boxes: long enough that a longer feature shows it. */
   extentSteps: number;
+  /**
+   * How far (coarse texels) a thin feature touching the frame is taken to go
+   * on out of sight: half the longest defect, so a strand leaving the picture
+   * after half a scratch length is long, and a speck on the edge is not.
+   */
+  frameExtension: number;
   /** Pyramid level whose blocks average the thin-feature residual into the activity. */
   noiseLevel: number;
   /**
@@ -73,6 +79,7 @@ export function detectionPlan(p: DetectionSettings, width: number, height: numbe
     extentLevel,
     maxExtent,
     extentSteps: Math.ceil(maxExtent) + 4,
+    frameExtension: maxExtent / 2,
     noiseLevel: Math.min(Math.max(2, Math.ceil(Math.log2(2 * p.maxSize))), 6, deepest(2)),
     tailFactor: 24 - 16 * p.sensitivity,
     structureFraction: STRUCTURE_FRACTION,
