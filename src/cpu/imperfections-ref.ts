@@ -82,6 +82,9 @@ function squareAt(p: Plane, x: number, y: number, op: (a: number, b: number) => 
 /** Extent from which a piece of thin structure joins others across a one-texel gap (LINK_EXTENT in shaders/chunks/imperfections.glsl). */
 const LINK_EXTENT = 4;
 
+/** Extent (max of width and height, in texels) of a feature box [x0, y0, -x1, -y1] (boxExtent in the chunk). */
+const boxExtent = (b: number[]) => Math.max(-b[2] - b[0], -b[3] - b[1]);
+
 /** Halves a plane by 2x2 mean or max (edge texels repeat on odd sizes). */
 function halve(p: Plane, op: 'mean' | 'max'): Plane {
   return plane(Math.ceil(p.w / 2), Math.ceil(p.h / 2), (x, y) => {
@@ -150,19 +153,18 @@ export function detectRef(img: CpuImage, s: DetectionSettings): CpuImage {
       const prev = boxes;
       // Union with the 8 neighbours' boxes and, between elongated pieces, across a one-texel gap.
       const boxAt = (x: number, yy: number) => prev.map((b) => at(b, x, yy));
-      const extentOf = (b: number[]) => Math.max(-b[2] - b[0], -b[3] - b[1]);
       const next = prev.map((b) => plane(b.w, b.h, (x, yy) => at(b, x, yy)));
       for (let yy = 0; yy < next[0].h; yy++)
         for (let x = 0; x < next[0].w; x++) {
           const own = boxAt(x, yy);
           if (!(own[0] < NONE)) continue;
-          const elongated = extentOf(own) >= LINK_EXTENT;
+          const elongated = boxExtent(own) >= LINK_EXTENT;
           const box = own.slice();
           for (let dy = -2; dy <= 2; dy++)
             for (let dx = -2; dx <= 2; dx++) {
               const other = boxAt(x + dx, yy + dy);
               const adjacent = Math.abs(dx) <= 1 && Math.abs(dy) <= 1;
-              if (adjacent || (elongated && other[0] < NONE && extentOf(other) >= LINK_EXTENT)) for (let c = 0; c < 4; c++) box[c] = Math.min(box[c], other[c]);
+              if (adjacent || (elongated && other[0] < NONE && boxExtent(other) >= LINK_EXTENT)) for (let c = 0; c < 4; c++) box[c] = Math.min(box[c], other[c]);
             }
           box.forEach((v, c) => (next[c].v[yy * next[c].w + x] = v));
         }
@@ -174,8 +176,8 @@ export function detectRef(img: CpuImage, s: DetectionSettings): CpuImage {
   const darkBoxes = extentBoxes(dark);
   const [cw, ch] = [brightBoxes[0].w, brightBoxes[0].h];
   const extentAt = (boxes: Plane[], cx: number, cy: number) => {
-    const [x0, y0, nx1, ny1] = boxes.map((b) => at(b, cx, cy));
-    return x0 < NONE ? Math.max(-nx1 - x0, -ny1 - y0) : -NONE;
+    const box = boxes.map((b) => at(b, cx, cy));
+    return box[0] < NONE ? boxExtent(box) : -NONE;
   };
   const extentAround = (boxes: Plane[], cx: number, cy: number) => {
     let e = -NONE;
