@@ -21,7 +21,7 @@ export const glareFlattenPass = definePass({
     'Removes veiling glare and flattens specular hotspots while keeping texture and small glints. (1) Veil: light above a source level (on the piece only when a matte is given), blurred by the lens\'s scatter tail and scaled, is subtracted. (2) Hotspots: an edge-preserving base (range-level bilateral guided by luminance) and detail split; near highlights, where the base is elevated above the glare-free tone of its surroundings, the base is pulled to that tone, which carries the metal\'s own colour (gold stays gold, silver neutral); detail is kept and glints much brighter than their immediate neighbourhood are protected.',
   inputs: [
     { name: 'image', description: 'image with glare' },
-    { name: 'matte', description: 'piece matte (red channel, 0..1): only the piece is a veil source and is flattened; the whole frame when absent', optional: true },
+    { name: 'matte', description: 'where the piece is (red channel, 0..1, e.g. the keyer alpha or trimap): only there is light a veil source and flattened; the whole frame when absent', optional: true },
   ],
   outputs: [
     { name: 'out', description: 'flattened image' },
