@@ -26,7 +26,9 @@ describe('glare.flatten', () => {
   // The mean stays at float32 level (1e-5): measured 1e-7..2e-7, max 5e-5.
   for (const withVeil of [false, true]) {
     it(`every output matches the float64 reference at small sigmas${withVeil ? ', with veil removal and a matte' : ''}`, async () => {
-      const scene = syntheticGlareScene(64, 48, GOLD, 1);
+      // A hotspot small against the surround radius (4 px): a larger one is a
+      // bright area, not glare, and nothing would be flattened.
+      const scene = syntheticGlareScene(64, 48, GOLD, 1, 0.02);
       const p: GlareParams = { ...GLARE_DEFAULTS, spatialSigma: 2.5, surroundRadius: 4, reach: 3, sparkleSize: 2, sparkleContrast: 1.3, ...(withVeil ? { veil: 0.4, veilRadius: 3 } : {}) };
       const matte = plateMatte(64, 48);
       const graph: GraphSpec = withVeil
@@ -150,6 +152,31 @@ describe('glare.flatten', () => {
       expect(ratio).toBeGreaterThan(lo);
       expect(ratio).toBeLessThan(hi);
     }
+  });
+
+  // A lifestyle photo's blown wall is not glare: its unclipped rim, brighter
+  // than the darker scene beside it, must not be pulled to that scene's tone
+  // (the old rule, which let any highlight make its neighbourhood "near
+  // glare", darkened a band along such a wall). A compact hotspot elsewhere
+  // in the same frame is still flattened.
+  it('leaves the rim of a large blown area alone and still flattens a compact hotspot', async () => {
+    const [w, h] = [192, 128];
+    const hot = [150, 64];
+    const image = createImage(w, h, (x, y) => {
+      if (x < 60) return [1, 1, 1, 1]; // blown wall
+      if (x < 90) return [0.8, 0.78, 0.72, 1]; // its bright, unclipped rim
+      const d2 = (x - hot[0]) ** 2 + (y - hot[1]) ** 2;
+      const v = Math.min(1, 0.3 + 2 * Math.exp(-d2 / (2 * 4 ** 2)));
+      return [v, v, v, 1];
+    });
+    const { result, mask } = await runGraph(flatten({ blownLevel: 0.98, surroundRadius: 20, reach: 8 }), { source: image });
+    const at = (img: CpuImage, x: number, y: number) => img.data[(y * w + x) * 4];
+    let rimChange = 0;
+    for (let y = 0; y < h; y++) for (let x = 60; x < 90; x++) rimChange = Math.max(rimChange, Math.abs(at(result, x, y) - at(image, x, y)));
+    console.log(`rim of the blown area: max change ${(255 * rimChange).toFixed(3)}/255 linear; hotspot centre ${at(image, hot[0], hot[1]).toFixed(3)} -> ${at(result, hot[0], hot[1]).toFixed(3)}, mask ${at(mask, hot[0], hot[1]).toFixed(3)}`);
+    expect(rimChange).toBeLessThan(1 / 255);
+    expect(at(mask, hot[0], hot[1])).toBeGreaterThan(0.5);
+    expect(at(result, hot[0], hot[1])).toBeLessThan(0.6);
   });
 
   it('leaves an image without highlights unchanged', async () => {

@@ -23,3 +23,11 @@ float glareElevation(vec3 base, vec3 surround, float excess) {
   float ratio = luminance(base) / max(luminance(surround), 1e-4);
   return smoothstep(1.0 + 0.5 * (excess - 1.0), excess, ratio);
 }
+
+// How sure a highlight is a hotspot rather than a large bright area (a white
+// backdrop without a matte, a sunlit wall): 1 while highlights fill under
+// ~1/4 of the piece around it, 0 from ~1/3 (wideSum = highlight map blurred
+// at the surround radius: r = highlight share x piece, g = piece).
+float glareCompactness(vec4 wideSum) {
+  return 1.0 - smoothstep(0.2, 0.35, wideSum.r / max(wideSum.g, 1e-6));
+}

@@ -15,7 +15,7 @@ uniform sampler2D u_image;      // veil-free estimate
 uniform sampler2D u_base;
 uniform sampler2D u_surround;   // blurred (w * base, w), last iteration
 uniform sampler2D u_highlights; // highlights.frag output blurred at the surround radius
-uniform sampler2D u_nearby;     // the same blurred at the reach
+uniform sampler2D u_nearby;     // compact highlights blurred at the reach
 uniform sampler2D u_matte;
 uniform int u_hasMatte;
 uniform sampler2D u_local;      // image blurred at the sparkle size
@@ -28,24 +28,29 @@ uniform float u_detailCeiling;
 uniform int u_output;
 varying vec2 v_uv;
 
+const float TONE_SUPPORT_MIN = 0.05;
+
 void main() {
   vec4 src = texture2D(u_image, v_uv);
   vec4 base = texture2D(u_base, v_uv);
   vec4 s = texture2D(u_surround, v_uv);
   vec3 surround = s.a > 1e-6 ? s.rgb / s.a : base.rgb;
 
-  // Glare is a highlight and the light around it: act within about the reach
-  // of a highlight. Where highlights fill half the neighbourhood of the piece
-  // or more (0.2-0.35 ramp), the bright area is not a hotspot (e.g. a white
-  // backdrop without a matte) and there is no glare-free tone to restore.
+  // Glare is a compact highlight and the light around it: act within about
+  // the reach of one. Inside a large bright area there is no glare-free tone
+  // to restore.
   vec4 reachSum = texture2D(u_nearby, v_uv);
-  vec4 wideSum = texture2D(u_highlights, v_uv);
   float nearGlare = smoothstep(0.02, 0.12, reachSum.r / max(reachSum.g, 1e-6));
-  float confidence = 1.0 - smoothstep(0.2, 0.35, wideSum.r / max(wideSum.g, 1e-6));
+  float confidence = glareCompactness(texture2D(u_highlights, v_uv));
   float m = u_hasMatte == 1 ? texture2D(u_matte, v_uv).r : 1.0;
   float sparkleRatio = luminance(src.rgb) / max(luminance(texture2D(u_local, v_uv).rgb), 1e-4);
   float sparkle = smoothstep(0.8 * u_sparkleContrast, 1.2 * u_sparkleContrast, sparkleRatio);
-  float amount = u_strength * glareElevation(base.rgb, surround, u_excess) * nearGlare * confidence * m * (1.0 - u_sparkleProtection * sparkle);
+  // s.a is the Gaussian-weighted share of glare-free piece pixels around: where
+  // it is tiny the tone is extrapolated from far away (a hotspot in a region
+  // the matte leaves out, a lifestyle shot's keying) and came out as flat,
+  // blocky patches of the wrong colour, so such pixels are left alone.
+  float toneSupport = smoothstep(TONE_SUPPORT_MIN, 4.0 * TONE_SUPPORT_MIN, s.a);
+  float amount = u_strength * glareElevation(base.rgb, surround, u_excess) * nearGlare * confidence * toneSupport * m * (1.0 - u_sparkleProtection * sparkle);
 
   vec3 flattened = mix(base.rgb, surround, amount);
   // Glare only adds light: inside flattened areas, positive detail beyond a

@@ -113,8 +113,11 @@ export function glareFlattenRef(raw: CpuImage, p: GlareParams, matte?: CpuImage)
   const base = bilateralLevelsRef(img, p.spatialSigma, p.rangeSigma);
   const highlightMap = createImage(raw.width, raw.height);
   for (let q = 0; q < n; q++) highlightMap.data.set([highlight(base.data, raw.data, 4 * q, p) * m(q), m(q), 0, 1], 4 * q);
-  const nearby = gaussianBlurRef(highlightMap, p.reach);
   const highlights = gaussianBlurRef(highlightMap, p.surroundRadius);
+  const compactness = (q: number) => 1 - smoothstep(0.2, 0.35, highlights.data[4 * q] / Math.max(highlights.data[4 * q + 1], 1e-6));
+  const compact = createImage(raw.width, raw.height);
+  for (let q = 0; q < n; q++) compact.data.set([highlightMap.data[4 * q] * compactness(q), highlightMap.data[4 * q + 1], 0, 1], 4 * q);
+  const nearby = gaussianBlurRef(compact, p.reach);
   const normalised = (s: CpuImage, q: number) => {
     const a = s.data[4 * q + 3];
     return [0, 1, 2].map((c) => (a > 1e-6 ? s.data[4 * q + c] / a : base.data[4 * q + c]));
@@ -138,9 +141,10 @@ export function glareFlattenRef(raw: CpuImage, p: GlareParams, matte?: CpuImage)
     const i = 4 * q;
     const tone = normalised(surround!, q);
     const nearGlare = smoothstep(0.02, 0.12, nearby.data[i] / Math.max(nearby.data[i + 1], 1e-6));
-    const confidence = 1 - smoothstep(0.2, 0.35, highlights.data[i] / Math.max(highlights.data[i + 1], 1e-6));
+    const confidence = compactness(q);
     const sparkle = smoothstep(0.8 * p.sparkleContrast, 1.2 * p.sparkleContrast, lum(img.data, i) / Math.max(lum(local.data, i), 1e-4));
-    const amount = p.strength * elevation(base.data, i, tone, p.excess) * nearGlare * confidence * m(q) * (1 - p.sparkleProtection * sparkle);
+    const toneSupport = smoothstep(0.05, 0.2, surround!.data[i + 3]);
+    const amount = p.strength * elevation(base.data, i, tone, p.excess) * nearGlare * confidence * toneSupport * m(q) * (1 - p.sparkleProtection * sparkle);
     for (let c = 0; c < 3; c++) {
       const flattened = base.data[i + c] + (tone[c] - base.data[i + c]) * amount;
       const detail = img.data[i + c] - base.data[i + c];
@@ -170,15 +174,16 @@ export interface GlareScene {
  * A small synthetic product shot for glare tests, independent of the engine:
  * a brushed, engraved metal plate with soft shading on a light backdrop, a few
  * clipped glints, and glare added in linear light: a clipped hotspot plus a
- * wide achromatic veil around it. The camera clips at 1.
+ * wide achromatic veil around it. The camera clips at 1. The hotspot's
+ * Gaussian sigma is `hotspotSize` x the shorter side.
  */
-export function syntheticGlareScene(width: number, height: number, metal: [number, number, number], seed: number): GlareScene {
+export function syntheticGlareScene(width: number, height: number, metal: [number, number, number], seed: number, hotspotSize = 0.045): GlareScene {
   const r = rng(seed);
   const streaks = Array.from({ length: height }, () => 0.9 + 0.2 * r());
   const glints = Array.from({ length: 6 }, () => [width * (0.2 + 0.6 * r()), height * (0.25 + 0.5 * r())]);
   const hot = [width * 0.38, height * 0.42];
   const scale = Math.min(width, height);
-  const hotSigma = 0.045 * scale;
+  const hotSigma = hotspotSize * scale;
   const veilSigma = 0.16 * scale;
   const inPlate = (x: number, y: number) => x > 0.12 * width && x < 0.88 * width && y > 0.12 * height && y < 0.88 * height;
   const glint = (x: number, y: number) => glints.some(([gx, gy]) => (x - gx) ** 2 + (y - gy) ** 2 <= 1.6);

@@ -50,7 +50,7 @@ export const glareFlattenPass = definePass({
     detailCeiling: { type: 'number', default: 0.2, min: 0, max: 4, unit: 'x', step: 0.01, description: 'inside flattened areas, positive detail is capped at this fraction of the restored tone (glare residue at hotspot rims); negative detail is kept' },
     detail: { type: 'number', default: 1, min: 0, max: 2, unit: 'x', step: 0.01, description: 'gain of the detail layer inside flattened areas' },
   },
-  shaders: [...BILATERAL_SHADERS, 'glare/veil_source', 'glare/veil_remove', 'glare/veil_stats', 'glare/reduce_sum', 'glare/highlights', 'glare/surround_weights', 'glare/apply', 'core/blend'],
+  shaders: [...BILATERAL_SHADERS, 'glare/veil_source', 'glare/veil_remove', 'glare/veil_stats', 'glare/reduce_sum', 'glare/highlights', 'glare/compact_highlights', 'glare/surround_weights', 'glare/apply', 'core/blend'],
   run(ctx, inputs, p) {
     const raw = inputs.image!;
     const matte = inputs.matte;
@@ -83,9 +83,11 @@ export const glareFlattenPass = definePass({
     const base = bilateralFilter(ctx, image, p.spatialSigma as number, p.rangeSigma as number, lf);
     const highlightUniforms = { u_threshold: p.threshold as number, u_blownLevel: p.blownLevel as number };
     const highlightMap = ctx.draw({ shader: 'glare/highlights', inputs: withMatte({ u_base: base, u_raw: raw }), uniforms: { ...matteFlag, ...highlightUniforms } });
-    const nearby = gaussianBlur(ctx, highlightMap, p.reach as number, lf);
     const highlights = gaussianBlur(ctx, highlightMap, p.surroundRadius as number, lf);
+    const compact = ctx.draw({ shader: 'glare/compact_highlights', inputs: { u_highlightMap: highlightMap, u_highlights: highlights } });
     ctx.release(highlightMap);
+    const nearby = gaussianBlur(ctx, compact, p.reach as number, lf);
+    ctx.release(compact);
     let surround: GpuImage | undefined;
     for (let i = 0; i < (p.iterations as number); i++) {
       const weights = ctx.draw({

@@ -1,0 +1,15 @@
+// Keeps the highlights that are compact (hotspots) and drops those inside a
+// large bright area: only the former make their neighbourhood "near glare".
+// Without it, the rim of a large blown area (a sunlit wall that veil removal
+// pulled below the threshold) was flattened to the darker tone beyond it.
+#include "chunks/color"
+#include "chunks/glare"
+
+uniform sampler2D u_highlightMap; // (h * m, m)
+uniform sampler2D u_highlights;   // the same blurred at the surround radius
+varying vec2 v_uv;
+
+void main() {
+  vec4 h = texture2D(u_highlightMap, v_uv);
+  gl_FragColor = vec4(h.r * glareCompactness(texture2D(u_highlights, v_uv)), h.g, 0.0, 1.0);
+}
