@@ -36,12 +36,18 @@ void main() {
   // (1 - alpha_true / alpha) of B in F, which a new background shows as a
   // fringe; that component (and the towards-B half of the noise that the
   // inversion amplifies by 1 / alpha) is removed. Definite piece keeps its colour.
+  // A colour that lies past B along that line (more than 1 to 1.5 times
+  // |B - F^| from F^) is no mix of F^ and B but a colour of its own, e.g. a
+  // dark link of a white chain on a darker backdrop: it keeps its colour
+  // (taking the component off would brighten it and tint it away from B).
   float t = texture2D(u_trimap, v_uv).g;
   vec3 toward = b - local;
   float len = length(toward);
   if (t > 0.25 && t < 0.75 && len > 1e-5) {
     vec3 u = toward / len;
-    f = max(f - max(dot(f - local, u), 0.0) * u, vec3(0.0));
+    float along = dot(f - local, u);
+    float mixed = 1.0 - smoothstep(len, 1.5 * len, along);
+    f = max(f - max(along, 0.0) * mixed * u, vec3(0.0));
   }
   gl_FragColor = vec4(f * a, a);
 }

@@ -83,7 +83,8 @@ export function guidedFilterRef(guide: CpuImage, input: CpuImage, r: number, eps
  * decontaminate.frag: F = F^ + a (I - a F^ - (1 - a) B), F^ = estimate.rgb / estimate.a.
  * The final step blends in the direct inversion (I - (1 - a) B) / a from a = 0.05 to 0.25
  * and, where the trimap (green) marks the unknown band, removes any component
- * towards the backdrop beyond the local colour F^ (despill).
+ * towards the backdrop beyond the local colour F^ (despill), fading out for
+ * colours 1 to 1.5 times |B - F^| past F^ along that line.
  */
 export function decontaminateRef(img: CpuImage, alpha: CpuImage, backdrop: CpuImage, estimate: CpuImage, final: boolean, trimap?: CpuImage): CpuImage {
   return createImage(img.width, img.height, (x, y) => {
@@ -104,7 +105,9 @@ export function decontaminateRef(img: CpuImage, alpha: CpuImage, backdrop: CpuIm
     const toward = [0, 1, 2].map((c) => backdrop.data[i + c] - local[c]);
     const len = Math.hypot(...toward);
     if (band > 0.25 && band < 0.75 && len > 1e-5) {
-      const excess = Math.max(0, [0, 1, 2].reduce((s, c) => s + ((f[c] - local[c]) * toward[c]) / len, 0));
+      const along = [0, 1, 2].reduce((s, c) => s + ((f[c] - local[c]) * toward[c]) / len, 0);
+      const t = Math.min(1, Math.max(0, (along - len) / (0.5 * len)));
+      const excess = Math.max(0, along) * (1 - t * t * (3 - 2 * t));
       for (let c = 0; c < 3; c++) f[c] = Math.max(0, f[c] - (excess * toward[c]) / len);
     }
     return [f[0] * a, f[1] * a, f[2] * a, a];
