@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { createImage, difference, rng, type CpuImage } from '../src/cpu/image.js';
 import { linearToSrgb } from '../src/cpu/reference.js';
 import {
-  alphaGradientError, alphaSad, boxMeanRef, decontaminateRef, distanceTo, edgeContamination, guidedFilterRef, replaceRef, syntheticScene, type Scene,
+  alphaGradientError, alphaSad, boxMeanRef, closeStrandsRef, decontaminateRef, distanceTo, edgeContamination, guidedFilterRef, replaceRef, syntheticScene, type Scene,
 } from '../src/cpu/background-ref.js';
+import { CLOSE_STRANDS } from '../src/passes/background/key.js';
 import { chromaKey } from '../src/baselines/chroma-key.js';
 import { boxMean, guidedFilter } from '../src/passes/background/guided.js';
 import type { GraphSpec } from '../src/graph/types.js';
@@ -105,6 +106,44 @@ describe('background: GPU stages vs float64 CPU references', () => {
     decon([0.75, 0.65, 0.65]).forEach((v) => expect(v).toBeCloseTo(0.9, 6));
     // A dark link (0.06 grey) lies far past pink seen from white: unchanged, not brightened to cyan.
     expect(decon([0.06, 0.06, 0.06])).toEqual([0.06, 0.06, 0.06]);
+  });
+
+  it('strand gap closing matches the reference, closes a dashed chain and leaves notches and parallel strands open', async () => {
+    const w = 48;
+    const h = 40;
+    const closeOnGpu = (m: CpuImage) =>
+      onGpu([m], (rd, [a]) =>
+        rd.draw({ shader: 'background/close_strands', inputs: { u_alpha: a }, uniforms: { u_high: CLOSE_STRANDS.high, u_across: CLOSE_STRANDS.across, u_flank: CLOSE_STRANDS.flank } }),
+      );
+    // Random dashes along lines of every direction, over random faint matte: every branch of the rule.
+    const r = rng(11);
+    const noisy = createImage(w, h, (x, y) => {
+      const onLine = (x + y) % 7 === 0 || x % 9 === 0 || y % 8 === 0 || (x - y + 100) % 11 === 0;
+      const v = onLine && r() < 0.6 ? 0.3 + 0.7 * r() : 0.35 * r();
+      return [v, v, v, 1];
+    });
+    // The output copies input texels: float32 storage and texel-centre sampling of a linear-filtered texture (6e-6 measured).
+    expect(difference(await closeOnGpu(noisy), closeStrandsRef(noisy, CLOSE_STRANDS), [0]).max).toBeLessThan(2e-5);
+    expect(difference(closeStrandsRef(noisy, CLOSE_STRANDS), noisy, [0]).max).toBeGreaterThan(0.3);
+
+    // A diagonal strand keyed as dashes (one texel on, two off) becomes continuous.
+    const dashed = createImage(w, h, (x, y) => {
+      const v = x === y && x % 3 === 0 && x > 2 && x < 40 ? 0.9 : 0;
+      return [v, v, v, 1];
+    });
+    const closed = closeStrandsRef(dashed, CLOSE_STRANDS);
+    for (let t = 3; t <= 39; t++) expect(closed.data[(t * w + t) * 4]).toBeCloseTo(0.9, 9);
+    // Beside the strand nothing is filled.
+    for (let t = 3; t < 39; t++) expect(closed.data[(t * w + t + 1) * 4]).toBe(0);
+
+    // Two parallel vertical strands with a 3-texel gap, and a solid block with a 3-texel notch: unchanged.
+    const shapes = createImage(w, h, (x, y) => {
+      const strands = (x === 5 || x === 9) && y > 4 && y < 35;
+      const block = x >= 20 && x < 40 && y >= 10 && y < 30 && !(x >= 29 && x < 32 && y < 20);
+      const v = strands || block ? 1 : 0;
+      return [v, v, v, 1];
+    });
+    expect(difference(closeStrandsRef(shapes, CLOSE_STRANDS), shapes, [0]).max).toBe(0);
   });
 
   it('replace composite matches the reference (transparent, colour, image; with shadow)', async () => {

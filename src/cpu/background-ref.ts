@@ -114,6 +114,54 @@ export function decontaminateRef(img: CpuImage, alpha: CpuImage, backdrop: CpuIm
   });
 }
 
+/** The four lines through a texel that close_strands.frag follows. */
+const LINES = [[1, 0], [0, 1], [1, 1], [1, -1]] as const;
+
+/** Parameters of close_strands.frag. */
+export interface CloseStrandsOptions {
+  high: number;
+  across: number;
+  flank: number;
+  maxGap: number;
+}
+
+/**
+ * Gap closing along thin strands, as close_strands.frag (texture reads clamp
+ * to the edge): a pixel below `high` gets the smaller of the nearest pixels at
+ * or above `high` on opposite sides along a horizontal, vertical or diagonal
+ * line when they are at most maxGap + 1 apart, the matte two texels across
+ * the line is below `across` on both sides of the pixel and of both of them,
+ * and neither of the two has matte at or above `flank` on both sides along
+ * one of the other three lines.
+ */
+export function closeStrandsRef(alpha: CpuImage, o: CloseStrandsOptions): CpuImage {
+  const { width: w, height: h } = alpha;
+  const at = (x: number, y: number) => alpha.data[(Math.min(h - 1, Math.max(0, y)) * w + Math.min(w - 1, Math.max(0, x))) * 4];
+  return createImage(w, h, (x, y) => {
+    let a = at(x, y);
+    if (a < o.high) {
+      for (const [dx, dy] of LINES) {
+        const reach = (sx: number, sy: number) => {
+          for (let k = 1; k <= o.maxGap; k++) if (at(x + k * sx, y + k * sy) >= o.high) return k;
+          return 0;
+        };
+        const k1 = reach(dx, dy);
+        const k2 = reach(-dx, -dy);
+        if (!k1 || !k2 || k1 + k2 > o.maxGap + 1) continue;
+        const [nx, ny] = [-dy, dx];
+        const thin = (px: number, py: number) => Math.max(at(px + 2 * nx, py + 2 * ny), at(px - 2 * nx, py - 2 * ny)) < o.across;
+        // A side that has matte on both sides along another line lies on a strand crossing this one.
+        const crossed = (px: number, py: number) =>
+          LINES.some(([ex, ey]) => (ex !== dx || ey !== dy) && Math.min(at(px + ex, py + ey), at(px - ex, py - ey)) >= o.flank);
+        const [x1, y1, x2, y2] = [x + k1 * dx, y + k1 * dy, x - k2 * dx, y - k2 * dy];
+        if (!thin(x, y) || !thin(x1, y1) || !thin(x2, y2) || crossed(x1, y1) || crossed(x2, y2)) continue;
+        a = Math.max(a, Math.min(at(x1, y1), at(x2, y2)));
+      }
+    }
+    return [a, a, a, 1];
+  });
+}
+
 export interface ReplaceRefOptions {
   mode: 'transparent' | 'color' | 'image';
   /** sRGB colour for mode "color". */

@@ -23,6 +23,15 @@ const BACKDROP_TEST_SIGMA = 1.5;
 /** Both neighbours of a bridged one-pixel gap need at least this alpha. */
 const BRIDGE_MIN_SIDE = 0.2;
 
+/**
+ * Gaps along a thin strand (close_strands.frag): the matte on both sides is
+ * at least `high`; two texels across the gap it is below `across`; a side
+ * flanked across the line by `flank` or more on both sides is a strand
+ * crossing the line, not ending on it. The longest gap (texels) is MAX_GAP
+ * in the shader; CLOSE_STRANDS.maxGap keeps the CPU reference in step.
+ */
+export const CLOSE_STRANDS = { high: 0.3, across: 0.3, flank: 0.5, maxGap: 5 };
+
 /** The first blur-fusion step averages over this multiple of the colour radius (Forte & Pitie use 90 and 6 px). */
 const FUSION_WIDE_FACTOR = 8;
 
@@ -105,7 +114,7 @@ export const keyPass = definePass({
       type: 'integer', default: 1, min: 1, max: 4, unit: 'x',
       description: 'fast guided filter: window statistics at 1/n resolution (1, 2 or 4); 2 is 4x cheaper, 1 keeps the finest chains',
     },
-    closeGaps: { type: 'boolean', default: true, description: 'fill one-pixel gaps between two covered pixels (the backdrop-bright centre line of a white chain)' },
+    closeGaps: { type: 'boolean', default: true, description: 'fill one-pixel gaps between two covered pixels (the backdrop-bright centre line of a white chain) and gaps of up to 5 pixels along a thin strand' },
     separateShadow: { type: 'boolean', default: true, description: 'treat smooth colourless darkening as shadow (its own layer) instead of matte' },
     shadowMax: {
       type: 'number', default: 0.45, min: 0.05, max: 0.95, unit: '', step: 0.01,
@@ -122,7 +131,7 @@ export const keyPass = definePass({
   },
   shaders: [
     'light/luma_moments', 'light/noise_pack', 'light/backdrop_mask', 'light/weight_pack', 'light/nc_moments', 'light/nc_solve',
-    'background/edge_energy', 'background/key_soft', 'background/shadow_seed', 'background/relight', 'background/box_mean', 'background/band_stats', 'background/bridge_gaps', 'background/trimap', 'background/guided_moments', 'background/guided_coeffs',
+    'background/edge_energy', 'background/key_soft', 'background/shadow_seed', 'background/relight', 'background/box_mean', 'background/band_stats', 'background/bridge_gaps', 'background/close_strands', 'background/trimap', 'background/guided_moments', 'background/guided_coeffs',
     'background/guided_apply', 'background/channel_mask', 'background/skirt_seed', 'background/skirt_grow', 'background/skirt_apply', 'background/decontaminate', 'background/shadow_pack', 'background/shadow_fill',
     'core/blur_gauss', 'core/downsample', 'core/resample',
   ],
@@ -231,8 +240,14 @@ export const keyPass = definePass({
     });
     let alpha = refined;
     if (p.closeGaps) {
-      alpha = ctx.draw({ shader: 'background/bridge_gaps', inputs: { u_alpha: refined }, uniforms: { u_minSide: BRIDGE_MIN_SIDE } });
+      const bridged = ctx.draw({ shader: 'background/bridge_gaps', inputs: { u_alpha: refined }, uniforms: { u_minSide: BRIDGE_MIN_SIDE } });
       ctx.release(refined);
+      alpha = ctx.draw({
+        shader: 'background/close_strands',
+        inputs: { u_alpha: bridged },
+        uniforms: { u_high: CLOSE_STRANDS.high, u_across: CLOSE_STRANDS.across, u_flank: CLOSE_STRANDS.flank },
+      });
+      ctx.release(bridged);
     }
     const trimap = ctx.draw({ shader: 'background/channel_mask', inputs: { u_image: trimapped }, uniforms: { u_channel: 1 } });
 
