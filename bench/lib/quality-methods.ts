@@ -65,7 +65,7 @@ export const BASELINES: Record<Task, Method[]> = {
 /** Presets expected per task (src/presets/<name>.json); missing ones are skipped with a note. */
 export const TASK_PRESETS: Record<Task, string[]> = {
   restoration: ['imperfections', 'frequency'],
-  glare: ['glare'],
+  glare: ['glare', 'glare-whole-frame'],
   lighting: ['lighting'],
   keying: ['cutout'],
 };
