@@ -309,7 +309,8 @@ describe('imperfections: a generated shot with sensor noise (issue 5)', () => {
   // frame it looked short too. Measured: 22.2% of the defect-free chain
   // pixels healed away before, 5.5% once elongated pieces bridge one-texel
   // gaps (extent_grow.frag), 1.5% once features on the frame count as long
-  // (one link-sized piece next to the pendant is still taken).
+  // (one link-sized piece next to the pendant), 0% with the structure traced
+  // at 0.4 (not 0.6) of the defect threshold.
 
   it('keeps the chain of the built-in sample whole (catalogue light -> heal)', async () => {
     const shot = await generateShot(await engine(), { seed: 1, subject: 'set', width: 1024, height: 768 });

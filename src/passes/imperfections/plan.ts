@@ -60,9 +60,11 @@ export interface DetectionSettings {
 }
 
 // Measured on the test scenes and generated shots (docs/passes-imperfections.md):
-// 0.6 keeps grain lines and chain strands whole without letting noise
-// percolate into long features around a speck.
-const STRUCTURE_FRACTION = 0.6;
+// 0.4 keeps grain lines, chain strands and the short specular streaks of
+// small jewelry whole (at 0.6 a streak broke into scratch-sized pieces that
+// were healed away) without letting noise percolate into long features
+// around a speck.
+const STRUCTURE_FRACTION = 0.4;
 
 export function detectionPlan(p: DetectionSettings, width: number, height: number): DetectionPlan {
   const minSide = Math.min(width, height);
