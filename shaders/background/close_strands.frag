@@ -22,9 +22,10 @@ float at(vec2 offset) {
   return texture2D(u_alpha, v_uv + offset / u_alpha_size).r;
 }
 
-// Distance (texels) to the first pixel at or above u_high along d, 0 if none within MAX_GAP.
-float reach(vec2 d) {
+// Distance (texels) to the first pixel at or above u_high along d, 0 if none within `limit`.
+float reach(vec2 d, float limit) {
   for (int k = 1; k <= MAX_GAP; k++) {
+    if (float(k) > limit) break;
     if (at(float(k) * d) >= u_high) return float(k);
   }
   return 0.0;
@@ -48,9 +49,11 @@ bool crossed(vec2 p, vec2 d) {
 }
 
 float close(vec2 d) {
-  float k1 = reach(d);
-  float k2 = reach(-d);
-  if (k1 == 0.0 || k2 == 0.0 || k1 + k2 > float(MAX_GAP + 1)) return 0.0;
+  // The second search only runs where the first found a side, and only as far as the gap allows.
+  float k1 = reach(d, float(MAX_GAP));
+  if (k1 == 0.0) return 0.0;
+  float k2 = reach(-d, float(MAX_GAP + 1) - k1);
+  if (k2 == 0.0) return 0.0;
   vec2 n = vec2(-d.y, d.x);
   vec2 p1 = k1 * d;
   vec2 p2 = -k2 * d;
