@@ -8,6 +8,11 @@ const float LINK_EXTENT = 4.0;
 // Half-size of the box a clipped glint core starts with: longer than any scratch.
 const float GLINT_EXTENT = 1e4;
 
+// The mask rises from 0 at the threshold T to 1 at MASK_RAMP x T. A wider
+// ramp left defects just above T half healed (a faint grey ghost where the
+// textured backdrop's activity is close to the dust's contrast).
+const float MASK_RAMP = 1.2;
+
 // Contrast a defect must exceed: the local activity (tail level of the thin-
 // feature residual in the quieter nearby blocks), never below a floor.
 float defectThreshold(float activity, float floorLevel) {

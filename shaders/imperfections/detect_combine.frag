@@ -32,7 +32,7 @@ void main() {
   vec2 extent = max(vec2(extentAt(u_extentBright, u_extentBright_size, coarseTexel), extentAt(u_extentDark, u_extentBright_size, coarseTexel)),
                     vec2(extentAround(u_extentDark, u_extentBright_size, coarseTexel), extentAround(u_extentBright, u_extentBright_size, coarseTexel)));
   vec2 isolated = 1.0 - smoothstep(vec2(u_maxExtent + 1.5), vec2(u_maxExtent + 3.5), extent);
-  vec2 strong = smoothstep(vec2(threshold), vec2(1.5 * threshold), contrast) * isolated;
+  vec2 strong = smoothstep(vec2(threshold), vec2(MASK_RAMP * threshold), contrast) * isolated;
   float m = max(strong.x, strong.y);
   gl_FragColor = vec4(m, m, m, 1.0);
 }

@@ -79,6 +79,9 @@ function squareAt(p: Plane, x: number, y: number, op: (a: number, b: number) => 
   return m;
 }
 
+/** The mask rises from 0 at the threshold to 1 at this multiple of it (MASK_RAMP in shaders/chunks/imperfections.glsl). */
+const MASK_RAMP = 1.2;
+
 /** Extent from which a piece of thin structure joins others across a one-texel gap (LINK_EXTENT in shaders/chunks/imperfections.glsl). */
 const LINK_EXTENT = 4;
 
@@ -191,8 +194,8 @@ export function detectRef(img: CpuImage, s: DetectionSettings): CpuImage {
     // Long own-polarity structure here, or long other-polarity structure next to it.
     const isolated = (own: Plane[], other: Plane[]) =>
       1 - smoothstep(plan.maxExtent + 1.5, plan.maxExtent + 3.5, Math.max(extentAt(own, cx, cy), extentAround(other, cx, cy)));
-    const b = smoothstep(t, 1.5 * t, at(y, x, yy) - at(recOpen, x, yy)) * isolated(brightBoxes, darkBoxes);
-    const d = smoothstep(t, 1.5 * t, at(recClose, x, yy) - at(y, x, yy)) * isolated(darkBoxes, brightBoxes);
+    const b = smoothstep(t, MASK_RAMP * t, at(y, x, yy) - at(recOpen, x, yy)) * isolated(brightBoxes, darkBoxes);
+    const d = smoothstep(t, MASK_RAMP * t, at(recClose, x, yy) - at(y, x, yy)) * isolated(darkBoxes, brightBoxes);
     return Math.max(b, d);
   });
   const grown = squareExtreme(core, 1, Math.max);
