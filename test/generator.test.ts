@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createImage, difference, type CpuImage } from '../src/cpu/image.js';
 import { addDefects, DEFAULT_DEFECTS, generateShot, IMAGE_DEFECTS } from '../src/generator/index.js';
 import { DEFECT_KINDS, type DefectKind, type ShotOptions } from '../src/generator/types.js';
+import { planDefects } from '../src/generator/defects.js';
 import { engine } from './helpers/gpu.js';
 
 const W = 256;
@@ -89,6 +90,22 @@ describe('raw-shot generator', () => {
     expect(visible / full).toBeGreaterThan(0.9);
     expect(onPiece).toBeGreaterThan(0);
     expect(onBackdrop).toBeGreaterThan(0);
+  });
+
+  // Glare hotspots go on the piece's bright metal; a chain alone has no pixel
+  // that passes the metal test, and its hotspots used to land anywhere (on
+  // the backdrop, in mid-air).
+  it('puts the glare hotspots of a chain-only shot on the chain', async () => {
+    for (const seed of [7, 24]) {
+      const s = await shot({ seed, subject: 'chain', background: 'coloured', defects: only('glare') });
+      const channel = (img: CpuImage) => Float32Array.from({ length: W * H }, (_, i) => img.data[4 * i]);
+      const luminance = Float32Array.from({ length: W * H }, (_, i) => 0.2126 * s.clean.data[4 * i] + 0.7152 * s.clean.data[4 * i + 1] + 0.0722 * s.clean.data[4 * i + 2]);
+      const plan = planDefects(seed, { width: W, height: H, luminance, alpha: channel(s.alpha), thin: channel(s.masks.thin), gem: channel(s.masks.gem) });
+      const xs = plan.glare.u_hotX as number[];
+      const ys = plan.glare.u_hotY as number[];
+      expect(xs.length).toBe(3);
+      for (let k = 0; k < xs.length; k++) expect(s.masks.thin.data[4 * (Math.floor(ys[k]) * W + Math.floor(xs[k]))], `seed ${seed} hotspot ${k}`).toBeGreaterThan(0.4);
+    }
   });
 
   it('switching a defect off empties its mask and leaves the other defects where they were', async () => {

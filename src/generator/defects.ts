@@ -59,6 +59,23 @@ function pickPixel(r: () => number, g: PlacementGuide, where: Where | undefined)
   return [r() * g.width, r() * g.height];
 }
 
+function anyPixel(g: PlacementGuide, where: Where): boolean {
+  for (let i = 0; i < g.width * g.height; i++) if (where(i)) return true;
+  return false;
+}
+
+function matchingPixels(g: PlacementGuide, where: Where): number[] {
+  const found: number[] = [];
+  for (let i = 0; i < g.width * g.height; i++) if (where(i)) found.push(i);
+  return found;
+}
+
+/** A random pixel of the list, at a random point inside it. */
+function pickFrom(r: () => number, g: PlacementGuide, pixels: number[]): [number, number] {
+  const i = pixels[Math.min(pixels.length - 1, Math.floor(r() * pixels.length))];
+  return [(i % g.width) + r(), Math.floor(i / g.width) + r()];
+}
+
 function kindStream(seed: number, kind: ImageDefect): () => number {
   return rng((seed * 7919 + IMAGE_DEFECTS.indexOf(kind) * 104729 + 1) >>> 0);
 }
@@ -150,13 +167,18 @@ export function planDefects(seed: number, g: PlacementGuide): DefectPlan {
     };
   })();
 
-  // Glare: veil over the piece, and hotspots on its brightest metal.
+  // Glare: veil over the piece, and hotspots on its brightest metal (on the
+  // chain when the piece is a chain alone: without that the hotspots landed
+  // on the backdrop, as no pixel passed the metal test).
   const glare = (() => {
     const r = kindStream(seed, 'glare');
-    const bright: Where = (i) => g.luminance[i] > 0.5 && (!onMetal || onMetal(i));
+    const chainOnly = onMetal !== undefined && !anyPixel(g, onMetal);
+    const bright: Where = (i) => g.luminance[i] > 0.5 && (!onMetal || (chainOnly ? onChain! : onMetal)(i));
+    // A chain's bright pixels are too few for pickPixel's random tries: draw from the list.
+    const chainSpots = chainOnly ? matchingPixels(g, bright) : [];
     const u: Record<string, number[]> = { x: [], y: [], radius: [], amount: [] };
     for (let k = 0; k < 3; k++) {
-      const [x, y] = pickPixel(r, g, bright);
+      const [x, y] = chainSpots.length > 0 ? pickFrom(r, g, chainSpots) : pickPixel(r, g, bright);
       u.x.push(x);
       u.y.push(y);
       u.radius.push((8 + 14 * r()) * Math.max(rowScale, 0.5));
