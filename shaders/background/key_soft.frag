@@ -19,9 +19,12 @@ uniform int u_separateShadow;
 uniform int u_skirt;         // 1: u_edges is the fine-scale edge energy; mark skirt-like pixels in alpha
 uniform float u_low;         // contrast at or below which a pixel is backdrop
 uniform float u_high;        // contrast at or above which a pixel is piece
+uniform float u_skirtMax;    // deepest darkening (or brightening) still skirt-like
 uniform float u_shadowMax;   // deepest darkening still taken for a shadow
 uniform float u_textureTolerance;
 varying vec2 v_uv;
+
+#define DEEP_SKIRT 0.9
 
 void main() {
   vec3 c = texture2D(u_image, v_uv).rgb;
@@ -50,12 +53,17 @@ void main() {
     // darkens the backdrop next to a piece, smoothly and without changing its
     // colour. A piece's edge, a chain or engraving has fine-scale structure
     // within a few pixels; the skirt has none. (Smooth parts of a piece look
-    // the same: skirt_grow keeps only what climbs smoothly from the backdrop.)
+    // the same: skirt_grow keeps only what climbs smoothly from the backdrop,
+    // and the core deeper than shadowMax only through evidence of a shadow.)
     vec3 s = texture2D(u_smoothed, v_uv).rgb;
     float change = max(backdropDarkening(s, b), luminance(s) / max(luminance(b), 1e-4) - 1.0);
-    skirt = (1.0 - smoothstep(textureTolerance, 2.0 * textureTolerance, texture2D(u_edges, v_uv).r))
-          * (1.0 - smoothstep(low, 2.0 * low, chromaDifference(s, b)))
-          * (1.0 - smoothstep(0.8 * u_shadowMax, u_shadowMax, change));
+    float smoothColourless = (1.0 - smoothstep(textureTolerance, 2.0 * textureTolerance, texture2D(u_edges, v_uv).r))
+                           * (1.0 - smoothstep(low, 2.0 * low, chromaDifference(s, b)));
+    skirt = smoothColourless * (1.0 - smoothstep(0.8 * u_shadowMax, u_shadowMax, change));
+    // Deeper than shadowMax (a deep shadow's core, DEEP_SKIRT of shadowMax
+    // and more: skirt_grow follows it only through evidence of a shadow) up
+    // to skirtMax.
+    if (change > DEEP_SKIRT * u_shadowMax) skirt = max(skirt, smoothColourless * (1.0 - smoothstep(0.8 * u_skirtMax, u_skirtMax, change)));
   }
   float piece = step(u_high, contrast);
   float backdrop = 1.0 - step(low + 1e-6, smoothedContrast);

@@ -9,7 +9,11 @@ uniform sampler2D u_shadow; // blurred shadow_seed output
 uniform sampler2D u_band;   // box mean of the key: g = 1 on solid piece
 uniform sampler2D u_backdrop;
 uniform float u_shadowMax;
+uniform int u_coreOnly;     // 1: the second pass, for the skirt's deep core (below)
 varying vec2 v_uv;
+
+// Shallowest shadow the second pass lifts.
+const float CORE_MIN = 0.1;
 
 void main() {
   vec4 c = texture2D(u_image, v_uv);
@@ -17,5 +21,13 @@ void main() {
   float s = p.a > 1e-5 ? min(p.r / p.a, u_shadowMax) : 0.0;
   if (texture2D(u_band, v_uv).g > 0.999) s = 0.0;
   float relative = luminance(c.rgb) / max(luminance(texture2D(u_backdrop, v_uv).rgb), 1e-4);
+  // The second pass lifts the deep core that the skirt removal took out of
+  // the key, so the guided filter and the decontamination see backdrop next
+  // to the piece there. It leaves faint darkening alone (a generated shot's
+  // noise and flattened light: the key's edges are already right there), and
+  // a pixel brighter than the shadowed backdrop is mostly piece (a silver
+  // wire over the shadow): it keeps its light instead of being blown out.
+  if (u_coreOnly == 1)
+    s *= smoothstep(0.5 * CORE_MIN, CORE_MIN, s) * (1.0 - smoothstep(1.0 - s, 1.0 - s + max(min(s, 1.0 - s), 1e-3), relative));
   gl_FragColor = vec4(c.rgb / max(1.0 - s, min(relative, 1.0)), c.a);
 }

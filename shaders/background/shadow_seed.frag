@@ -1,7 +1,9 @@
 // Seeds the shadow estimate used to relight the image before keying:
 // (darkening * w, 0, 0, w), w = 1 on shadow-like and bare backdrop pixels
 // and 0 on the piece, so a normalized convolution carries the shadow's depth
-// in under the piece's edges, where the shadow test cannot see it.
+// in under the piece's edges, where the shadow test cannot see it. After the
+// skirt removal the same seeds the second relight, with a = the skirt taken
+// out of the key (skirt_apply).
 #include "chunks/backdrop"
 
 uniform sampler2D u_image;

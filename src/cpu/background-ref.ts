@@ -192,12 +192,20 @@ export interface SceneOptions {
   seed?: number;
   /** Backdrop colour, linear RGB. */
   backdrop?: [number, number, number];
-  /** "silver": grey metal darker than the backdrop; "white": white metal and a diamond on a white backdrop. */
-  metal?: 'silver' | 'white';
+  /**
+   * "silver": grey metal darker than the backdrop; "white": white metal and a
+   * diamond on a white backdrop; "dark": colourless near-black metal (hematite,
+   * oxidised silver) as dark as a deep shadow.
+   */
+  metal?: 'silver' | 'white' | 'dark';
   /** Multiply by a gradient + vignette. */
   lighting?: boolean;
   /** Contact shadow under the ring. */
   shadow?: boolean;
+  /** Darkening at the shadow's centre (default 0.35). */
+  shadowDepth?: number;
+  /** Multiplies the shadow's vertical extent (default 1: sigma a quarter of the ring's radius). */
+  shadowSpread?: number;
   /** Gaussian noise standard deviation (linear). */
   noise?: number;
 }
@@ -244,7 +252,7 @@ export function syntheticScene(o: SceneOptions): Scene {
   const metalAt = (x: number, y: number) => {
     // Reflections: bands around the ring, from dark to above the backdrop for white metal.
     const t = 0.5 + 0.5 * Math.cos(3 * Math.atan2(y - ring.y, x - ring.x) + 0.02 * (x + y));
-    const base = white ? 0.62 + 0.4 * t : 0.25 + 0.45 * t;
+    const base = white ? 0.62 + 0.4 * t : o.metal === 'dark' ? 0.04 + 0.12 * t : 0.25 + 0.45 * t;
     return [base, base, base * 1.02];
   };
   const gemColor = white ? [0.9, 0.92, 0.95] : [0.3, 0.5, 0.85];
@@ -306,8 +314,8 @@ export function syntheticScene(o: SceneOptions): Scene {
     if (!o.shadow) return [0, 0, 0, 1];
     // Soft elliptical darkening just below the ring, deepest at the contact.
     const dx = (x + 0.5 - ring.x) / (0.9 * ring.outer);
-    const dy = (y + 0.5 - (ring.y + ring.outer * 0.85)) / (0.25 * ring.outer);
-    const s = 0.35 * Math.exp(-0.5 * (dx * dx + dy * dy));
+    const dy = (y + 0.5 - (ring.y + ring.outer * 0.85)) / (0.25 * (o.shadowSpread ?? 1) * ring.outer);
+    const s = (o.shadowDepth ?? 0.35) * Math.exp(-0.5 * (dx * dx + dy * dy));
     return [s, s, s, 1];
   });
   const illumination = createImage(w, h, (x, y) => {

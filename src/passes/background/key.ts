@@ -40,11 +40,13 @@ const SKIRT_REACH_FACTOR = 16;
 
 /**
  * Skirt-like pixels (key.a >= 0) reached from the seeds (open backdrop) by
- * geodesic growth become backdrop. The growth runs on the pyramid level
- * where detailSigma spans one texel or more (the fine edges it stops at are
- * about that wide), so its cost does not grow with the resolution.
+ * geodesic growth become backdrop; darkening beyond shadowMax only on a
+ * path through evidence of a cast shadow (seed.g). The growth runs on the
+ * pyramid level where detailSigma spans one texel or more (the fine edges it
+ * stops at are about that wide), so its cost does not grow with the
+ * resolution.
  */
-function removeSkirt(d: Drawer, key: GpuImage, seed: GpuImage, detailSigma: number): GpuImage {
+function removeSkirt(d: Drawer, key: GpuImage, seed: GpuImage, backdrop: GpuImage, detailSigma: number, shadowMax: number): GpuImage {
   const levels = Math.max(0, Math.floor(Math.log2(detailSigma)));
   let smallKey = key;
   let smallSeed = seed;
@@ -57,15 +59,25 @@ function removeSkirt(d: Drawer, key: GpuImage, seed: GpuImage, detailSigma: numb
     smallSeed = s;
   }
   const steps = Math.ceil((SKIRT_REACH_FACTOR * detailSigma) / 2 ** levels);
-  let reached = d.draw({ shader: 'background/channel_mask', inputs: { u_image: smallSeed }, uniforms: { u_channel: 0 } });
+  let reached = smallSeed;
   for (let i = 0; i < steps; i++) {
-    const next = d.draw({ shader: 'background/skirt_grow', inputs: { u_reached: reached, u_key: smallKey, u_seed: smallSeed } });
-    d.release(reached);
+    const next = d.draw({
+      shader: 'background/skirt_grow',
+      inputs: { u_reached: reached, u_key: smallKey, u_seed: smallSeed, u_backdrop: backdrop },
+      uniforms: { u_shadowMax: shadowMax },
+    });
+    if (reached !== smallSeed) d.release(reached);
     reached = next;
   }
   if (smallKey !== key) d.release(smallKey);
   if (smallSeed !== seed) d.release(smallSeed);
-  const out = d.draw({ shader: 'background/skirt_apply', inputs: { u_key: key, u_reached: reached }, width: key.width, height: key.height });
+  const out = d.draw({
+    shader: 'background/skirt_apply',
+    inputs: { u_key: key, u_reached: reached, u_backdrop: backdrop },
+    uniforms: { u_shadowMax: shadowMax },
+    width: key.width,
+    height: key.height,
+  });
   d.release(reached);
   return out;
 }
@@ -119,6 +131,10 @@ export const keyPass = definePass({
     shadowMax: {
       type: 'number', default: 0.45, min: 0.05, max: 0.95, unit: '', step: 0.01,
       description: 'deepest darkening (fraction of the backdrop light) still taken for a shadow',
+    },
+    skirtMax: {
+      type: 'number', default: 0.9, min: 0.05, max: 0.95, unit: '', step: 0.01,
+      description: 'deepest darkening (or brightening) of a shadow core or veil that the skirt removal follows in from the open backdrop to the piece',
     },
     shadowThreshold: {
       type: 'number', default: 0.02, min: 0, max: 0.5, unit: '', step: 0.005,
@@ -175,7 +191,7 @@ export const keyPass = definePass({
         inputs: { u_image: img, u_smoothed: smoothed, u_noise: noise, u_backdrop: backdrop, ...(edges ? { u_edges: edges } : {}), ...hintInputs },
         uniforms: {
           u_hasHints: inputs.hints ? 1 : 0, u_separateShadow: separateShadow ? 1 : 0, u_skirt: skirt ? 1 : 0, u_low: low, u_high: high,
-          u_shadowMax: p.shadowMax as number, u_textureTolerance: p.textureTolerance as number,
+          u_skirtMax: p.skirtMax as number, u_shadowMax: p.shadowMax as number, u_textureTolerance: p.textureTolerance as number,
         },
       });
       ctx.release(smoothed);
@@ -187,21 +203,21 @@ export const keyPass = definePass({
     let keyed = image;
     let fineEdges: GpuImage | undefined;
     let wideEdges: GpuImage | undefined;
+    let shadowSeed: GpuImage | undefined;
     if (p.separateShadow) {
       const edgeEnergy = ctx.draw({ shader: 'background/edge_energy', inputs: { u_image: image, u_stats: stats } });
       wideEdges = gaussianBlur(ctx, edgeEnergy, shadowWindow, lf);
       fineEdges = gaussianBlur(ctx, edgeEnergy, p.detailSigma as number, lf);
       ctx.release(edgeEnergy);
       const shadowKey = differenceKey(image, true, wideEdges);
-      const seed = ctx.draw({ shader: 'background/shadow_seed', inputs: { u_image: image, u_backdrop: backdrop, u_key: shadowKey } });
-      const spread = gaussianBlur(ctx, seed, shadowWindow, lf);
-      ctx.release(seed);
+      shadowSeed = ctx.draw({ shader: 'background/shadow_seed', inputs: { u_image: image, u_backdrop: backdrop, u_key: shadowKey } });
+      const spread = gaussianBlur(ctx, shadowSeed, shadowWindow, lf);
       const shadowBand = boxMean(ctx, shadowKey, bandRadius);
       ctx.release(shadowKey);
       keyed = ctx.draw({
         shader: 'background/relight',
         inputs: { u_image: image, u_shadow: spread, u_band: shadowBand, u_backdrop: backdrop },
-        uniforms: { u_shadowMax: p.shadowMax as number },
+        uniforms: { u_shadowMax: p.shadowMax as number, u_coreOnly: 0 },
       });
       ctx.release(spread);
       ctx.release(shadowBand);
@@ -210,20 +226,37 @@ export const keyPass = definePass({
     // The skirt (veil or shadow core next to the piece that the shadow test
     // left) is taken out of the key before the trimap.
     let key = differenceKey(keyed, false, fineEdges, !!fineEdges);
-    if (fineEdges && wideEdges) {
+    if (fineEdges && wideEdges && shadowSeed) {
       ctx.release(fineEdges);
       const seed = ctx.draw({
         shader: 'background/skirt_seed',
-        inputs: { u_key: key, u_edges: wideEdges, u_noise: noise },
+        inputs: { u_key: key, u_edges: wideEdges, u_noise: noise, u_shadow: shadowSeed },
         uniforms: { u_textureTolerance: p.textureTolerance as number },
       });
       ctx.release(wideEdges);
-      const unskirted = removeSkirt(ctx, key, seed, p.detailSigma as number);
+      ctx.release(shadowSeed);
+      const unskirted = removeSkirt(ctx, key, seed, backdrop, p.detailSigma as number, p.shadowMax as number);
       ctx.release(seed);
       ctx.release(key);
       key = unskirted;
     }
     const band = separableBox(ctx, key, bandRadius, 'background/band_stats');
+    // The deep shadow core the skirt removal took out of the key is divided
+    // out of the image too, so the guided filter and the decontamination see
+    // backdrop next to the piece there instead of a dark rim.
+    if (p.separateShadow) {
+      const seed = ctx.draw({ shader: 'background/shadow_seed', inputs: { u_image: keyed, u_backdrop: backdrop, u_key: key } });
+      const spread = gaussianBlur(ctx, seed, shadowWindow, lf);
+      ctx.release(seed);
+      const relit = ctx.draw({
+        shader: 'background/relight',
+        inputs: { u_image: keyed, u_shadow: spread, u_band: band, u_backdrop: backdrop },
+        uniforms: { u_shadowMax: p.skirtMax as number, u_coreOnly: 1 },
+      });
+      ctx.release(spread);
+      if (keyed !== image) ctx.release(keyed);
+      keyed = relit;
+    }
     const trimapped = ctx.draw({
       shader: 'background/trimap',
       inputs: { u_key: key, u_band: band, u_noise: noise, ...hintInputs },
