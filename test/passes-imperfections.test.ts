@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { createImage, type CpuImage } from '../src/cpu/image.js';
 import { linearToSrgb } from '../src/cpu/reference.js';
-import { applySpotsRef, detectRef, fillRef, healRef } from '../src/cpu/imperfections-ref.js';
+import { applySpotsRef, detectRef, fillRef, healRef, smoothFillRef } from '../src/cpu/imperfections-ref.js';
 import { tuneDustAndScratches } from '../src/baselines/index.js';
 import type { GraphSpec } from '../src/graph/types.js';
 import { generateShot } from '../src/generator/index.js';
@@ -146,6 +146,36 @@ describe('imperfections: what changes and what must not', () => {
     }
     expect(outsideChanged).toBe(0);
     expect(insideChanged).toBeGreaterThan(0);
+  });
+
+  it('fill continues a periodic weave through specks (texture stage) and changes nothing else', async () => {
+    // A woven backdrop: threads 6 px apart each way, a fine over-under checker
+    // and a slow shading across the frame (low frequencies the texture must ride on).
+    const weave = (x: number, y: number) =>
+      0.35 + 0.06 * Math.sin((2 * Math.PI * x) / 6) * Math.sin((2 * Math.PI * y) / 6) + 0.03 * ((x + y) % 2) + 0.05 * Math.cos((2 * Math.PI * (x - 0.5 * y)) / 90);
+    const clean = asUploaded(createImage(128, 128, (x, y) => [weave(x, y), 0.9 * weave(x, y), 0.8 * weave(x, y), 1]));
+    const centres = [[20, 24], [57, 31], [96, 18], [30, 70], [70, 66], [105, 80], [18, 108], [64, 104], [110, 112]];
+    const mask = createImage(128, 128, (x, y) => {
+      const m = centres.some(([cx, cy], k) => Math.hypot(x - cx, y - cy) <= 1.5 + (k % 3)) ? 1 : 0;
+      return [m, m, m, 1];
+    });
+    const specked = { ...clean, data: clean.data.map((v, i) => (i % 4 !== 3 && mask.data[i - (i % 4)] === 1 ? 0.05 : v)) };
+    const fill = single('imperfections.fill', {}, { image: '$source', mask: '$mask' });
+    const { result } = await runGraph(fill, { source: specked, mask });
+    const inside = (m: number) => m === 1;
+    const ours = psnr(display(result), display(clean), mask, inside);
+    const smoothOnly = psnr(display(smoothFillRef(specked, mask, 8)), display(clean), mask, inside);
+    console.log(`periodic weave: PSNR inside ${ours.toFixed(2)} dB with the texture stage, ${smoothOnly.toFixed(2)} dB smooth/edge fill alone`);
+    expect(ours - smoothOnly).toBeGreaterThanOrEqual(6);
+    // The GPU texture stage against its float64 reference, here where it copies texture.
+    expect(compare(result, fillRef(specked, mask, 8), 2e-4).overFraction).toBeLessThan(0.005);
+    let outsideChanged = 0;
+    for (let i = 0; i < result.data.length; i += 4)
+      if (mask.data[i] === 0 && [0, 1, 2, 3].some((c) => result.data[i + c] !== specked.data[i + c])) outsideChanged++;
+    expect(outsideChanged).toBe(0);
+    const empty = createImage(128, 128, () => [0, 0, 0, 1]);
+    const untouched = await runGraph(fill, { source: clean, mask: empty });
+    expect(changedPixels(untouched.result, clean)).toBe(0);
   });
 
   it('manual spots: a heal spot repairs a blob wider than maxSize, a protect spot vetoes a detected speck', async () => {

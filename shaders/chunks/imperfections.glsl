@@ -1,4 +1,13 @@
-// Shared by the imperfection detection shaders.
+// Shared by the imperfection detection and fill shaders.
+
+// Validity below this mask value: texels the fill may read as surroundings.
+const float VALID_MASK = 0.05;
+
+// Colour of a validity-weighted blur (rgb x w, w): the local mean of valid
+// texels, or `fallback` where none are near.
+vec3 validMean(vec4 weighted, vec3 fallback) {
+  return weighted.a > 1e-6 ? weighted.rgb / weighted.a : fallback;
+}
 
 // Marks a texel that is not part of a thin feature in the extent boxes.
 const float EXTENT_NONE = 1e6;

@@ -2,8 +2,10 @@
 // membrane relaxation), blended towards an interpolation along
 // the local edge/grain direction where the surroundings are oriented, so a
 // facet edge or brushed grain crossing a defect continues through it.
-// Unmasked texels are returned exactly (mix with weight 0).
+// Writes the fill itself (not yet blended by the mask) where the mask is
+// non-zero, the image elsewhere; fill_texture adds texture and blends.
 #include "chunks/texel"
+#include "chunks/imperfections"
 #define MAX_REACH 64
 uniform sampler2D u_image;
 uniform vec2 u_image_size;
@@ -11,9 +13,6 @@ uniform sampler2D u_mask;
 uniform sampler2D u_smooth;
 uniform sampler2D u_tensor;
 uniform float u_reach;
-
-// Validity below this mask value: texels the directional interpolation may read.
-const float VALID_MASK = 0.05;
 
 void main() {
   vec2 p = currentTexel();
@@ -51,5 +50,5 @@ void main() {
   }
   vec3 fill = smoothFill;
   if (distA > 0.0 && distB > 0.0) fill = mix(smoothFill, (sideA * distB + sideB * distA) / (distA + distB), coherence);
-  gl_FragColor = vec4(mix(original.rgb, fill, m), original.a);
+  gl_FragColor = vec4(fill, original.a);
 }

@@ -6,7 +6,7 @@
  */
 import { createImage, type CpuImage } from './image.js';
 import { gaussianBlurRef, linearToSrgb } from './reference.js';
-import { detectionPlan, FILL_RELAX_STEPS, type DetectionSettings } from '../passes/imperfections/plan.js';
+import { detectionPlan, FILL_RELAX_STEPS, texturePlan, type DetectionSettings } from '../passes/imperfections/plan.js';
 
 /** A single-channel float64 plane (several planes model a multi-channel texture). */
 interface Plane {
@@ -220,8 +220,17 @@ export function applySpotsRef(mask: CpuImage, spots: number[][]): CpuImage {
   });
 }
 
-/** What imperfections.fill should produce: push-pull fill plus interpolation along edges, masked pixels only. */
+/** What imperfections.fill should produce: push-pull fill, interpolation along edges, texture from a matched shift; masked pixels only. */
 export function fillRef(img: CpuImage, mask: CpuImage, reach: number): CpuImage {
+  const m = plane(img.width, img.height, (x, y) => mask.data[(y * img.width + x) * 4]);
+  return textureFillRef(img, m, smoothFillRef(img, mask, reach), reach);
+}
+
+/**
+ * The fill before its texture stage (fill_heal.frag): push-pull, membrane and
+ * edge-directed interpolation where the mask is non-zero, the image elsewhere.
+ */
+export function smoothFillRef(img: CpuImage, mask: CpuImage, reach: number): CpuImage {
   const { width: w, height: h } = img;
   const m = plane(w, h, (x, y) => mask.data[(y * w + x) * 4]);
   const channel = (c: number) => plane(w, h, (x, y) => img.data[(y * w + x) * 4 + c]);
@@ -270,8 +279,9 @@ export function fillRef(img: CpuImage, mask: CpuImage, reach: number): CpuImage 
   });
   const blurred = gaussianBlurRef(tensor, reach / 2);
 
-  const out = createImage(w, h);
-  out.data.set(img.data);
+  const fill = createImage(w, h);
+  fill.data.set(img.data);
+  const fillData = fill.data;
   for (let yy = 0; yy < h; yy++)
     for (let x = 0; x < w; x++) {
       const i = (yy * w + x) * 4;
@@ -299,8 +309,86 @@ export function fillRef(img: CpuImage, mask: CpuImage, reach: number): CpuImage 
       for (let ch = 0; ch < 3; ch++) {
         let fill = smooth[ch];
         if (distA > 0 && distB > 0) fill += ((sideA[ch] * distB + sideB[ch] * distA) / (distA + distB) - fill) * coherence;
-        out.data[i + ch] = img.data[i + ch] + (fill - img.data[i + ch]) * mv;
+        fillData[i + ch] = fill;
       }
+    }
+  return fill;
+}
+
+/** The texture stage (fill_texture.frag): texture layer copied from the best-matching shift, blended by the mask. */
+function textureFillRef(img: CpuImage, m: Plane, fill: CpuImage, reach: number): CpuImage {
+  const { width: w, height: h } = img;
+  const plan = texturePlan(reach);
+  const weighted = createImage(w, h, (x, y) => {
+    const i = (y * w + x) * 4;
+    const v = 1 - at(m, x, y);
+    return [img.data[i] * v, img.data[i + 1] * v, img.data[i + 2] * v, v];
+  });
+  const low = gaussianBlurRef(weighted, plan.lowSigma);
+  const validMean = (x: number, y: number, fallback: number[]) => {
+    const i = (y * w + x) * 4;
+    const a = low.data[i + 3];
+    return a > 1e-6 ? [0, 1, 2].map((c) => low.data[i + c] / a) : fallback;
+  };
+  const clampX = (x: number) => Math.min(w - 1, Math.max(0, x));
+  const clampY = (y: number) => Math.min(h - 1, Math.max(0, y));
+  const detail = createImage(w, h, (x, y) => {
+    const i = (y * w + x) * 4;
+    const c = [img.data[i], img.data[i + 1], img.data[i + 2]];
+    const mean = validMean(x, y, c);
+    return [c[0] - mean[0], c[1] - mean[1], c[2] - mean[2], 1 - at(m, x, y)];
+  });
+  const detailAt = (x: number, y: number) => {
+    const i = (clampY(y) * w + clampX(x)) * 4;
+    return detail.data.subarray(i, i + 4);
+  };
+  const r = plan.windowRadius;
+  const out = createImage(w, h);
+  out.data.set(img.data);
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      const i = (y * w + x) * 4;
+      const mv = at(m, x, y);
+      if (mv <= 0) continue;
+      const f = [fill.data[i], fill.data[i + 1], fill.data[i + 2]];
+      let bestCost = -1, bestEnergy = 0, bx = 0, by = 0;
+      for (let k = 0; k < plan.shiftX.length; k++) {
+        const sx = x + plan.shiftX[k], sy = y + plan.shiftY[k];
+        if (sx < 0 || sy < 0 || sx >= w || sy >= h || at(m, sx, sy) >= 0.05) continue;
+        let diff = 0, energy = 0, weight = 0, total = 0;
+        for (let oy = -r; oy <= r; oy++)
+          for (let ox = -r; ox <= r; ox++) {
+            const g = Math.exp(-(ox * ox + oy * oy) / (2 * plan.windowSigma ** 2));
+            const a = detailAt(x + ox, y + oy), b = detailAt(sx + ox, sy + oy);
+            const wt = g * a[3] * b[3];
+            let dd = 0, ee = 0;
+            for (let c = 0; c < 3; c++) {
+              dd += (a[c] - b[c]) ** 2;
+              ee += 0.5 * (a[c] ** 2 + b[c] ** 2);
+            }
+            diff += wt * dd;
+            energy += wt * ee;
+            weight += wt;
+            total += g;
+          }
+        if (weight < 0.25 * total) continue;
+        const cost = diff / weight;
+        if (bestCost < 0 || cost < bestCost) {
+          bestCost = cost;
+          bestEnergy = energy / weight;
+          bx = sx;
+          by = sy;
+        }
+      }
+      let result = f;
+      if (bestCost >= 0 && bestEnergy > 1e-12) {
+        const gain = Math.min(1, Math.max(0, 1 - (0.5 * bestCost) / bestEnergy));
+        const support = smoothstep(0.05, 0.25, low.data[i + 3]);
+        const mean = validMean(x, y, f);
+        const src = detailAt(bx, by);
+        result = f.map((v, c) => v + (v + (mean[c] - v) * support + src[c] - v) * gain);
+      }
+      for (let c = 0; c < 3; c++) out.data[i + c] = img.data[i + c] + (result[c] - img.data[i + c]) * mv;
     }
   return out;
 }

@@ -3,7 +3,7 @@ import type { Drawer } from '../core/resize.js';
 import { gaussianBlur } from '../core/gaussian.js';
 import { definePass } from '../types.js';
 import { FILL_PARAMS } from './params.js';
-import { FILL_RELAX_STEPS } from './plan.js';
+import { FILL_RELAX_STEPS, texturePlan } from './plan.js';
 
 export const FILL_SHADERS = [
   'imperfections/fill_weight',
@@ -12,6 +12,8 @@ export const FILL_SHADERS = [
   'imperfections/fill_relax',
   'imperfections/fill_tensor',
   'imperfections/fill_heal',
+  'imperfections/fill_detail',
+  'imperfections/fill_texture',
   'core/blur_gauss',
   'core/downsample',
   'core/resample',
@@ -24,12 +26,18 @@ const COARSEST_SIDE = 1;
  * Replaces masked pixels (mask red channel, 0..1) from their surroundings;
  * unmasked pixels come back bit-exact. Push-pull pyramid (one draw per level
  * down and up) for the smooth part, plus interpolation along the local edge
- * or grain direction within `reach` pixels. Bounded: 2 log2(size) + FILL_RELAX_STEPS + 5 draws.
+ * or grain direction within `reach` pixels, plus texture copied from the
+ * best-matching displaced neighbourhood (fill_texture.frag).
+ * Bounded: 2 log2(size) + FILL_RELAX_STEPS + 9 draws.
  */
 export function fillMasked(d: Drawer, image: GpuImage, mask: GpuImage, reach: number, linearFilter: boolean): GpuImage {
   if (mask.width !== image.width || mask.height !== image.height)
     throw new Error(`imperfections.fill: mask is ${mask.width}x${mask.height} but the image is ${image.width}x${image.height}`);
   const levels: GpuImage[] = [d.draw({ shader: 'imperfections/fill_weight', inputs: { u_image: image, u_mask: mask } })];
+  const plan = texturePlan(reach);
+  // Local mean of valid texels (validity-weighted blur), which splits the texture off.
+  const low = gaussianBlur(d, levels[0], plan.lowSigma, linearFilter);
+  const detail = d.draw({ shader: 'imperfections/fill_detail', inputs: { u_image: image, u_mask: mask, u_low: low } });
   while (Math.max(levels[levels.length - 1].width, levels[levels.length - 1].height) > COARSEST_SIDE) {
     const prev = levels[levels.length - 1];
     levels.push(d.draw({ shader: 'imperfections/box_down', inputs: { u_image: prev }, width: Math.ceil(prev.width / 2), height: Math.ceil(prev.height / 2) }));
@@ -57,13 +65,27 @@ export function fillMasked(d: Drawer, image: GpuImage, mask: GpuImage, reach: nu
   const tensorRaw = d.draw({ shader: 'imperfections/fill_tensor', inputs: { u_image: image, u_mask: mask } });
   const tensor = gaussianBlur(d, tensorRaw, reach / 2, linearFilter);
   d.release(tensorRaw);
-  const out = d.draw({
+  const fill = d.draw({
     shader: 'imperfections/fill_heal',
     inputs: { u_image: image, u_mask: mask, u_smooth: smooth, u_tensor: tensor },
     uniforms: { u_reach: reach },
   });
   d.release(tensor);
   d.release(smooth);
+  const out = d.draw({
+    shader: 'imperfections/fill_texture',
+    inputs: { u_image: image, u_mask: mask, u_fill: fill, u_low: low, u_detail: detail },
+    uniforms: {
+      u_shiftX: plan.shiftX,
+      u_shiftY: plan.shiftY,
+      u_shiftCount: plan.shiftX.length,
+      u_windowRadius: plan.windowRadius,
+      u_windowSigma: plan.windowSigma,
+    },
+  });
+  d.release(fill);
+  d.release(low);
+  d.release(detail);
   return out;
 }
 

@@ -93,3 +93,47 @@ export function detectionPlan(p: DetectionSettings, width: number, height: numbe
 
 /** Membrane steps after the push-pull fill: enough to smooth its blocks over holes of a few texels. */
 export const FILL_RELAX_STEPS = 16;
+
+/** Must match MAX_SHIFTS in shaders/imperfections/fill_texture.frag. */
+export const MAX_TEXTURE_SHIFTS = 32;
+/** Must match MAX_WINDOW in shaders/imperfections/fill_texture.frag. */
+export const MAX_TEXTURE_WINDOW = 8;
+/** Ring radii of the candidate shifts, in units of `reach`; 8 shifts per ring. */
+const TEXTURE_RINGS = [0.75, 1.125, 1.5, 2];
+
+/**
+ * The texture stage of the fill: high frequencies are copied from the best-
+ * matching displaced neighbourhood. All scales follow `reach` (how far the
+ * fill looks around a hole): the low-pass that splits off the texture and the
+ * matching window have sigma reach/4; the shifts lie on rings of 0.75-2 reach,
+ * far enough to leave a hole of a few texels and near enough to stay in the
+ * same material. Shifts are whole texels so copied texture is not resampled.
+ */
+export interface TexturePlan {
+  shiftX: number[];
+  shiftY: number[];
+  lowSigma: number;
+  windowSigma: number;
+  windowRadius: number;
+}
+
+export function texturePlan(reach: number): TexturePlan {
+  const shiftX: number[] = [];
+  const shiftY: number[] = [];
+  const seen = new Set<string>();
+  TEXTURE_RINGS.forEach((ring, r) => {
+    for (let k = 0; k < 8; k++) {
+      // Alternate rings are turned by half a step so the shifts cover more directions.
+      const angle = ((k + (r % 2) * 0.5) * Math.PI) / 4;
+      const x = Math.round(ring * reach * Math.cos(angle));
+      const y = Math.round(ring * reach * Math.sin(angle));
+      const key = `${x},${y}`;
+      if ((x === 0 && y === 0) || seen.has(key)) continue;
+      seen.add(key);
+      shiftX.push(x);
+      shiftY.push(y);
+    }
+  });
+  const windowSigma = reach / 4;
+  return { shiftX, shiftY, lowSigma: reach / 4, windowSigma, windowRadius: Math.min(MAX_TEXTURE_WINDOW, Math.ceil(2 * windowSigma)) };
+}
