@@ -7,6 +7,7 @@
 // with u_separateShadow only its colour change and brightening count, so the
 // shadow goes to the shadow layer instead of the matte.
 #include "chunks/backdrop"
+#include "chunks/texture"
 
 uniform sampler2D u_image;
 uniform sampler2D u_smoothed; // u_image blurred (sigma 1.5): backdrop decisions see 0.19 of the noise
@@ -22,6 +23,7 @@ uniform float u_high;        // contrast at or above which a pixel is piece
 uniform float u_skirtMax;    // deepest darkening (or brightening) still skirt-like
 uniform float u_shadowMax;   // deepest darkening still taken for a shadow
 uniform float u_textureTolerance;
+uniform sampler2D u_texture; // texture_pack blurred: the open backdrop's own texture (chunks/texture)
 varying vec2 v_uv;
 
 #define DEEP_SKIRT 0.9
@@ -34,7 +36,7 @@ void main() {
   // Thresholds stay above the noise: the sigma-1.5 blur leaves 0.19 of it, and
   // the length of three channels' noise is about sqrt(3) of one: 5 of those.
   float low = max(u_low, 5.0 * 1.73 * 0.19 * noise);
-  float textureTolerance = max(u_textureTolerance, 2.0 * noise);
+  float textureTolerance = smoothnessTolerance(u_noise, u_texture, v_uv, u_textureTolerance);
   float contrast = backdropContrast(c, b);
   float smoothedContrast = backdropContrast(texture2D(u_smoothed, v_uv).rgb, b);
   float shadowLike = 0.0;

@@ -7,7 +7,9 @@ uniform sampler2D u_key;   // key_soft: b = certain backdrop
 uniform sampler2D u_edges; // edge_energy blurred over the wide shadow window
 uniform sampler2D u_noise; // 1x1 (sum, 0, 0, count): relative noise std
 uniform sampler2D u_shadow; // shadow_seed of the shadow test: (s * w, 0, 0, w), s = how shadow-like times the darkening
+uniform sampler2D u_texture; // texture_pack blurred (chunks/texture)
 uniform float u_textureTolerance;
+#include "chunks/texture"
 varying vec2 v_uv;
 
 // A smooth, colourless pixel darkened this much by the wide-window shadow
@@ -16,8 +18,7 @@ varying vec2 v_uv;
 const float SHADOW_EVIDENCE = 0.1;
 
 void main() {
-  vec4 noisePacked = texture2D(u_noise, vec2(0.5));
-  float tolerance = max(u_textureTolerance, 2.0 * noisePacked.r / max(noisePacked.a, 1e-6));
+  float tolerance = smoothnessTolerance(u_noise, u_texture, v_uv, u_textureTolerance);
   float seed = step(0.5, texture2D(u_key, v_uv).b) * (1.0 - step(tolerance, texture2D(u_edges, v_uv).r));
   vec4 shadow = texture2D(u_shadow, v_uv);
   // Clearly shadow-like (w >= 0.5, not a piece pixel with a trace of it), and

@@ -147,7 +147,7 @@ export const keyPass = definePass({
   },
   shaders: [
     'light/luma_moments', 'light/noise_pack', 'light/backdrop_mask', 'light/weight_pack', 'light/nc_moments', 'light/nc_solve',
-    'background/edge_energy', 'background/key_soft', 'background/shadow_seed', 'background/relight', 'background/box_mean', 'background/band_stats', 'background/bridge_gaps', 'background/close_strands', 'background/trimap', 'background/guided_moments', 'background/guided_coeffs',
+    'background/edge_energy', 'background/texture_pack', 'background/key_soft', 'background/shadow_seed', 'background/relight', 'background/box_mean', 'background/band_stats', 'background/bridge_gaps', 'background/close_strands', 'background/trimap', 'background/guided_moments', 'background/guided_coeffs',
     'background/guided_apply', 'background/channel_mask', 'background/skirt_seed', 'background/skirt_grow', 'background/skirt_apply', 'background/decontaminate', 'background/shadow_pack', 'background/shadow_fill',
     'core/blur_gauss', 'core/downsample', 'core/resample',
   ],
@@ -184,11 +184,15 @@ export const keyPass = definePass({
     const hintInputs: Record<string, GpuImage> = inputs.hints ? { u_hints: inputs.hints } : {};
     const bandRadius = Math.max(1, Math.round(p.edgeBand as number));
     const shadowWindow = SHADOW_WINDOW_FACTOR * (p.detailSigma as number);
+    let backdropTexture: GpuImage | undefined;
     const differenceKey = (img: GpuImage, separateShadow: boolean, edges?: GpuImage, skirt = false) => {
       const smoothed = gaussianBlur(ctx, img, BACKDROP_TEST_SIGMA, lf);
       const key = ctx.draw({
         shader: 'background/key_soft',
-        inputs: { u_image: img, u_smoothed: smoothed, u_noise: noise, u_backdrop: backdrop, ...(edges ? { u_edges: edges } : {}), ...hintInputs },
+        inputs: {
+          u_image: img, u_smoothed: smoothed, u_noise: noise, u_backdrop: backdrop,
+          ...(edges ? { u_edges: edges } : {}), ...(backdropTexture ? { u_texture: backdropTexture } : {}), ...hintInputs,
+        },
         uniforms: {
           u_hasHints: inputs.hints ? 1 : 0, u_separateShadow: separateShadow ? 1 : 0, u_skirt: skirt ? 1 : 0, u_low: low, u_high: high,
           u_skirtMax: p.skirtMax as number, u_shadowMax: p.shadowMax as number, u_textureTolerance: p.textureTolerance as number,
@@ -209,6 +213,18 @@ export const keyPass = definePass({
       wideEdges = gaussianBlur(ctx, edgeEnergy, shadowWindow, lf);
       fineEdges = gaussianBlur(ctx, edgeEnergy, p.detailSigma as number, lf);
       ctx.release(edgeEnergy);
+      // The open backdrop's own texture around each pixel (certain backdrop
+      // of the plain key), over the skirt's reach: a shadow must be as
+      // smooth as that, which on a woven cloth is above textureTolerance.
+      const plainKey = differenceKey(image, false);
+      const packed = ctx.draw({
+        shader: 'background/texture_pack',
+        inputs: { u_key: plainKey, u_edges: fineEdges, u_wide: wideEdges, u_noise: noise },
+        uniforms: { u_textureTolerance: p.textureTolerance as number },
+      });
+      ctx.release(plainKey);
+      backdropTexture = gaussianBlur(ctx, packed, SKIRT_REACH_FACTOR * (p.detailSigma as number), lf);
+      ctx.release(packed);
       const shadowKey = differenceKey(image, true, wideEdges);
       shadowSeed = ctx.draw({ shader: 'background/shadow_seed', inputs: { u_image: image, u_backdrop: backdrop, u_key: shadowKey } });
       const spread = gaussianBlur(ctx, shadowSeed, shadowWindow, lf);
@@ -230,11 +246,12 @@ export const keyPass = definePass({
       ctx.release(fineEdges);
       const seed = ctx.draw({
         shader: 'background/skirt_seed',
-        inputs: { u_key: key, u_edges: wideEdges, u_noise: noise, u_shadow: shadowSeed },
+        inputs: { u_key: key, u_edges: wideEdges, u_noise: noise, u_shadow: shadowSeed, u_texture: backdropTexture! },
         uniforms: { u_textureTolerance: p.textureTolerance as number },
       });
       ctx.release(wideEdges);
       ctx.release(shadowSeed);
+      ctx.release(backdropTexture!);
       const unskirted = removeSkirt(ctx, key, seed, backdrop, p.detailSigma as number, p.shadowMax as number);
       ctx.release(seed);
       ctx.release(key);
