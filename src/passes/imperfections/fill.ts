@@ -94,7 +94,7 @@ export const fillPass = definePass({
   title: 'Fill masked pixels',
   category: 'imperfections',
   description:
-    'Rebuilds masked pixels from their surroundings, as healing does: push-pull pyramid fill for the smooth part, continued along edges and grain where the surroundings are oriented. Only masked pixels change; a bounded number of passes.',
+    'Rebuilds masked pixels from their surroundings, as healing does: push-pull pyramid fill for the smooth part, continued along edges and grain where the surroundings are oriented, plus texture copied from the best-matching nearby patch. Only masked pixels change; a bounded number of passes.',
   inputs: [
     { name: 'image', description: 'photo to repair' },
     { name: 'mask', description: 'pixels to replace (red channel, 0..1; partial values blend)' },
