@@ -1,5 +1,5 @@
 import type { GpuImage } from '../../gpu/texture-pool.js';
-import { downsample2x, type Drawer } from '../core/resize.js';
+import { downsampleTogether, type Drawer } from '../core/resize.js';
 
 /** Must match MAX_BOX_RADIUS in shaders/chunks/box.glsl. */
 export const MAX_BOX_RADIUS = 32;
@@ -41,16 +41,7 @@ export interface GuidedOptions {
 export function guidedFilter(d: Drawer, guide: GpuImage, input: GpuImage, o: GuidedOptions): GpuImage {
   const levels = Math.round(Math.log2(o.subsample));
   if (!(o.subsample >= 1 && 2 ** levels === o.subsample)) throw new RangeError(`guided filter subsample must be 1, 2 or 4, got ${o.subsample}`);
-  let smallGuide = guide;
-  let smallInput = input;
-  for (let l = 0; l < levels; l++) {
-    const g = downsample2x(d, smallGuide);
-    const p = downsample2x(d, smallInput);
-    if (smallGuide !== guide) d.release(smallGuide);
-    if (smallInput !== input) d.release(smallInput);
-    smallGuide = g;
-    smallInput = p;
-  }
+  const [smallGuide, smallInput] = downsampleTogether(d, [guide, input], levels);
   const radius = Math.max(1, Math.round(o.radius / o.subsample));
   const means: GpuImage[] = [];
   for (let part = 0; part < 4; part++) {

@@ -4,7 +4,7 @@ import { definePass } from '../types.js';
 import { BACKDROP_PARAMS } from '../light/flatten.js';
 import { estimateBackdrop, estimateNoise, localContrastStats, weightedBlur } from '../light/illumination.js';
 import { boxMean, guidedFilter, MAX_BOX_RADIUS, separableBox } from './guided.js';
-import { downsample2x, type Drawer } from '../core/resize.js';
+import { downsampleTogether, type Drawer } from '../core/resize.js';
 
 /**
  * Shadows must be smooth over this multiple of detailSigma, which keeps smooth
@@ -48,16 +48,7 @@ const SKIRT_REACH_FACTOR = 16;
  */
 function removeSkirt(d: Drawer, key: GpuImage, seed: GpuImage, backdrop: GpuImage, detailSigma: number, shadowMax: number): GpuImage {
   const levels = Math.max(0, Math.floor(Math.log2(detailSigma)));
-  let smallKey = key;
-  let smallSeed = seed;
-  for (let l = 0; l < levels; l++) {
-    const k = downsample2x(d, smallKey);
-    const s = downsample2x(d, smallSeed);
-    if (smallKey !== key) d.release(smallKey);
-    if (smallSeed !== seed) d.release(smallSeed);
-    smallKey = k;
-    smallSeed = s;
-  }
+  const [smallKey, smallSeed] = downsampleTogether(d, [key, seed], levels);
   const steps = Math.ceil((SKIRT_REACH_FACTOR * detailSigma) / 2 ** levels);
   let reached = smallSeed;
   for (let i = 0; i < steps; i++) {

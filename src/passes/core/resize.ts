@@ -17,6 +17,20 @@ export function downsample2x(d: Drawer, img: GpuImage): GpuImage {
   });
 }
 
+/**
+ * Halves several images of one size together, `levels` times, releasing the
+ * intermediate levels (never the inputs). With 0 levels it returns the inputs.
+ */
+export function downsampleTogether(d: Drawer, images: GpuImage[], levels: number): GpuImage[] {
+  let cur = images;
+  for (let l = 0; l < levels; l++) {
+    const next = cur.map((img) => downsample2x(d, img));
+    cur.forEach((img, i) => img !== images[i] && d.release(img));
+    cur = next;
+  }
+  return cur;
+}
+
 export function resample(d: Drawer, img: GpuImage, width: number, height: number): GpuImage {
   return d.draw({ shader: 'core/resample', inputs: { u_image: img }, width, height });
 }
