@@ -25,7 +25,7 @@ void main() {
   vec3 smoothFill = texelAt(u_smooth, u_image_size, p).rgb;
 
   vec4 t = texelAt(u_tensor, u_image_size, p);
-  vec3 j = t.a > 1e-6 ? t.rgb / t.a : vec3(0.0);
+  vec3 j = validMean(t, vec3(0.0)); // tensor (Jxx, Jxy, Jyy) averaged over valid gradients
   float spread = sqrt((j.x - j.z) * (j.x - j.z) + 4.0 * j.y * j.y);
   float coherence = spread / (j.x + j.z + 1e-12);
   // Dominant gradient angle; edges and grain run perpendicular to it.
