@@ -68,6 +68,9 @@ interface GeneratedSpec {
 export const GENERATED_CASES: readonly GeneratedSpec[] = [
   { task: 'restoration', seed: 11, subject: 'set', background: 'white' },
   { task: 'restoration', seed: 12, subject: 'ring', background: 'textured' },
+  // Two more defect shots so that removal rates count enough defects to compare methods (about 120 specks, 36 scratches).
+  { task: 'restoration', seed: 15, subject: 'pendant', background: 'coloured' },
+  { task: 'restoration', seed: 16, subject: 'chain', background: 'textured' },
   // Defect-free fine detail (chain strands; metal over a textured backdrop): a method should change nothing.
   { task: 'restoration', seed: 13, subject: 'chain', background: 'white', defectFree: true },
   { task: 'restoration', seed: 14, subject: 'ring', background: 'textured', defectFree: true },
