@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { createImage, difference, rng, type CpuImage } from '../src/cpu/image.js';
 import { linearToSrgb } from '../src/cpu/reference.js';
 import {
-  alphaGradientError, alphaSad, boxMeanRef, closeStrandsRef, decontaminateRef, distanceTo, edgeContamination, guidedFilterRef, replaceRef, syntheticScene, type Scene,
+  alphaGradientError, alphaSad, boxMeanRef, closeStrandsRef, decontaminateRef, distanceTo, edgeContamination, guidedFilterRef, replaceRef, syntheticScene, trimapRef, type Scene,
 } from '../src/cpu/background-ref.js';
-import { CLOSE_STRANDS } from '../src/passes/background/key.js';
+import { CLOSE_STRANDS, ENCLOSED_HUE } from '../src/passes/background/key.js';
 import { chromaKey } from '../src/baselines/chroma-key.js';
 import { boxMean, guidedFilter } from '../src/passes/background/guided.js';
 import type { GraphSpec } from '../src/graph/types.js';
@@ -106,6 +106,56 @@ describe('background: GPU stages vs float64 CPU references', () => {
     decon([0.75, 0.65, 0.65]).forEach((v) => expect(v).toBeCloseTo(0.9, 6));
     // A dark link (0.06 grey) lies far past pink seen from white: unchanged, not brightened to cyan.
     expect(decon([0.06, 0.06, 0.06])).toEqual([0.06, 0.06, 0.06]);
+  });
+
+  it('trimap matches the reference; an enclosed pixel showing a coloured backdrop stays unknown, white metal on white stays piece', async () => {
+    const w = 40;
+    const h = 30;
+    const r = rng(12);
+    const pick = <T,>(v: readonly T[]) => v[Math.floor(r() * v.length)];
+    const pink = [0.6, 0.4, 0.4];
+    const white = [0.9, 0.9, 0.92];
+    // Left half on pink, right half on (near) white.
+    const backdrop = createImage(w, h, (x) => (x < w / 2 ? [pink[0], pink[1], pink[2], 1] : [white[0], white[1], white[2], 1]));
+    // A pixel k * B moved a share t towards the grey of its luminance: its hue
+    // difference is t * k of a colourless surface's, kept away from hueShare (0.3).
+    const image = createImage(w, h, (x, y) => {
+      const b = backdrop.data.subarray((y * w + x) * 4, (y * w + x) * 4 + 3);
+      const k = pick([0.5, 1]);
+      const t = pick([0, 0.2, 0.45, 1]);
+      const l = k * (0.2126 * b[0] + 0.7152 * b[1] + 0.0722 * b[2]);
+      return [0, 1, 2].map((c) => k * b[c] + t * (l - k * b[c])).concat(1) as [number, number, number, number];
+    });
+    const key = createImage(w, h, () => [0.6 * r(), 0, pick([0, 1]), 1]);
+    const band = createImage(w, h, () => [0.6 * r(), pick([0, 0.5, 1]), pick([0, 0.5, 1]), 1]);
+    const hints = createImage(w, h, () => [r() < 0.05 ? 1 : 0, r() < 0.05 ? 1 : 0, 0, 1]);
+    const noise = 0.01;
+    const noiseImage = createImage(1, 1, () => [noise, 0, 0, 1]);
+    const gpu = await onGpu([key, band, image, backdrop, noiseImage, hints], (rd, [k, b, im, bd, n, hi]) =>
+      rd.draw({
+        shader: 'background/trimap',
+        inputs: { u_key: k, u_band: b, u_image: im, u_backdrop: bd, u_noise: n, u_hints: hi },
+        uniforms: { u_hasHints: 1, u_high: 0.3, u_hueShare: ENCLOSED_HUE.hueShare, u_hueMargin: ENCLOSED_HUE.margin },
+      }),
+    );
+    const opts = { high: 0.3, noise, hueShare: ENCLOSED_HUE.hueShare, hueMargin: ENCLOSED_HUE.margin, hints };
+    const ref = trimapRef(key, band, image, backdrop, opts);
+    expect(difference(gpu, ref, [0, 1, 2]).max).toBeLessThan(1e-5);
+
+    // Enclosed (no certain backdrop in the band, not all piece): on pink a
+    // pixel with the backdrop's hue (a hole) is unknown, grey metal is piece;
+    // on white even the backdrop's own colour stays piece (white metal looks alike).
+    const one = (rgb: number[]) => createImage(1, 1, () => [rgb[0], rgb[1], rgb[2], 1]);
+    const enclosed = one([0.2, 0.5, 0, 1]);
+    const trimapOf = (c: number[], b: number[]) => trimapRef(one([0.1, 0, 0]), enclosed, one(c), one(b), { ...opts, hints: undefined }).data[1];
+    expect(trimapOf([0.3, 0.2, 0.2], pink)).toBe(0.5);
+    expect(trimapOf([0.45, 0.45, 0.45], pink)).toBe(1);
+    expect(trimapOf(white, white)).toBe(1);
+    // The random inputs reach both outcomes of the enclosed-pixel rule.
+    const enclosedAs = (t: number) =>
+      Array.from({ length: w * h }, (_, p) => p * 4).filter((i) => band.data[i + 2] === 0 && band.data[i + 1] < 1 && hints.data[i] + hints.data[i + 1] === 0 && ref.data[i + 1] === t).length;
+    expect(enclosedAs(0.5)).toBeGreaterThan(5);
+    expect(enclosedAs(1)).toBeGreaterThan(5);
   });
 
   it('strand gap closing matches the reference, closes a dashed chain and leaves notches and parallel strands open', async () => {

@@ -4,6 +4,14 @@
 // piece whose reflections come close to the backdrop's brightness). Every
 // boundary with the backdrop thus gets an unknown band (0.5) for the guided
 // filter to resolve. Hints are definite whatever their surroundings.
+// On a coloured backdrop an enclosed pixel that shows the backdrop's hue stays
+// unknown: a hole smaller than the band (between a stone and its setting,
+// inside a bail or a link) holds no certain backdrop, since the blurred
+// backdrop test mixes in its rim, yet shows the backdrop's colour, which white
+// or grey metal cannot. "Shows the hue": its colour difference from the
+// backdrop scaled in brightness is below u_hueShare of what a colourless
+// surface shows, and that surface's difference exceeds u_hueMargin times the
+// noise (a white or pale backdrop keeps the rule off: white metal looks alike).
 // In the band the soft guess is contrast / (the highest contrast nearby):
 // the nearby solid piece shows |F - B| / L(B), so this is alpha for a piece of
 // uniform colour; thin chains with no solid pixel nearby fall back to u_high.
@@ -12,30 +20,44 @@
 // around thin strands.
 // Output: r = input to the guided filter (0, 1 or the soft guess), g = trimap,
 // b = upper bound of the refined alpha.
+#include "chunks/backdrop"
+
 uniform sampler2D u_key;    // key_soft output
 uniform sampler2D u_band;   // band_stats of u_key over the edge band: r = maximum of key.r, g, b = box means of key.g, key.b
 uniform float u_high;
 uniform sampler2D u_hints;
 uniform sampler2D u_noise;  // 1x1 (sum, 0, 0, count): relative noise std
 uniform int u_hasHints;
+uniform sampler2D u_image;     // what was keyed
+uniform sampler2D u_backdrop;
+uniform float u_hueShare;
+uniform float u_hueMargin;
 varying vec2 v_uv;
 
 void main() {
   vec4 key = texture2D(u_key, v_uv);
   vec4 band = texture2D(u_band, v_uv);
+  // Noise alone gives a bare backdrop pixel a contrast of about sqrt(3) noise
+  // (three channels).
+  vec4 noisePacked = texture2D(u_noise, vec2(0.5));
+  float noiseContrast = 1.73 * noisePacked.r / max(noisePacked.a, 1e-6);
   float trimap = 0.5;
   if (band.b > 0.999) trimap = 0.0;
-  else if (band.g > 0.999 || band.b < 0.001) trimap = 1.0;
+  else if (band.g > 0.999) trimap = 1.0;
+  else if (band.b < 0.001) {
+    vec3 b = texture2D(u_backdrop, v_uv).rgb;
+    float colourless = chromaDifference(vec3(luminance(b)), b);
+    bool backdropHue = colourless > u_hueMargin * noiseContrast
+                    && chromaDifference(texture2D(u_image, v_uv).rgb, b) < u_hueShare * colourless;
+    trimap = backdropHue ? 0.5 : 1.0;
+  }
   if (u_hasHints == 1) {
     vec2 h = texture2D(u_hints, v_uv).rg;
     if (h.r > 0.5) trimap = 1.0;
     if (h.g > 0.5) trimap = 0.0;
   }
-  // Noise alone gives a bare backdrop pixel a contrast of about sqrt(3) noise
-  // (three channels); taken off, the guess is not biased upwards there, which
-  // the guided filter would turn into a faint halo.
-  vec4 noisePacked = texture2D(u_noise, vec2(0.5));
-  float noiseContrast = 1.73 * noisePacked.r / max(noisePacked.a, 1e-6);
+  // The noise contrast taken off the guess: it is not biased upwards on bare
+  // backdrop, which the guided filter would turn into a faint halo.
   float full = max(band.r, u_high);
   float soft = clamp((key.r - noiseContrast) / max(full - noiseContrast, 1e-4), 0.0, 1.0);
   float p = trimap == 0.5 ? soft : trimap;

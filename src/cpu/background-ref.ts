@@ -114,6 +114,56 @@ export function decontaminateRef(img: CpuImage, alpha: CpuImage, backdrop: CpuIm
   });
 }
 
+/** Parameters of trimap.frag (see ENCLOSED_HUE in passes/background/key.ts). */
+export interface TrimapOptions {
+  high: number;
+  /** Relative noise std of the shot. */
+  noise: number;
+  hueShare: number;
+  hueMargin: number;
+  /** red = piece, green = backdrop */
+  hints?: CpuImage;
+}
+
+const chromaDifferenceOf = (c: number[], b: number[]) => {
+  const k = luminanceOf(c[0], c[1], c[2]) / Math.max(luminanceOf(b[0], b[1], b[2]), 1e-4);
+  return Math.hypot(c[0] - k * b[0], c[1] - k * b[1], c[2] - k * b[2]) / Math.max(b[0], b[1], b[2], 1e-4);
+};
+
+/**
+ * Trimap and soft guess, as trimap.frag: from the key (r contrast, b
+ * certain backdrop) and its band statistics (r peak contrast, g and b shares
+ * of certain piece / backdrop) over the edge band. Backdrop where the band is
+ * all backdrop, piece where it is all piece or holds no backdrop, except an
+ * enclosed pixel that shows a coloured backdrop's hue (unknown). Output
+ * r = soft guess (or 0 / 1), g = trimap, b = ceiling of the refined alpha.
+ */
+export function trimapRef(key: CpuImage, band: CpuImage, image: CpuImage, backdrop: CpuImage, o: TrimapOptions): CpuImage {
+  const noiseContrast = 1.73 * o.noise;
+  return createImage(key.width, key.height, (x, y) => {
+    const i = (y * key.width + x) * 4;
+    const px = (img: CpuImage) => [img.data[i], img.data[i + 1], img.data[i + 2]];
+    let trimap = 0.5;
+    if (band.data[i + 2] > 0.999) trimap = 0;
+    else if (band.data[i + 1] > 0.999) trimap = 1;
+    else if (band.data[i + 2] < 0.001) {
+      const b = px(backdrop);
+      const l = luminanceOf(b[0], b[1], b[2]);
+      const colourless = chromaDifferenceOf([l, l, l], b);
+      const backdropHue = colourless > o.hueMargin * noiseContrast && chromaDifferenceOf(px(image), b) < o.hueShare * colourless;
+      trimap = backdropHue ? 0.5 : 1;
+    }
+    if (o.hints) {
+      if (o.hints.data[i] > 0.5) trimap = 1;
+      if (o.hints.data[i + 1] > 0.5) trimap = 0;
+    }
+    const full = Math.max(band.data[i], o.high);
+    const soft = Math.min(1, Math.max(0, (key.data[i] - noiseContrast) / Math.max(full - noiseContrast, 1e-4)));
+    const p = trimap === 0.5 ? soft : trimap;
+    return [p, trimap, key.data[i + 2] > 0.5 ? soft : 1, 1];
+  });
+}
+
 /** The four lines through a texel that close_strands.frag follows. */
 const LINES = [[1, 0], [0, 1], [1, 1], [1, -1]] as const;
 

@@ -32,6 +32,15 @@ const BRIDGE_MIN_SIDE = 0.2;
  */
 export const CLOSE_STRANDS = { high: 0.3, across: 0.3, flank: 0.5, maxGap: 5 };
 
+/**
+ * An enclosed pixel (no certain backdrop within the edge band) stays in the
+ * unknown band when it shows a coloured backdrop's hue (trimap.frag): its
+ * colour difference from the backdrop scaled in brightness is below
+ * `hueShare` of a colourless surface's, and that one exceeds `margin` times
+ * the noise contrast. Shared with the CPU reference (trimapRef).
+ */
+export const ENCLOSED_HUE = { hueShare: 0.3, margin: 3 };
+
 /** The first blur-fusion step averages over this multiple of the colour radius (Forte & Pitie use 90 and 6 px). */
 const FUSION_WIDE_FACTOR = 8;
 
@@ -267,8 +276,8 @@ export const keyPass = definePass({
     }
     const trimapped = ctx.draw({
       shader: 'background/trimap',
-      inputs: { u_key: key, u_band: band, u_noise: noise, ...hintInputs },
-      uniforms: { u_hasHints: inputs.hints ? 1 : 0, u_high: high },
+      inputs: { u_key: key, u_band: band, u_noise: noise, u_image: keyed, u_backdrop: backdrop, ...hintInputs },
+      uniforms: { u_hasHints: inputs.hints ? 1 : 0, u_high: high, u_hueShare: ENCLOSED_HUE.hueShare, u_hueMargin: ENCLOSED_HUE.margin },
     });
     for (const t of [key, band, noise]) ctx.release(t);
 
