@@ -15,9 +15,10 @@
 // In the band the soft guess is contrast / (the highest contrast nearby):
 // the nearby solid piece shows |F - B| / L(B), so this is alpha for a piece of
 // uniform colour; thin chains with no solid pixel nearby fall back to u_high.
-// Where the smoothed key calls a band pixel backdrop, its alpha may not exceed
-// the soft guess: the guided filter's windows otherwise spill a faint halo
-// around thin strands.
+// Where the smoothed key calls a band pixel backdrop, or an enclosed one shows
+// the backdrop's hue, its alpha may not exceed the soft guess: the guided
+// filter's windows otherwise spill a faint halo around thin strands and into
+// small holes.
 // Output: r = input to the guided filter (0, 1 or the soft guess), g = trimap,
 // b = upper bound of the refined alpha.
 #include "chunks/backdrop"
@@ -42,12 +43,13 @@ void main() {
   vec4 noisePacked = texture2D(u_noise, vec2(0.5));
   float noiseContrast = 1.73 * noisePacked.r / max(noisePacked.a, 1e-6);
   float trimap = 0.5;
+  bool backdropHue = false;
   if (band.b > 0.999) trimap = 0.0;
   else if (band.g > 0.999) trimap = 1.0;
   else if (band.b < 0.001) {
     vec3 b = texture2D(u_backdrop, v_uv).rgb;
     float colourless = chromaDifference(vec3(luminance(b)), b);
-    bool backdropHue = colourless > u_hueMargin * noiseContrast
+    backdropHue = colourless > u_hueMargin * noiseContrast
                     && chromaDifference(texture2D(u_image, v_uv).rgb, b) < u_hueShare * colourless;
     trimap = backdropHue ? 0.5 : 1.0;
   }
@@ -61,6 +63,6 @@ void main() {
   float full = max(band.r, u_high);
   float soft = clamp((key.r - noiseContrast) / max(full - noiseContrast, 1e-4), 0.0, 1.0);
   float p = trimap == 0.5 ? soft : trimap;
-  float ceiling = key.b > 0.5 ? soft : 1.0;
+  float ceiling = key.b > 0.5 || backdropHue ? soft : 1.0;
   gl_FragColor = vec4(p, trimap, ceiling, 1.0);
 }

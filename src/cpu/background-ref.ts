@@ -136,7 +136,8 @@ const chromaDifferenceOf = (c: number[], b: number[]) => {
  * of certain piece / backdrop) over the edge band. Backdrop where the band is
  * all backdrop, piece where it is all piece or holds no backdrop, except an
  * enclosed pixel that shows a coloured backdrop's hue (unknown). Output
- * r = soft guess (or 0 / 1), g = trimap, b = ceiling of the refined alpha.
+ * r = soft guess (or 0 / 1), g = trimap, b = ceiling of the refined alpha
+ * (the soft guess where the key or that hue test calls the pixel backdrop).
  */
 export function trimapRef(key: CpuImage, band: CpuImage, image: CpuImage, backdrop: CpuImage, o: TrimapOptions): CpuImage {
   const noiseContrast = 1.73 * o.noise;
@@ -144,13 +145,14 @@ export function trimapRef(key: CpuImage, band: CpuImage, image: CpuImage, backdr
     const i = (y * key.width + x) * 4;
     const px = (img: CpuImage) => [img.data[i], img.data[i + 1], img.data[i + 2]];
     let trimap = 0.5;
+    let backdropHue = false;
     if (band.data[i + 2] > 0.999) trimap = 0;
     else if (band.data[i + 1] > 0.999) trimap = 1;
     else if (band.data[i + 2] < 0.001) {
       const b = px(backdrop);
       const l = luminanceOf(b[0], b[1], b[2]);
       const colourless = chromaDifferenceOf([l, l, l], b);
-      const backdropHue = colourless > o.hueMargin * noiseContrast && chromaDifferenceOf(px(image), b) < o.hueShare * colourless;
+      backdropHue = colourless > o.hueMargin * noiseContrast && chromaDifferenceOf(px(image), b) < o.hueShare * colourless;
       trimap = backdropHue ? 0.5 : 1;
     }
     if (o.hints) {
@@ -160,7 +162,7 @@ export function trimapRef(key: CpuImage, band: CpuImage, image: CpuImage, backdr
     const full = Math.max(band.data[i], o.high);
     const soft = Math.min(1, Math.max(0, (key.data[i] - noiseContrast) / Math.max(full - noiseContrast, 1e-4)));
     const p = trimap === 0.5 ? soft : trimap;
-    return [p, trimap, key.data[i + 2] > 0.5 ? soft : 1, 1];
+    return [p, trimap, key.data[i + 2] > 0.5 || backdropHue ? soft : 1, 1];
   });
 }
 
