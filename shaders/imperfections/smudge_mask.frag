@@ -1,4 +1,4 @@
-// Smudge mask: the blotch deviation against the threshold max(floor, k x
+// Smudge core: the blotch deviation against the threshold max(floor, k x
 // activity, kf x fine level) (ramp T..2T), vetoed where the 3x3 blocks hold
 // structure (gradient ramp u_edge..2 u_edge), and faded out within one
 // surround sigma of the frame, where the clamped blurs bias the surround on
@@ -16,7 +16,6 @@ uniform float u_deviationFactor;
 uniform float u_fineFactor;
 uniform float u_edge;
 uniform float u_surroundSigma;
-uniform float u_minChange;
 
 void main() {
   vec2 p = currentTexel();
@@ -26,7 +25,5 @@ void main() {
   vec2 inside = min(p + 0.5, u_low_size - p - 0.5);
   float frame = smoothstep(0.5 * u_surroundSigma, u_surroundSigma, min(inside.x, inside.y));
   float m = smoothstep(t, 2.0 * t, length(d)) * (1.0 - smoothstep(u_edge, 2.0 * u_edge, a.g)) * frame;
-  // No invisible corrections: those would only make unchanged texels differ.
-  if (m * length(d) < u_minChange) m = 0.0;
   gl_FragColor = vec4(vec3(m), 1.0);
 }

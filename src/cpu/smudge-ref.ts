@@ -7,7 +7,7 @@
  */
 import { createImage, type CpuImage } from './image.js';
 import { gaussianBlurRef, linearToSrgb, srgbToLinear } from './reference.js';
-import { SMUDGE_CLIP, SMUDGE_EDGE, SMUDGE_MIN_CHANGE, SMUDGE_RANK, SMUDGE_WEIGHT_SCALE, smudgePlan, type SmudgeSettings } from '../passes/imperfections/smudge-plan.js';
+import { SMUDGE_CLIP, SMUDGE_EDGE, SMUDGE_GROW_GAIN, SMUDGE_MIN_CHANGE, SMUDGE_RANK, SMUDGE_WEIGHT_SCALE, smudgePlan, type SmudgeSettings } from '../passes/imperfections/smudge-plan.js';
 
 const idx = (img: CpuImage, x: number, y: number) => (Math.min(img.height - 1, Math.max(0, y)) * img.width + Math.min(img.width - 1, Math.max(0, x))) * 4;
 
@@ -118,7 +118,7 @@ export function smudgesRef(img: CpuImage, s: SmudgeSettings): { out: CpuImage; m
     fine.sort((a, b) => a - b);
     return [Math.sqrt(dev[SMUDGE_RANK]), edge, Math.sqrt(fine[SMUDGE_RANK]), 1];
   });
-  const mask = map(img, (i, x, y) => {
+  const core = map(img, (i, x, y) => {
     const d = deviation(low, surround, i);
     const act = bilinearCovering(activity, x, y, w, h, 0);
     const edge = bilinearCovering(activity, x, y, w, h, 1);
@@ -126,9 +126,14 @@ export function smudgesRef(img: CpuImage, s: SmudgeSettings): { out: CpuImage; m
     const t = Math.max(plan.floor, plan.deviationFactor * act, plan.fineFactor * fine);
     const inside = Math.min(x + 0.5, y + 0.5, w - x - 0.5, h - y - 0.5);
     const frame = smoothstep(0.5 * plan.surroundSigma, plan.surroundSigma, inside);
-    const dev = Math.hypot(d[0], d[1], d[2]);
-    let m = smoothstep(t, 2 * t, dev) * (1 - smoothstep(SMUDGE_EDGE, 2 * SMUDGE_EDGE, edge)) * frame;
-    if (m * dev < SMUDGE_MIN_CHANGE) m = 0;
+    const m = smoothstep(t, 2 * t, Math.hypot(d[0], d[1], d[2])) * (1 - smoothstep(SMUDGE_EDGE, 2 * SMUDGE_EDGE, edge)) * frame;
+    return [m, m, m, 1];
+  });
+  const spread = gaussianBlurRef(core, plan.lowSigma);
+  const mask = map(img, (i) => {
+    const d = deviation(low, surround, i);
+    let m = Math.min(1, SMUDGE_GROW_GAIN * spread.data[i]);
+    if (m * Math.hypot(d[0], d[1], d[2]) < SMUDGE_MIN_CHANGE) m = 0;
     return [m, m, m, 1];
   });
   const out = map(img, (i) => {

@@ -31,7 +31,7 @@ export interface SmudgePlan {
  */
 export const SMUDGE_CLIP = 12 / 255;
 /** Texels whose first-pass deviation is well above this weigh little in the second surround estimate. */
-export const SMUDGE_WEIGHT_SCALE = 2 / 255;
+export const SMUDGE_WEIGHT_SCALE = 1 / 255;
 /**
  * Structure guard: the largest gradient (per lowSigma, RGB norm) in the 3x3
  * neighbouring blocks must stay under this (ramp to twice it). A smudge's own
@@ -39,6 +39,12 @@ export const SMUDGE_WEIGHT_SCALE = 2 / 255;
  * piece's outline are 10-60/255.
  */
 export const SMUDGE_EDGE = 4 / 255;
+/**
+ * The detected core (where the deviation clears the threshold) is blurred by
+ * lowSigma and scaled by this gain (capped at 1): the soft flanks of a blotch,
+ * under the threshold on their own, are corrected with it.
+ */
+export const SMUDGE_GROW_GAIN = 3;
 /** A texel whose correction (mask x deviation) would stay under this is left as read: only visible changes are made. */
 export const SMUDGE_MIN_CHANGE = 0.25 / 255;
 /** The rank (0 = lowest) of the 3x3 neighbouring blocks' statistics that sets the activity: a blotch raises only its own few blocks. */

@@ -3,7 +3,7 @@ import type { Drawer } from '../core/resize.js';
 import { gaussianBlur } from '../core/gaussian.js';
 import type { ParamSchemas } from '../schema.js';
 import { definePass } from '../types.js';
-import { SMUDGE_CLIP, SMUDGE_EDGE, SMUDGE_MIN_CHANGE, SMUDGE_WEIGHT_SCALE, smudgePlan, type SmudgeSettings } from './smudge-plan.js';
+import { SMUDGE_CLIP, SMUDGE_EDGE, SMUDGE_GROW_GAIN, SMUDGE_MIN_CHANGE, SMUDGE_WEIGHT_SCALE, smudgePlan, type SmudgeSettings } from './smudge-plan.js';
 
 export const SMUDGE_SHADERS = [
   'imperfections/smudge_prep',
@@ -13,6 +13,7 @@ export const SMUDGE_SHADERS = [
   'imperfections/smudge_reduce',
   'imperfections/smudge_activity',
   'imperfections/smudge_mask',
+  'imperfections/smudge_grow',
   'imperfections/smudge_apply',
   'core/blur_gauss',
   'core/downsample',
@@ -36,7 +37,7 @@ export const SMUDGE_PARAMS = {
  * surround estimate that leaves the blotch out (normalised convolution), kept
  * where it stands above the local deviation, texture and noise levels and no
  * edge is near. Returns the corrected image (only masked texels change) and
- * the mask. Bounded: a fixed number of blurs and blockLevel + 6 other draws.
+ * the mask. Bounded: four blurs and blockLevel + 8 other draws.
  */
 export function removeSmudges(d: Drawer, image: GpuImage, settings: SmudgeSettings, linearFilter: boolean): { out: GpuImage; mask: GpuImage } {
   const plan = smudgePlan(settings, image.height);
@@ -58,14 +59,22 @@ export function removeSmudges(d: Drawer, image: GpuImage, settings: SmudgeSettin
   }
   const activity = d.draw({ shader: 'imperfections/smudge_activity', inputs: { u_blocks: blocks } });
   d.release(blocks);
-  const mask = d.draw({
+  const core = d.draw({
     shader: 'imperfections/smudge_mask',
     inputs: { u_low: low, u_surround: surround, u_activity: activity },
-    uniforms: { u_floor: plan.floor, u_deviationFactor: plan.deviationFactor, u_fineFactor: plan.fineFactor, u_edge: SMUDGE_EDGE, u_surroundSigma: plan.surroundSigma, u_minChange: SMUDGE_MIN_CHANGE },
+    uniforms: { u_floor: plan.floor, u_deviationFactor: plan.deviationFactor, u_fineFactor: plan.fineFactor, u_edge: SMUDGE_EDGE, u_surroundSigma: plan.surroundSigma },
     width: image.width,
     height: image.height,
   });
   d.release(activity);
+  const spread = gaussianBlur(d, core, plan.lowSigma, linearFilter);
+  d.release(core);
+  const mask = d.draw({
+    shader: 'imperfections/smudge_grow',
+    inputs: { u_core: spread, u_low: low, u_surround: surround },
+    uniforms: { u_gain: SMUDGE_GROW_GAIN, u_minChange: SMUDGE_MIN_CHANGE },
+  });
+  d.release(spread);
   const out = d.draw({ shader: 'imperfections/smudge_apply', inputs: { u_image: image, u_mask: mask, u_low: low, u_surround: surround } });
   for (const img of [low, surround]) d.release(img);
   return { out, mask };
