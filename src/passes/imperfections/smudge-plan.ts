@@ -45,8 +45,8 @@ export const SMUDGE_EDGE = 4 / 255;
  * under the threshold on their own, are corrected with it.
  */
 export const SMUDGE_GROW_GAIN = 3;
-/** A texel whose correction (mask x deviation) would stay under this is left as read: only visible changes are made. */
-export const SMUDGE_MIN_CHANGE = 0.25 / 255;
+/** A texel whose correction (mask x deviation) would stay under half an 8-bit level is left as read: only visible changes are made. */
+export const SMUDGE_MIN_CHANGE = 0.5 / 255;
 /** The rank (0 = lowest) of the 3x3 neighbouring blocks' statistics that sets the activity: a blotch raises only its own few blocks. */
 export const SMUDGE_RANK = 2;
 
