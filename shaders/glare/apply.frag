@@ -41,15 +41,17 @@ void main() {
   // to restore.
   vec4 reachSum = texture2D(u_nearby, v_uv);
   float nearGlare = smoothstep(0.02, 0.12, reachSum.r / max(reachSum.g, 1e-6));
-  float confidence = glareCompactness(texture2D(u_highlights, v_uv));
+  vec4 wideSum = texture2D(u_highlights, v_uv);
+  float confidence = glareCompactness(wideSum);
   float m = u_hasMatte == 1 ? texture2D(u_matte, v_uv).r : 1.0;
   float sparkleRatio = luminance(src.rgb) / max(luminance(texture2D(u_local, v_uv).rgb), 1e-4);
   float sparkle = smoothstep(0.8 * u_sparkleContrast, 1.2 * u_sparkleContrast, sparkleRatio);
   // s.a is the Gaussian-weighted share of glare-free piece pixels around: where
   // it is tiny the tone is extrapolated from far away (a hotspot in a region
   // the matte leaves out, a lifestyle shot's keying) and came out as flat,
-  // blocky patches of the wrong colour, so such pixels are left alone.
-  float toneSupport = smoothstep(TONE_SUPPORT_MIN, 4.0 * TONE_SUPPORT_MIN, s.a);
+  // blocky patches of the wrong colour, so such pixels are left alone. On a
+  // thin piece it is measured against the piece's own share (glareToneShare).
+  float toneSupport = smoothstep(TONE_SUPPORT_MIN, 4.0 * TONE_SUPPORT_MIN, glareToneShare(s.a, wideSum));
   float amount = u_strength * glareElevation(base.rgb, surround, u_excess) * nearGlare * confidence * toneSupport * m * (1.0 - u_sparkleProtection * sparkle);
 
   vec3 flattened = mix(base.rgb, surround, amount);

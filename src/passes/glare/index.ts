@@ -38,6 +38,7 @@ export const glareFlattenPass = definePass({
     strength: { type: 'number', default: 1, min: 0, max: 1, unit: '', step: 0.01, description: 'how far hotspots are pulled to the surrounding tone' },
     threshold: { type: 'number', default: 0.98, min: 0.2, max: 1, unit: '', step: 0.01, description: 'sRGB-encoded luminance of the base from which a pixel is a highlight (hotspot or blown area; ramps in over 0.03 below it)' },
     blownLevel: { type: 'number', default: 1, min: 0.5, max: 1, unit: '', step: 0.001, description: 'linear level that every channel of the photo must reach for a pixel to count as blown out (a clipped hotspot, flattened even when veil removal has pulled it below the threshold); 1 = off. 0.98 helps product shots on plain backdrops; on lifestyle photos it also flattens real blown areas (see docs)' },
+    bloomLevel: { type: 'number', default: 0.98, min: 0.5, max: 1, unit: '', step: 0.001, description: 'linear level that every channel of the photo must reach for a pixel on a thin piece (a chain or wire filling under ~10-20% of the surround) to count as a highlight: a blown spot wider than the strand under it is a bloom, flattened to the strand\'s and backdrop\'s tone around it; 1 = off' },
     excess: { type: 'number', default: 1.1, min: 1.01, max: 4, unit: 'x', step: 0.01, description: 'base luminance relative to the glare-free surroundings from which a pixel counts as glare (half effect at the midpoint from 1)' },
     spatialSigma: { type: 'number', default: 8, min: 1, max: 200, unit: 'px', step: 0.5, description: 'bilateral spatial sigma: texture finer than this is kept as detail' },
     rangeSigma: { type: 'number', default: 0.1, min: 0.04, max: 1, unit: '', step: 0.01, description: 'bilateral range sigma in sRGB-encoded luminance: edges of larger contrast stay sharp in the base' },
@@ -81,25 +82,28 @@ export const glareFlattenPass = definePass({
     }
 
     const base = bilateralFilter(ctx, image, p.spatialSigma as number, p.rangeSigma as number, lf);
-    const highlightUniforms = { u_threshold: p.threshold as number, u_blownLevel: p.blownLevel as number };
-    const highlightMap = ctx.draw({ shader: 'glare/highlights', inputs: withMatte({ u_base: base, u_raw: raw }), uniforms: { ...matteFlag, ...highlightUniforms } });
+    const highlightMap = ctx.draw({
+      shader: 'glare/highlights',
+      inputs: withMatte({ u_base: base, u_raw: raw }),
+      uniforms: { ...matteFlag, u_threshold: p.threshold as number, u_blownLevel: p.blownLevel as number, u_bloomLevel: p.bloomLevel as number },
+    });
     const highlights = gaussianBlur(ctx, highlightMap, p.surroundRadius as number, lf);
     const compact = ctx.draw({ shader: 'glare/compact_highlights', inputs: { u_highlightMap: highlightMap, u_highlights: highlights } });
-    ctx.release(highlightMap);
     const nearby = gaussianBlur(ctx, compact, p.reach as number, lf);
     ctx.release(compact);
     let surround: GpuImage | undefined;
     for (let i = 0; i < (p.iterations as number); i++) {
       const weights = ctx.draw({
         shader: 'glare/surround_weights',
-        inputs: withMatte(surround ? { u_base: base, u_raw: raw, u_surround: surround } : { u_base: base, u_raw: raw }),
-        uniforms: { ...matteFlag, ...highlightUniforms, u_hasSurround: surround ? 1 : 0, u_excess: p.excess as number },
+        inputs: { u_base: base, u_highlightMap: highlightMap, u_highlights: highlights, ...(surround ? { u_surround: surround } : {}) },
+        uniforms: { u_hasSurround: surround ? 1 : 0, u_excess: p.excess as number },
       });
       const next = gaussianBlur(ctx, weights, p.surroundRadius as number, lf);
       ctx.release(weights);
       if (surround) ctx.release(surround);
       surround = next;
     }
+    ctx.release(highlightMap);
     const local = gaussianBlur(ctx, image, p.sparkleSize as number, lf);
     const draw = (mode: keyof typeof OUTPUT_MODE) =>
       ctx.draw({
