@@ -48,12 +48,19 @@ float glareMapHighlight(vec4 map, vec4 wideSum) {
   return max(map.r, map.b * glareThinness(wideSum));
 }
 
+// The neighbourhood a share is taken of: the piece around a pixel on a broad
+// piece, the whole neighbourhood on a thin one (a bloom is most of the strand
+// around it, yet small).
+float glareShareOf(vec4 wideSum) {
+  return mix(max(wideSum.g, 1e-6), 1.0, glareThinness(wideSum));
+}
+
 // How sure a highlight is a hotspot rather than a large bright area (a white
 // backdrop without a matte, a sunlit wall): 1 while highlights fill under
 // ~1/4 of the piece around it, 0 from ~1/3.
 float glareCompactness(vec4 wideSum) {
-  float share = wideSum.r + wideSum.b * glareThinness(wideSum);
-  return 1.0 - smoothstep(0.2, 0.35, share / max(wideSum.g, 1e-6));
+  float highlight = wideSum.r + wideSum.b * glareThinness(wideSum);
+  return 1.0 - smoothstep(0.2, 0.35, highlight / glareShareOf(wideSum));
 }
 
 // The share of glare-free piece around a pixel that the tone is taken from

@@ -123,7 +123,9 @@ export function glareFlattenRef(raw: CpuImage, p: GlareParams, matte?: CpuImage)
   // The piece's thinness around q: a blown spot on a strand is a bloom (see chunks/glare.glsl).
   const thinness = (q: number) => 1 - smoothstep(0.1, 0.2, wide(q, 1));
   const mapHighlight = (q: number) => Math.max(highlightMap.data[4 * q], highlightMap.data[4 * q + 2] * thinness(q));
-  const compactness = (q: number) => 1 - smoothstep(0.2, 0.35, (wide(q, 0) + wide(q, 2) * thinness(q)) / Math.max(wide(q, 1), 1e-6));
+  // Shares of the piece around q on a broad piece, of the whole neighbourhood on a thin one.
+  const shareOf = (q: number) => Math.max(wide(q, 1), 1e-6) + (1 - Math.max(wide(q, 1), 1e-6)) * thinness(q);
+  const compactness = (q: number) => 1 - smoothstep(0.2, 0.35, (wide(q, 0) + wide(q, 2) * thinness(q)) / shareOf(q));
   const compact = createImage(raw.width, raw.height);
   for (let q = 0; q < n; q++) compact.data.set([mapHighlight(q) * compactness(q), highlightMap.data[4 * q + 1], 0, 1], 4 * q);
   const nearby = gaussianBlurRef(compact, p.reach);
