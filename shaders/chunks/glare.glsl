@@ -33,14 +33,16 @@ float glareElevation(vec3 base, vec3 surround, float excess) {
 // m = piece, b = blown at bloomLevel; wideSum is that map blurred at the
 // surround radius, so wideSum.g is the piece's share of the neighbourhood.
 //
-// How thin the piece is around a pixel: 1 where it fills under 10% of the
+// How thin the piece is around a pixel: 1 where it fills 5-10% of the
 // neighbourhood (a chain, a wire, a prong), 0 from 20% on. A strand is one or
 // two pixels wide, so a blown spot several pixels across on it cannot be the
 // strand's own tone: it is a bloom, and the strand's and backdrop's tone
 // around it is what to restore. On a broad piece a blown area may be real
-// (a specular band, skin, a wall) and only the threshold counts.
+// (a specular band, skin, a wall) and only the threshold counts. Under 2% there
+// is no strand, only a speck the keyer kept (a white dot on a white
+// backdrop), and nothing to take a tone from: 0 too.
 float glareThinness(vec4 wideSum) {
-  return 1.0 - smoothstep(0.1, 0.2, wideSum.g);
+  return smoothstep(0.02, 0.05, wideSum.g) * (1.0 - smoothstep(0.1, 0.2, wideSum.g));
 }
 
 // Highlight of one pixel of the map: above the threshold, or blown on a thin piece.
@@ -63,10 +65,3 @@ float glareCompactness(vec4 wideSum) {
   return 1.0 - smoothstep(0.2, 0.35, highlight / glareShareOf(wideSum));
 }
 
-// The share of glare-free piece around a pixel that the tone is taken from
-// (glareFree = the surround's weight sum): of the whole neighbourhood on a
-// broad piece, of the piece's own share on a thin one, whose glare-free
-// strand and uncertain band around it are all there is.
-float glareToneShare(float glareFree, vec4 wideSum) {
-  return glareFree / mix(1.0, max(wideSum.g, 1e-6), glareThinness(wideSum));
-}

@@ -121,7 +121,7 @@ export function glareFlattenRef(raw: CpuImage, p: GlareParams, matte?: CpuImage)
   const highlights = gaussianBlurRef(highlightMap, p.surroundRadius);
   const wide = (q: number, c: number) => highlights.data[4 * q + c];
   // The piece's thinness around q: a blown spot on a strand is a bloom (see chunks/glare.glsl).
-  const thinness = (q: number) => 1 - smoothstep(0.1, 0.2, wide(q, 1));
+  const thinness = (q: number) => smoothstep(0.02, 0.05, wide(q, 1)) * (1 - smoothstep(0.1, 0.2, wide(q, 1)));
   const mapHighlight = (q: number) => Math.max(highlightMap.data[4 * q], highlightMap.data[4 * q + 2] * thinness(q));
   // Shares of the piece around q on a broad piece, of the whole neighbourhood on a thin one.
   const shareOf = (q: number) => Math.max(wide(q, 1), 1e-6) + (1 - Math.max(wide(q, 1), 1e-6)) * thinness(q);
@@ -134,6 +134,7 @@ export function glareFlattenRef(raw: CpuImage, p: GlareParams, matte?: CpuImage)
     return [0, 1, 2].map((c) => (a > 1e-6 ? s.data[4 * q + c] / a : base.data[4 * q + c]));
   };
   let surround: CpuImage | undefined;
+  let surroundNear: CpuImage | undefined;
   for (let k = 0; k < p.iterations; k++) {
     const weighted = createImage(raw.width, raw.height);
     for (let q = 0; q < n; q++) {
@@ -143,6 +144,7 @@ export function glareFlattenRef(raw: CpuImage, p: GlareParams, matte?: CpuImage)
       weighted.data[4 * q + 3] = w;
     }
     surround = gaussianBlurRef(weighted, p.surroundRadius);
+    if (k === p.iterations - 1) surroundNear = gaussianBlurRef(weighted, p.reach);
   }
   const local = gaussianBlurRef(img, p.sparkleSize);
 
@@ -150,12 +152,16 @@ export function glareFlattenRef(raw: CpuImage, p: GlareParams, matte?: CpuImage)
   const out = { out: make(), mask: make(), base: make(), sparkle: make(), veil: make() };
   for (let q = 0; q < n; q++) {
     const i = 4 * q;
-    const tone = normalised(surround!, q);
+    // On a thin piece the tone and its support are taken within the reach (see glare/apply).
+    const thin = thinness(q);
+    const wideTone = normalised(surround!, q);
+    const nearTone = normalised(surroundNear!, q);
+    const tone = wideTone.map((v, c) => v + (nearTone[c] - v) * thin);
     const nearGlare = smoothstep(0.02, 0.12, nearby.data[i] / Math.max(nearby.data[i + 1], 1e-6));
     const confidence = compactness(q);
     const sparkle = smoothstep(0.8 * p.sparkleContrast, 1.2 * p.sparkleContrast, lum(img.data, i) / Math.max(lum(local.data, i), 1e-4));
-    const toneShare = surround!.data[i + 3] / (1 + (Math.max(wide(q, 1), 1e-6) - 1) * thinness(q));
-    const toneSupport = smoothstep(0.05, 0.2, toneShare);
+    const wideSupport = smoothstep(0.05, 0.2, surround!.data[i + 3]);
+    const toneSupport = wideSupport + (smoothstep(0.02, 0.08, surroundNear!.data[i + 3]) - wideSupport) * thin;
     const amount = p.strength * elevation(base.data, i, tone, p.excess) * nearGlare * confidence * toneSupport * m(q) * (1 - p.sparkleProtection * sparkle);
     for (let c = 0; c < 3; c++) {
       const flattened = base.data[i + c] + (tone[c] - base.data[i + c]) * amount;

@@ -92,6 +92,7 @@ export const glareFlattenPass = definePass({
     const nearby = gaussianBlur(ctx, compact, p.reach as number, lf);
     ctx.release(compact);
     let surround: GpuImage | undefined;
+    let surroundNear: GpuImage | undefined;
     for (let i = 0; i < (p.iterations as number); i++) {
       const weights = ctx.draw({
         shader: 'glare/surround_weights',
@@ -99,6 +100,8 @@ export const glareFlattenPass = definePass({
         uniforms: { u_hasSurround: surround ? 1 : 0, u_excess: p.excess as number },
       });
       const next = gaussianBlur(ctx, weights, p.surroundRadius as number, lf);
+      // The glare-free tone within the reach, for blooms on thin pieces (glare/apply).
+      if (i === (p.iterations as number) - 1) surroundNear = gaussianBlur(ctx, weights, p.reach as number, lf);
       ctx.release(weights);
       if (surround) ctx.release(surround);
       surround = next;
@@ -108,7 +111,7 @@ export const glareFlattenPass = definePass({
     const draw = (mode: keyof typeof OUTPUT_MODE) =>
       ctx.draw({
         shader: 'glare/apply',
-        inputs: withMatte({ u_image: image, u_base: base, u_surround: surround!, u_highlights: highlights, u_nearby: nearby, u_local: local }),
+        inputs: withMatte({ u_image: image, u_base: base, u_surround: surround!, u_surroundNear: surroundNear!, u_highlights: highlights, u_nearby: nearby, u_local: local }),
         uniforms: {
           ...matteFlag,
           u_strength: p.strength as number,
