@@ -14,6 +14,7 @@
 uniform sampler2D u_image;      // veil-free estimate
 uniform sampler2D u_base;
 uniform sampler2D u_surround;   // blurred (w * base, w), last iteration
+uniform sampler2D u_surroundNear; // the same weights blurred at the reach
 uniform sampler2D u_highlights; // highlights.frag output blurred at the surround radius
 uniform sampler2D u_nearby;     // compact highlights blurred at the reach
 uniform sampler2D u_matte;
@@ -35,21 +36,32 @@ void main() {
   vec4 base = texture2D(u_base, v_uv);
   vec4 s = texture2D(u_surround, v_uv);
   vec3 surround = s.a > 1e-6 ? s.rgb / s.a : base.rgb;
+  vec4 wideSum = texture2D(u_highlights, v_uv);
+  float thin = glareThinness(wideSum);
+  // On a thin piece the tone is the strand's and backdrop's right around the
+  // bloom, within the reach: the surround's, wider, reaches over to whatever
+  // broad piece is near (a white speck beside a dark bracelet turned grey).
+  vec4 sn = texture2D(u_surroundNear, v_uv);
+  vec3 nearTone = sn.a > 1e-6 ? sn.rgb / sn.a : base.rgb;
+  surround = mix(surround, nearTone, thin);
 
   // Glare is a compact highlight and the light around it: act within about
   // the reach of one. Inside a large bright area there is no glare-free tone
   // to restore.
   vec4 reachSum = texture2D(u_nearby, v_uv);
   float nearGlare = smoothstep(0.02, 0.12, reachSum.r / max(reachSum.g, 1e-6));
-  float confidence = glareCompactness(texture2D(u_highlights, v_uv));
+  float confidence = glareCompactness(wideSum);
   float m = u_hasMatte == 1 ? texture2D(u_matte, v_uv).r : 1.0;
   float sparkleRatio = luminance(src.rgb) / max(luminance(texture2D(u_local, v_uv).rgb), 1e-4);
   float sparkle = smoothstep(0.8 * u_sparkleContrast, 1.2 * u_sparkleContrast, sparkleRatio);
   // s.a is the Gaussian-weighted share of glare-free piece pixels around: where
   // it is tiny the tone is extrapolated from far away (a hotspot in a region
   // the matte leaves out, a lifestyle shot's keying) and came out as flat,
-  // blocky patches of the wrong colour, so such pixels are left alone.
-  float toneSupport = smoothstep(TONE_SUPPORT_MIN, 4.0 * TONE_SUPPORT_MIN, s.a);
+  // blocky patches of the wrong colour, so such pixels are left alone. On a
+  // thin piece it is sn.a, within the reach, with a lower ramp: a strand and
+  // its uncertain band fill little of any neighbourhood (a bloom on a chain:
+  // sn.a ~0.17, s.a ~0.07; a blown speck whose band is all elevated: 0).
+  float toneSupport = mix(smoothstep(TONE_SUPPORT_MIN, 4.0 * TONE_SUPPORT_MIN, s.a), smoothstep(0.4 * TONE_SUPPORT_MIN, 1.6 * TONE_SUPPORT_MIN, sn.a), thin);
   float amount = u_strength * glareElevation(base.rgb, surround, u_excess) * nearGlare * confidence * toneSupport * m * (1.0 - u_sparkleProtection * sparkle);
 
   vec3 flattened = mix(base.rgb, surround, amount);

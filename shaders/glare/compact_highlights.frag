@@ -5,11 +5,12 @@
 #include "chunks/color"
 #include "chunks/glare"
 
-uniform sampler2D u_highlightMap; // (h * m, m)
+uniform sampler2D u_highlightMap; // (h * m, m, b * m)
 uniform sampler2D u_highlights;   // the same blurred at the surround radius
 varying vec2 v_uv;
 
 void main() {
   vec4 h = texture2D(u_highlightMap, v_uv);
-  gl_FragColor = vec4(h.r * glareCompactness(texture2D(u_highlights, v_uv)), h.g, 0.0, 1.0);
+  vec4 wide = texture2D(u_highlights, v_uv);
+  gl_FragColor = vec4(glareMapHighlight(h, wide) * glareCompactness(wide), h.g, 0.0, 1.0);
 }

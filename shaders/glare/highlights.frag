@@ -1,5 +1,7 @@
-// Highlights of the base on the piece, and the piece itself: (h * m, m). Blurred,
-// r / g is the share of the piece neighbourhood that is highlight.
+// The highlight map: (h * m, m, b * m), h = highlight of the base, m = piece,
+// b = blown at the bloom level (counted on thin pieces only, see
+// glareThinness). Blurred, r / g is the share of the piece neighbourhood that
+// is highlight and g the piece's share of the neighbourhood.
 #include "chunks/color"
 #include "chunks/glare"
 
@@ -9,9 +11,11 @@ uniform sampler2D u_matte;
 uniform int u_hasMatte;
 uniform float u_threshold;
 uniform float u_blownLevel;
+uniform float u_bloomLevel;
 varying vec2 v_uv;
 
 void main() {
   float m = u_hasMatte == 1 ? texture2D(u_matte, v_uv).r : 1.0;
-  gl_FragColor = vec4(glareHighlight(texture2D(u_base, v_uv).rgb, texture2D(u_raw, v_uv), u_threshold, u_blownLevel) * m, m, 0.0, 1.0);
+  vec4 raw = texture2D(u_raw, v_uv);
+  gl_FragColor = vec4(glareHighlight(texture2D(u_base, v_uv).rgb, raw, u_threshold, u_blownLevel) * m, m, glareBlown(raw, u_bloomLevel) * m, 1.0);
 }

@@ -11,6 +11,7 @@ export interface GlareParams {
   strength: number;
   threshold: number;
   blownLevel: number;
+  bloomLevel: number;
   excess: number;
   spatialSigma: number;
   rangeSigma: number;
@@ -32,6 +33,7 @@ export const GLARE_DEFAULTS: GlareParams = {
   strength: 1,
   threshold: 0.8,
   blownLevel: 1,
+  bloomLevel: 0.98,
   excess: 1.1,
   spatialSigma: 8,
   rangeSigma: 0.1,
@@ -52,13 +54,16 @@ function smoothstep(e0: number, e1: number, x: number): number {
   return t * t * (3 - 2 * t);
 }
 
-/** Highlight of the base, or blown out in the raw photo (every straight channel at or above blownLevel; 1 = off). */
-function highlight(base: ArrayLike<number>, raw: ArrayLike<number>, i: number, p: GlareParams): number {
-  const h = smoothstep(p.threshold - 0.03, p.threshold, linearToSrgb(lum(base, i)));
+/** Every straight channel of the raw pixel at or above `level` (ramped); 0 when level >= 1. */
+function blown(raw: ArrayLike<number>, i: number, level: number): number {
   const a = raw[i + 3];
-  if (p.blownLevel >= 1 || a <= 0) return h;
-  const lowest = Math.min(raw[i], raw[i + 1], raw[i + 2]) / a;
-  return Math.max(h, smoothstep(p.blownLevel, p.blownLevel + 0.95 * (1 - p.blownLevel), lowest));
+  if (level >= 1 || a <= 0) return 0;
+  return smoothstep(level, level + 0.95 * (1 - level), Math.min(raw[i], raw[i + 1], raw[i + 2]) / a);
+}
+
+/** Highlight of the base, or blown out in the raw photo at blownLevel (1 = off). */
+function highlight(base: ArrayLike<number>, raw: ArrayLike<number>, i: number, p: GlareParams): number {
+  return Math.max(smoothstep(p.threshold - 0.03, p.threshold, linearToSrgb(lum(base, i))), blown(raw, i, p.blownLevel));
 }
 
 function elevation(base: ArrayLike<number>, i: number, surround: number[], excess: number): number {
@@ -112,26 +117,34 @@ export function glareFlattenRef(raw: CpuImage, p: GlareParams, matte?: CpuImage)
 
   const base = bilateralLevelsRef(img, p.spatialSigma, p.rangeSigma);
   const highlightMap = createImage(raw.width, raw.height);
-  for (let q = 0; q < n; q++) highlightMap.data.set([highlight(base.data, raw.data, 4 * q, p) * m(q), m(q), 0, 1], 4 * q);
+  for (let q = 0; q < n; q++) highlightMap.data.set([highlight(base.data, raw.data, 4 * q, p) * m(q), m(q), blown(raw.data, 4 * q, p.bloomLevel) * m(q), 1], 4 * q);
   const highlights = gaussianBlurRef(highlightMap, p.surroundRadius);
-  const compactness = (q: number) => 1 - smoothstep(0.2, 0.35, highlights.data[4 * q] / Math.max(highlights.data[4 * q + 1], 1e-6));
+  const wide = (q: number, c: number) => highlights.data[4 * q + c];
+  // The piece's thinness around q: a blown spot on a strand is a bloom (see chunks/glare.glsl).
+  const thinness = (q: number) => smoothstep(0.02, 0.05, wide(q, 1)) * (1 - smoothstep(0.1, 0.2, wide(q, 1)));
+  const mapHighlight = (q: number) => Math.max(highlightMap.data[4 * q], highlightMap.data[4 * q + 2] * thinness(q));
+  // Shares of the piece around q on a broad piece, of the whole neighbourhood on a thin one.
+  const shareOf = (q: number) => Math.max(wide(q, 1), 1e-6) + (1 - Math.max(wide(q, 1), 1e-6)) * thinness(q);
+  const compactness = (q: number) => 1 - smoothstep(0.2, 0.35, (wide(q, 0) + wide(q, 2) * thinness(q)) / shareOf(q));
   const compact = createImage(raw.width, raw.height);
-  for (let q = 0; q < n; q++) compact.data.set([highlightMap.data[4 * q] * compactness(q), highlightMap.data[4 * q + 1], 0, 1], 4 * q);
+  for (let q = 0; q < n; q++) compact.data.set([mapHighlight(q) * compactness(q), highlightMap.data[4 * q + 1], 0, 1], 4 * q);
   const nearby = gaussianBlurRef(compact, p.reach);
   const normalised = (s: CpuImage, q: number) => {
     const a = s.data[4 * q + 3];
     return [0, 1, 2].map((c) => (a > 1e-6 ? s.data[4 * q + c] / a : base.data[4 * q + c]));
   };
   let surround: CpuImage | undefined;
+  let surroundNear: CpuImage | undefined;
   for (let k = 0; k < p.iterations; k++) {
     const weighted = createImage(raw.width, raw.height);
     for (let q = 0; q < n; q++) {
-      let w = (1 - highlight(base.data, raw.data, 4 * q, p)) * m(q);
+      let w = m(q) - mapHighlight(q);
       if (surround && surround.data[4 * q + 3] > 1e-6) w *= 1 - elevation(base.data, 4 * q, normalised(surround, q), p.excess);
       for (let c = 0; c < 3; c++) weighted.data[4 * q + c] = base.data[4 * q + c] * w;
       weighted.data[4 * q + 3] = w;
     }
     surround = gaussianBlurRef(weighted, p.surroundRadius);
+    if (k === p.iterations - 1) surroundNear = gaussianBlurRef(weighted, p.reach);
   }
   const local = gaussianBlurRef(img, p.sparkleSize);
 
@@ -139,11 +152,16 @@ export function glareFlattenRef(raw: CpuImage, p: GlareParams, matte?: CpuImage)
   const out = { out: make(), mask: make(), base: make(), sparkle: make(), veil: make() };
   for (let q = 0; q < n; q++) {
     const i = 4 * q;
-    const tone = normalised(surround!, q);
+    // On a thin piece the tone and its support are taken within the reach (see glare/apply).
+    const thin = thinness(q);
+    const wideTone = normalised(surround!, q);
+    const nearTone = normalised(surroundNear!, q);
+    const tone = wideTone.map((v, c) => v + (nearTone[c] - v) * thin);
     const nearGlare = smoothstep(0.02, 0.12, nearby.data[i] / Math.max(nearby.data[i + 1], 1e-6));
     const confidence = compactness(q);
     const sparkle = smoothstep(0.8 * p.sparkleContrast, 1.2 * p.sparkleContrast, lum(img.data, i) / Math.max(lum(local.data, i), 1e-4));
-    const toneSupport = smoothstep(0.05, 0.2, surround!.data[i + 3]);
+    const wideSupport = smoothstep(0.05, 0.2, surround!.data[i + 3]);
+    const toneSupport = wideSupport + (smoothstep(0.02, 0.08, surroundNear!.data[i + 3]) - wideSupport) * thin;
     const amount = p.strength * elevation(base.data, i, tone, p.excess) * nearGlare * confidence * toneSupport * m(q) * (1 - p.sparkleProtection * sparkle);
     for (let c = 0; c < 3; c++) {
       const flattened = base.data[i + c] + (tone[c] - base.data[i + c]) * amount;

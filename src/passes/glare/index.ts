@@ -18,7 +18,7 @@ export const glareFlattenPass = definePass({
   title: 'Glare flattening',
   category: 'glare',
   description:
-    'Removes veiling glare and flattens specular hotspots while keeping texture and small glints. (1) Veil: light above a source level (on the piece only when a matte is given), blurred by the lens\'s scatter tail and scaled, is subtracted. (2) Hotspots: an edge-preserving base (range-level bilateral guided by luminance) and detail split; near highlights, where the base is elevated above the glare-free tone of its surroundings, the base is pulled to that tone, which carries the metal\'s own colour (gold stays gold, silver neutral); detail is kept and glints much brighter than their immediate neighbourhood are protected.',
+    'Removes veiling glare and flattens specular hotspots while keeping texture and small glints. (1) Veil: light above a source level (on the piece only when a matte is given), blurred by the lens\'s scatter tail and scaled, is subtracted. (2) Hotspots: an edge-preserving base (range-level bilateral guided by luminance) and detail split; near highlights, where the base is elevated above the glare-free tone of its surroundings, the base is pulled to that tone, which carries the metal\'s own colour (gold stays gold, silver neutral); detail is kept and glints much brighter than their immediate neighbourhood are protected. On a thin piece (a chain or wire) a spot blown in every channel is a bloom: it counts as a highlight and takes the strand\'s and backdrop\'s tone from within the reach.',
   inputs: [
     { name: 'image', description: 'image with glare' },
     { name: 'matte', description: 'where the piece is (red channel, 0..1, e.g. the keyer alpha or trimap): only there is light a veil source and flattened; the whole frame when absent', optional: true },
@@ -38,6 +38,7 @@ export const glareFlattenPass = definePass({
     strength: { type: 'number', default: 1, min: 0, max: 1, unit: '', step: 0.01, description: 'how far hotspots are pulled to the surrounding tone' },
     threshold: { type: 'number', default: 0.98, min: 0.2, max: 1, unit: '', step: 0.01, description: 'sRGB-encoded luminance of the base from which a pixel is a highlight (hotspot or blown area; ramps in over 0.03 below it)' },
     blownLevel: { type: 'number', default: 1, min: 0.5, max: 1, unit: '', step: 0.001, description: 'linear level that every channel of the photo must reach for a pixel to count as blown out (a clipped hotspot, flattened even when veil removal has pulled it below the threshold); 1 = off. 0.98 helps product shots on plain backdrops; on lifestyle photos it also flattens real blown areas (see docs)' },
+    bloomLevel: { type: 'number', default: 0.98, min: 0.5, max: 1, unit: '', step: 0.001, description: 'linear level that every channel of the photo must reach for a pixel on a thin piece (a chain or wire: the matte fills 5-20% of the surround) to count as a highlight: a blown spot wider than the strand under it is a bloom, flattened to the strand\'s and backdrop\'s tone within the reach; inert without a matte (the whole frame is the piece); 1 = off' },
     excess: { type: 'number', default: 1.1, min: 1.01, max: 4, unit: 'x', step: 0.01, description: 'base luminance relative to the glare-free surroundings from which a pixel counts as glare (half effect at the midpoint from 1)' },
     spatialSigma: { type: 'number', default: 8, min: 1, max: 200, unit: 'px', step: 0.5, description: 'bilateral spatial sigma: texture finer than this is kept as detail' },
     rangeSigma: { type: 'number', default: 0.1, min: 0.04, max: 1, unit: '', step: 0.01, description: 'bilateral range sigma in sRGB-encoded luminance: edges of larger contrast stay sharp in the base' },
@@ -81,30 +82,36 @@ export const glareFlattenPass = definePass({
     }
 
     const base = bilateralFilter(ctx, image, p.spatialSigma as number, p.rangeSigma as number, lf);
-    const highlightUniforms = { u_threshold: p.threshold as number, u_blownLevel: p.blownLevel as number };
-    const highlightMap = ctx.draw({ shader: 'glare/highlights', inputs: withMatte({ u_base: base, u_raw: raw }), uniforms: { ...matteFlag, ...highlightUniforms } });
+    const highlightMap = ctx.draw({
+      shader: 'glare/highlights',
+      inputs: withMatte({ u_base: base, u_raw: raw }),
+      uniforms: { ...matteFlag, u_threshold: p.threshold as number, u_blownLevel: p.blownLevel as number, u_bloomLevel: p.bloomLevel as number },
+    });
     const highlights = gaussianBlur(ctx, highlightMap, p.surroundRadius as number, lf);
     const compact = ctx.draw({ shader: 'glare/compact_highlights', inputs: { u_highlightMap: highlightMap, u_highlights: highlights } });
-    ctx.release(highlightMap);
     const nearby = gaussianBlur(ctx, compact, p.reach as number, lf);
     ctx.release(compact);
     let surround: GpuImage | undefined;
+    let surroundNear: GpuImage | undefined;
     for (let i = 0; i < (p.iterations as number); i++) {
       const weights = ctx.draw({
         shader: 'glare/surround_weights',
-        inputs: withMatte(surround ? { u_base: base, u_raw: raw, u_surround: surround } : { u_base: base, u_raw: raw }),
-        uniforms: { ...matteFlag, ...highlightUniforms, u_hasSurround: surround ? 1 : 0, u_excess: p.excess as number },
+        inputs: { u_base: base, u_highlightMap: highlightMap, u_highlights: highlights, ...(surround ? { u_surround: surround } : {}) },
+        uniforms: { u_hasSurround: surround ? 1 : 0, u_excess: p.excess as number },
       });
       const next = gaussianBlur(ctx, weights, p.surroundRadius as number, lf);
+      // The glare-free tone within the reach, for blooms on thin pieces (glare/apply).
+      if (i === (p.iterations as number) - 1) surroundNear = gaussianBlur(ctx, weights, p.reach as number, lf);
       ctx.release(weights);
       if (surround) ctx.release(surround);
       surround = next;
     }
+    ctx.release(highlightMap);
     const local = gaussianBlur(ctx, image, p.sparkleSize as number, lf);
     const draw = (mode: keyof typeof OUTPUT_MODE) =>
       ctx.draw({
         shader: 'glare/apply',
-        inputs: withMatte({ u_image: image, u_base: base, u_surround: surround!, u_highlights: highlights, u_nearby: nearby, u_local: local }),
+        inputs: withMatte({ u_image: image, u_base: base, u_surround: surround!, u_surroundNear: surroundNear!, u_highlights: highlights, u_nearby: nearby, u_local: local }),
         uniforms: {
           ...matteFlag,
           u_strength: p.strength as number,
