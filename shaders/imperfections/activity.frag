@@ -1,28 +1,37 @@
-// The local activity level: the third lowest of the 3x3 neighbouring blocks'
-// levels min(u_meanFactor x mean, mean + u_tailFactor x standard deviation)
-// of the thin-feature residual (u_blocks holds block means of (v, v^2)). Texture and noise are in
-// most blocks and set it; a defect (or a chain strand) raises at most a few
-// blocks and so not its own threshold.
+// The local activity level: per residual, the third lowest of the 3x3
+// neighbouring blocks' levels min(u_meanFactor x mean, mean + u_tailFactor x
+// standard deviation) (u_blocks holds block means of (v, v^2) of the thin-
+// feature residual in r, g and of the short-feature residual in b, a).
+// Texture and noise are in most blocks and set it; a defect (or a chain
+// strand) raises at most a few blocks and so not its own threshold. The
+// activity is the short-feature level, but at least u_squareShare of the
+// thin-feature one: long structure, which only the square residual holds,
+// then raises it less.
 #include "chunks/texel"
 uniform sampler2D u_blocks;
 uniform vec2 u_blocks_size;
 uniform float u_tailFactor;
 uniform float u_meanFactor;
+uniform float u_activityCap;
+
+float level(vec2 m) {
+  return min(u_meanFactor * m.x, m.x + u_tailFactor * sqrt(max(0.0, m.y - m.x * m.x)));
+}
 
 void main() {
   vec2 p = currentTexel();
-  float v[9];
+  vec2 v[9];
   for (int i = 0; i < 9; i++) {
-    vec2 m = texelAt(u_blocks, u_blocks_size, p + vec2(float(i - 3 * (i / 3) - 1), float(i / 3 - 1))).rg;
-    v[i] = min(u_meanFactor * m.x, m.x + u_tailFactor * sqrt(max(0.0, m.y - m.x * m.x)));
+    vec4 m = texelAt(u_blocks, u_blocks_size, p + vec2(float(i - 3 * (i / 3) - 1), float(i / 3 - 1)));
+    v[i] = vec2(level(m.rg), level(m.ba));
   }
-  // Rank 2 (0-based): the value with exactly two smaller ones (ties broken by index).
-  float third = 0.0;
+  // Rank 2 (0-based) of each: the value with exactly two smaller ones (ties broken by index).
+  vec2 third = vec2(0.0);
   for (int i = 0; i < 9; i++) {
-    int below = 0;
-    for (int j = 0; j < 9; j++)
-      if (v[j] < v[i] || (v[j] == v[i] && j < i)) below++;
-    if (below == 2) third = v[i];
+    vec2 below = vec2(0.0);
+    for (int j = 0; j < 9; j++) below += vec2(lessThan(v[j], v[i])) + (j < i ? vec2(equal(v[j], v[i])) : vec2(0.0));
+    if (below.x == 2.0) third.x = v[i].x;
+    if (below.y == 2.0) third.y = v[i].y;
   }
-  gl_FragColor = vec4(third);
+  gl_FragColor = vec4(third.x, max(third.y, min(third.x, u_activityCap)), 0.0, 1.0);
 }

@@ -1,6 +1,8 @@
 // Decides, per texel, how surely it belongs to a defect (0..1).
 // A candidate is a feature thinner than the maximum size (square-opening
-// residual) whose contrast clears the activity-adaptive threshold, that does
+// residual) whose contrast clears the activity-adaptive threshold, or one
+// that is also shorter than the line segments in every direction (short-
+// feature residual) and clears the short-feature threshold, and that does
 // not lie on a long connected thin structure of its own polarity at the
 // coarse level (extent), nor next to a long one of the other polarity (the
 // bright holes of a dark chain's links, the dark gaps of a bright one),
@@ -24,15 +26,17 @@ uniform float u_maxExtent;
 void main() {
   vec2 p = currentTexel();
   float y = texelAt(u_luma, u_luma_size, p).r;
-  // Contrast left after reconstruction: r bright (Y - opening), g dark (closing - Y).
+  // Contrast left after reconstruction (bright: Y - opening, dark: closing - Y) of thin and short features.
   vec4 rec = texelAt(u_reconstructed, u_luma_size, p);
-  vec2 contrast = vec2(y - rec.r, rec.b - y);
-  float threshold = defectThreshold(bilinearCovering(u_activity, u_activity_size, u_luma_size).r, u_floor);
+  vec2 activity = bilinearCovering(u_activity, u_activity_size, u_luma_size).rg;
+  float threshold = defectThreshold(activity.x, u_floor);
+  float shortThreshold = defectThreshold(activity.y, u_floor);
   vec2 coarseTexel = floor((p + 0.5) * u_extentBright_size / u_luma_size);
   vec2 extent = max(vec2(extentAt(u_extentBright, u_extentBright_size, coarseTexel), extentAt(u_extentDark, u_extentBright_size, coarseTexel)),
                     vec2(extentAround(u_extentDark, u_extentBright_size, coarseTexel), extentAround(u_extentBright, u_extentBright_size, coarseTexel)));
   vec2 isolated = 1.0 - smoothstep(vec2(u_maxExtent + 1.5), vec2(u_maxExtent + 3.5), extent);
-  vec2 strong = smoothstep(vec2(threshold), vec2(MASK_RAMP * threshold), contrast) * isolated;
+  vec2 strong = max(smoothstep(vec2(threshold), vec2(MASK_RAMP * threshold), vec2(y - rec.r, rec.b - y)),
+                    smoothstep(vec2(shortThreshold), vec2(MASK_RAMP * shortThreshold), vec2(y - rec.g, rec.a - y))) * isolated;
   float m = max(strong.x, strong.y);
   gl_FragColor = vec4(m, m, m, 1.0);
 }

@@ -1,6 +1,6 @@
-// One step of morphological reconstruction, starting from the opening (r, g)
-// and closing (b, a) of the luma: the opening grows back under the luma
-// (3x3 dilation, capped by Y), the closing shrinks back over it (3x3 erosion,
+// One step of morphological reconstruction, starting from the openings (r, g)
+// and closings (b, a) of the luma (imperfections/clean): the openings grow back under the luma
+// (3x3 dilation, capped by Y), the closings shrink back over it (3x3 erosion,
 // floored by Y). After K steps, whatever is connected to a larger structure
 // within K texels through pixels at least as bright (dark) as itself is
 // restored, so facet corners, prong tips and the ends of bars are no longer

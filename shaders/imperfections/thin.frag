@@ -19,8 +19,8 @@ const float CLIPPED = 0.98;
 
 void main() {
   vec4 r = texelAt(u_residual, u_residual_size, currentTexel());
-  // Hysteresis: structure is traced below the defect threshold (see plan.ts).
-  float threshold = u_structureFraction * defectThreshold(bilinearCovering(u_activity, u_activity_size, u_residual_size).r, u_floor);
+  // Hysteresis: structure is traced below the (short-feature) defect threshold (see plan.ts).
+  float threshold = u_structureFraction * defectThreshold(bilinearCovering(u_activity, u_activity_size, u_residual_size).g, u_floor);
   vec2 thin = vec2(greaterThan(r.rg, vec2(threshold)));
   float clipped = u_glintGuard > 0.0 && texelAt(u_luma, u_residual_size, currentTexel()).r >= CLIPPED ? 1.0 : 0.0;
   gl_FragColor = vec4(thin, clipped, 1.0);

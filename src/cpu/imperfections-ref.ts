@@ -72,6 +72,32 @@ function openClose(y: Plane, r: number): { open: Plane; close: Plane } {
   };
 }
 
+/** Min (or max) over the texels at `offsets` from each texel (the texel itself included), edges clamped. */
+function offsetExtreme(p: Plane, offsets: number[][], op: (a: number, b: number) => number): Plane {
+  return plane(p.w, p.h, (x, y) => {
+    let m = at(p, x, y);
+    for (const [dx, dy] of offsets) m = op(m, op(at(p, x + dx, y + dy), at(p, x - dx, y - dy)));
+    return m;
+  });
+}
+
+/**
+ * The maximum over orientations of the openings with a line segment, and the
+ * minimum of the closings (line_morph.frag). A feature shorter than the
+ * segment in every direction (a speck) is removed; a structure longer than it
+ * along some direction (a straight strand, a band edge) survives.
+ */
+function lineOpenClose(y: Plane, lines: number[][][]): { open: Plane; close: Plane } {
+  let open: Plane | undefined, close: Plane | undefined;
+  for (const offsets of lines) {
+    const o = offsetExtreme(offsetExtreme(y, offsets, Math.min), offsets, Math.max);
+    const c = offsetExtreme(offsetExtreme(y, offsets, Math.max), offsets, Math.min);
+    open = open ? plane(y.w, y.h, (x, yy) => Math.max(at(open!, x, yy), at(o, x, yy))) : o;
+    close = close ? plane(y.w, y.h, (x, yy) => Math.min(at(close!, x, yy), at(c, x, yy))) : c;
+  }
+  return { open: open!, close: close! };
+}
+
 /** Min (or max) over the 3x3 texels around (x, y). */
 function squareAt(p: Plane, x: number, y: number, op: (a: number, b: number) => number): number {
   let m = at(p, x, y);
@@ -105,37 +131,52 @@ export function detectRef(img: CpuImage, s: DetectionSettings): CpuImage {
   const { width: w, height: h } = img;
   const plan = detectionPlan(s, w, h);
   const y = lumaRef(img);
-  const { open, close } = openClose(y, plan.squareRadius);
-  const bright = plane(w, h, (x, yy) => at(y, x, yy) - at(open, x, yy));
-  const dark = plane(w, h, (x, yy) => at(close, x, yy) - at(y, x, yy));
+  // Thin features: what the square opening/closing removes. Short features:
+  // thin ones that every line opening/closing removes too (specks; not band
+  // edges, facet lines or straight strands).
+  const thin = openClose(y, plan.squareRadius);
+  const bright = plane(w, h, (x, yy) => at(y, x, yy) - at(thin.open, x, yy));
+  const dark = plane(w, h, (x, yy) => at(thin.close, x, yy) - at(y, x, yy));
+  const lines = lineOpenClose(y, plan.lineOffsets);
+  const shortOpen = plane(w, h, (x, yy) => Math.max(at(thin.open, x, yy), at(lines.open, x, yy)));
+  const shortClose = plane(w, h, (x, yy) => Math.min(at(thin.close, x, yy), at(lines.close, x, yy)));
 
-  // Structure guard: reconstruction of the opening under, and the closing over, the luma.
-  let recOpen = open;
-  let recClose = close;
-  for (let step = 0; step < plan.reconstructionSteps; step++) {
-    const o = recOpen, c = recClose;
-    recOpen = plane(w, h, (x, yy) => Math.min(at(y, x, yy), squareAt(o, x, yy, Math.max)));
-    recClose = plane(w, h, (x, yy) => Math.max(at(y, x, yy), squareAt(c, x, yy, Math.min)));
-  }
+  // Structure guard: reconstruction of the openings under, and the closings over, the luma.
+  const reconstruct = (open: Plane, close: Plane) => {
+    for (let step = 0; step < plan.reconstructionSteps; step++) {
+      const o = open, c = close;
+      open = plane(w, h, (x, yy) => Math.min(at(y, x, yy), squareAt(o, x, yy, Math.max)));
+      close = plane(w, h, (x, yy) => Math.max(at(y, x, yy), squareAt(c, x, yy, Math.min)));
+    }
+    return { open, close };
+  };
+  const thinRec = reconstruct(thin.open, thin.close);
+  const shortRec = reconstruct(shortOpen, shortClose);
 
-  // Activity: third lowest of the 3x3 neighbouring blocks' level
-  // min(meanFactor x mean, mean + tailFactor x standard deviation) of the thin-feature residual.
-  const residualAt = (x: number, yy: number) => Math.max(at(bright, x, yy), at(dark, x, yy));
-  const means = reduce(plane(w, h, residualAt), plan.noiseLevel, 'mean');
-  const meanSquares = reduce(plane(w, h, (x, yy) => residualAt(x, yy) ** 2), plan.noiseLevel, 'mean');
-  const tail = (x: number, yy: number) =>
-    Math.min(plan.meanFactor * at(means, x, yy), at(means, x, yy) + plan.tailFactor * Math.sqrt(Math.max(0, at(meanSquares, x, yy) - at(means, x, yy) ** 2)));
-  const activity = plane(means.w, means.h, (x, yy) => {
-    const v: number[] = [];
-    for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) v.push(tail(x + dx, yy + dy));
-    return v.sort((a, b) => a - b)[2];
-  });
-  const threshold = (x: number, yy: number) => Math.max(plan.floor, bilinearCovering(activity, x, yy, w, h));
+  // Activity: per residual, the third lowest of the 3x3 neighbouring blocks'
+  // level min(meanFactor x mean, mean + tailFactor x standard deviation).
+  const rankedLevels = (residualAt: (x: number, yy: number) => number) => {
+    const means = reduce(plane(w, h, residualAt), plan.noiseLevel, 'mean');
+    const meanSquares = reduce(plane(w, h, (x, yy) => residualAt(x, yy) ** 2), plan.noiseLevel, 'mean');
+    const tail = (x: number, yy: number) =>
+      Math.min(plan.meanFactor * at(means, x, yy), at(means, x, yy) + plan.tailFactor * Math.sqrt(Math.max(0, at(meanSquares, x, yy) - at(means, x, yy) ** 2)));
+    return plane(means.w, means.h, (x, yy) => {
+      const v: number[] = [];
+      for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) v.push(tail(x + dx, yy + dy));
+      return v.sort((a, b) => a - b)[2];
+    });
+  };
+  const thinActivity = rankedLevels((x, yy) => Math.max(at(bright, x, yy), at(dark, x, yy)));
+  const shortLevels = rankedLevels((x, yy) => Math.max(at(y, x, yy) - at(shortOpen, x, yy), at(shortClose, x, yy) - at(y, x, yy)));
+  // The short-feature threshold counts the thin-feature activity only up to activityCap.
+  const shortActivity = plane(thinActivity.w, thinActivity.h, (x, yy) => Math.max(at(shortLevels, x, yy), Math.min(at(thinActivity, x, yy), plan.activityCap)));
+  const thinThreshold = (x: number, yy: number) => Math.max(plan.floor, bilinearCovering(thinActivity, x, yy, w, h));
+  const shortThreshold = (x: number, yy: number) => Math.max(plan.floor, bilinearCovering(shortActivity, x, yy, w, h));
 
   // Extent of connected thin features at the coarse level, per polarity
-  // (block maxima of the fine indicators, traced at the lower structure
-  // threshold); clipped glint cores start with a huge box.
-  const thinAt = (x: number, yy: number, residual: Plane) => (at(residual, x, yy) > plan.structureFraction * threshold(x, yy) ? 1 : 0);
+  // (block maxima of the fine indicators, traced at a fraction of the
+  // short-feature threshold); clipped glint cores start with a huge box.
+  const thinAt = (x: number, yy: number, residual: Plane) => (at(residual, x, yy) > plan.structureFraction * shortThreshold(x, yy) ? 1 : 0);
   const clipped = reduce(plane(w, h, (x, yy) => (plan.glintGuard > 0 && at(y, x, yy) >= CLIPPED ? 1 : 0)), plan.extentLevel, 'max');
   const NONE = 1e6;
   const GLINT = 1e4;
@@ -189,13 +230,16 @@ export function detectRef(img: CpuImage, s: DetectionSettings): CpuImage {
   };
 
   const core = plane(w, h, (x, yy) => {
-    const t = threshold(x, yy);
+    const [t, ts] = [thinThreshold(x, yy), shortThreshold(x, yy)];
+    const ramp = (threshold: number, contrast: number) => smoothstep(threshold, MASK_RAMP * threshold, contrast);
     const [cx, cy] = [Math.floor(((x + 0.5) * cw) / w), Math.floor(((yy + 0.5) * ch) / h)];
     // Long own-polarity structure here, or long other-polarity structure next to it.
     const isolated = (own: Plane[], other: Plane[]) =>
       1 - smoothstep(plan.maxExtent + 1.5, plan.maxExtent + 3.5, Math.max(extentAt(own, cx, cy), extentAround(other, cx, cy)));
-    const b = smoothstep(t, MASK_RAMP * t, at(y, x, yy) - at(recOpen, x, yy)) * isolated(brightBoxes, darkBoxes);
-    const d = smoothstep(t, MASK_RAMP * t, at(recClose, x, yy) - at(y, x, yy)) * isolated(darkBoxes, brightBoxes);
+    // A thin feature above the thin-feature threshold, or a short one above the short-feature threshold.
+    const yv = at(y, x, yy);
+    const b = Math.max(ramp(t, yv - at(thinRec.open, x, yy)), ramp(ts, yv - at(shortRec.open, x, yy))) * isolated(brightBoxes, darkBoxes);
+    const d = Math.max(ramp(t, at(thinRec.close, x, yy) - yv), ramp(ts, at(shortRec.close, x, yy) - yv)) * isolated(darkBoxes, brightBoxes);
     return Math.max(b, d);
   });
   const grown = squareExtreme(core, 1, Math.max);

@@ -7,6 +7,7 @@ import { detectionPlan, type DetectionSettings } from './plan.js';
 export const DETECT_SHADERS = [
   'imperfections/luma',
   'imperfections/morph',
+  'imperfections/line_morph',
   'imperfections/box_down',
   'imperfections/max_down',
   'imperfections/noise',
@@ -61,6 +62,29 @@ function squareResidual(d: Drawer, packed: GpuImage, radius: number, reference: 
   ]);
 }
 
+/**
+ * The residual of the line openings/closings at every orientation of `lines`
+ * (two per draw), combined with the square residual `thin`: (Y - max open,
+ * min close - Y, ...) over the square and all segments.
+ */
+function lineResidual(d: Drawer, luma: GpuImage, thin: GpuImage, lines: number[][][]): GpuImage {
+  let residual = thin;
+  for (let i = 0; i < lines.length; i += 2) {
+    const [a, b] = [lines[i], lines[i + 1] ?? lines[i]];
+    const uniforms = {
+      u_lineAx: a.map((o) => o[0]), u_lineAy: a.map((o) => o[1]),
+      u_lineBx: b.map((o) => o[0]), u_lineBy: b.map((o) => o[1]),
+      u_taps: a.length,
+    };
+    const eroded = d.draw({ shader: 'imperfections/line_morph', inputs: { u_image: luma }, uniforms: { ...uniforms, u_dilate: 0 } });
+    const next = d.draw({ shader: 'imperfections/line_morph', inputs: { u_image: eroded, u_reference: luma, u_previous: residual }, uniforms: { ...uniforms, u_dilate: 1 } });
+    d.release(eroded);
+    if (residual !== thin) d.release(residual);
+    residual = next;
+  }
+  return residual;
+}
+
 /** `levels` halvings with imperfections/box_down (block mean) or imperfections/max_down (block maximum). */
 function reduce(d: Drawer, img: GpuImage, levels: number, op: 'box' | 'max' = 'box'): GpuImage {
   const half = (c: GpuImage) =>
@@ -78,22 +102,25 @@ export function detectDefects(d: Drawer, image: GpuImage, settings: DetectionSet
   const plan = detectionPlan(settings, image.width, image.height);
   const luma = d.draw({ shader: 'imperfections/luma', inputs: { u_image: image } });
 
-  // Thin features: contrast that a square opening/closing removes.
+  // Thin features: contrast that a square opening/closing removes; short
+  // features: thin ones that every line opening/closing removes too.
   const residual = squareResidual(d, luma, plan.squareRadius, luma);
+  const shortResidual = lineResidual(d, luma, residual, plan.lineOffsets);
 
   // Structure guard: reconstruct what is connected to larger structures.
-  const opened = d.draw({ shader: 'imperfections/clean', inputs: { u_luma: luma, u_residual: residual } });
+  const opened = d.draw({ shader: 'imperfections/clean', inputs: { u_luma: luma, u_residual: residual, u_shortResidual: shortResidual } });
   const step = (c: GpuImage) => d.draw({ shader: 'imperfections/reconstruct', inputs: { u_image: c, u_luma: luma } });
   const reconstructed = chain(d, opened, Array.from({ length: plan.reconstructionSteps }, () => step));
   if (reconstructed !== opened) d.release(opened);
 
-  // Activity: block mean and spread of the residual, then a low rank of the
+  // Activity: block mean and spread of the residuals, then a low rank of the
   // 3x3 blocks' tail levels around, so a defect (or a chain) does not raise its own threshold
   // while texture, present in most blocks, does.
-  const perTexel = d.draw({ shader: 'imperfections/noise', inputs: { u_residual: residual } });
+  const perTexel = d.draw({ shader: 'imperfections/noise', inputs: { u_residual: residual, u_shortResidual: shortResidual } });
+  d.release(shortResidual);
   const blocks = reduce(d, perTexel, plan.noiseLevel, 'box');
   if (blocks !== perTexel) d.release(perTexel);
-  const activity = d.draw({ shader: 'imperfections/activity', inputs: { u_blocks: blocks }, uniforms: { u_tailFactor: plan.tailFactor, u_meanFactor: plan.meanFactor } });
+  const activity = d.draw({ shader: 'imperfections/activity', inputs: { u_blocks: blocks }, uniforms: { u_tailFactor: plan.tailFactor, u_meanFactor: plan.meanFactor, u_activityCap: plan.activityCap } });
   d.release(blocks);
 
   // Extent at the coarse level: bounding boxes of connected thin features
