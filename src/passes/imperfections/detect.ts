@@ -70,7 +70,7 @@ function squareResidual(d: Drawer, packed: GpuImage, radius: number, reference: 
 function lineResidual(d: Drawer, luma: GpuImage, thin: GpuImage, lines: number[][][]): GpuImage {
   let residual = thin;
   for (let i = 0; i < lines.length; i += 2) {
-    const [a, b] = [lines[i], lines[i + 1] ?? lines[i]];
+    const [a, b] = [lines[i], lines[i + 1]];
     const uniforms = {
       u_lineAx: a.map((o) => o[0]), u_lineAy: a.map((o) => o[1]),
       u_lineBx: b.map((o) => o[0]), u_lineBy: b.map((o) => o[1]),
