@@ -12,15 +12,3 @@ vec3 smudgeDisplay(vec4 premultiplied) {
 vec3 smudgeDeviation(vec4 low, vec4 surround) {
   return surround.a > 1e-4 ? low.rgb - surround.rgb / surround.a : vec3(0.0);
 }
-
-// Rank 2 (0-based) of nine values: the one with exactly two smaller ones (ties broken by index).
-float thirdLowest(float v[9]) {
-  float third = 0.0;
-  for (int i = 0; i < 9; i++) {
-    int below = 0;
-    for (int j = 0; j < 9; j++)
-      if (v[j] < v[i] || (v[j] == v[i] && j < i)) below++;
-    if (below == 2) third = v[i];
-  }
-  return third;
-}

@@ -4,10 +4,11 @@
 // feature residual in r, g and of the short-feature residual in b, a).
 // Texture and noise are in most blocks and set it; a defect (or a chain
 // strand) raises at most a few blocks and so not its own threshold. The
-// activity is the short-feature level, but at least u_squareShare of the
-// thin-feature one: long structure, which only the square residual holds,
-// then raises it less.
+// activity is the short-feature level, but at least the thin-feature one,
+// counted up to u_activityCap: long structure, which only the
+// square residual holds, then raises it less.
 #include "chunks/texel"
+#include "chunks/rank"
 uniform sampler2D u_blocks;
 uniform vec2 u_blocks_size;
 uniform float u_tailFactor;
@@ -25,13 +26,6 @@ void main() {
     vec4 m = texelAt(u_blocks, u_blocks_size, p + vec2(float(i - 3 * (i / 3) - 1), float(i / 3 - 1)));
     v[i] = vec2(level(m.rg), level(m.ba));
   }
-  // Rank 2 (0-based) of each: the value with exactly two smaller ones (ties broken by index).
-  vec2 third = vec2(0.0);
-  for (int i = 0; i < 9; i++) {
-    vec2 below = vec2(0.0);
-    for (int j = 0; j < 9; j++) below += vec2(lessThan(v[j], v[i])) + (j < i ? vec2(equal(v[j], v[i])) : vec2(0.0));
-    if (below.x == 2.0) third.x = v[i].x;
-    if (below.y == 2.0) third.y = v[i].y;
-  }
+  vec2 third = thirdLowest(v);
   gl_FragColor = vec4(third.x, max(third.y, min(third.x, u_activityCap)), 0.0, 1.0);
 }
