@@ -1,5 +1,5 @@
 import { createImage, type CpuImage } from './image.js';
-import { gaussianBlurRef, linearToSrgb, srgbToLinear } from './reference.js';
+import { gaussianBlurRef, linearToSrgb, smoothstep, srgbToLinear } from './reference.js';
 
 export interface SharpenParams {
   amount: number;
@@ -9,11 +9,6 @@ export interface SharpenParams {
   threshold: number;
   /** %, of the 3x3 range. */
   overshoot: number;
-}
-
-function smoothstep(e0: number, e1: number, x: number): number {
-  const t = Math.min(1, Math.max(0, (x - e0) / (e1 - e0)));
-  return t * t * (3 - 2 * t);
 }
 
 /** Straight sRGB-encoded rgb of a premultiplied linear pixel. */

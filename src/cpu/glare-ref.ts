@@ -1,5 +1,5 @@
 import { createImage, rng, type CpuImage } from './image.js';
-import { gaussianBlurRef, linearToSrgb } from './reference.js';
+import { gaussianBlurRef, linearToSrgb, smoothstep } from './reference.js';
 import { bilateralLevelsRef } from './frequency-ref.js';
 
 /** glare.flatten parameters (px values at the rendered scale). */
@@ -48,11 +48,6 @@ export const GLARE_DEFAULTS: GlareParams = {
 };
 
 const lum = (d: ArrayLike<number>, i: number) => 0.2126 * d[i] + 0.7152 * d[i + 1] + 0.0722 * d[i + 2];
-
-function smoothstep(e0: number, e1: number, x: number): number {
-  const t = Math.min(1, Math.max(0, (x - e0) / (e1 - e0)));
-  return t * t * (3 - 2 * t);
-}
 
 /** Every straight channel of the raw pixel at or above `level` (ramped); 0 when level >= 1. */
 function blown(raw: ArrayLike<number>, i: number, level: number): number {

@@ -5,7 +5,7 @@
  * and levels come from src/passes/imperfections/plan.ts, shared with the GPU.
  */
 import { createImage, type CpuImage } from './image.js';
-import { gaussianBlurRef, linearToSrgb } from './reference.js';
+import { gaussianBlurRef, linearToSrgb, smoothstep } from './reference.js';
 import { detectionPlan, FILL_RELAX_STEPS, texturePlan, type DetectionSettings } from '../passes/imperfections/plan.js';
 
 /** A single-channel float64 plane (several planes model a multi-channel texture). */
@@ -32,11 +32,6 @@ function bilinearAt(p: Plane, px: number, py: number): number {
 }
 /** Samples coarser plane `p` at the centre of texel (x, y) of an output of size w x h. */
 const bilinearCovering = (p: Plane, x: number, y: number, w: number, h: number) => bilinearAt(p, ((x + 0.5) * p.w) / w, ((y + 0.5) * p.h) / h);
-
-function smoothstep(e0: number, e1: number, x: number): number {
-  const t = Math.min(1, Math.max(0, (x - e0) / (e1 - e0)));
-  return t * t * (3 - 2 * t);
-}
 
 /** Perceptual luma from which a texel counts as clipped (a glint core). */
 const CLIPPED = 0.98;

@@ -6,15 +6,10 @@
  * sigma is at most 4 texels (small images).
  */
 import { createImage, type CpuImage } from './image.js';
-import { gaussianBlurRef, linearToSrgb, srgbToLinear } from './reference.js';
+import { gaussianBlurRef, linearToSrgb, smoothstep, srgbToLinear } from './reference.js';
 import { SMUDGE_CLIP, SMUDGE_EDGE, SMUDGE_GROW_GAIN, SMUDGE_MIN_CHANGE, SMUDGE_RANK, SMUDGE_WEIGHT_SCALE, smudgePlan, type SmudgeSettings } from '../passes/imperfections/smudge-plan.js';
 
 const idx = (img: CpuImage, x: number, y: number) => (Math.min(img.height - 1, Math.max(0, y)) * img.width + Math.min(img.width - 1, Math.max(0, x))) * 4;
-
-function smoothstep(e0: number, e1: number, x: number): number {
-  const t = Math.min(1, Math.max(0, (x - e0) / (e1 - e0)));
-  return t * t * (3 - 2 * t);
-}
 
 function map(img: CpuImage, f: (i: number, x: number, y: number) => [number, number, number, number]): CpuImage {
   const out = createImage(img.width, img.height);
