@@ -7,10 +7,10 @@
 // Diagonal pairs are left out: beside a 45-degree strand they lie along it.
 // A pixel that shows a coloured backdrop's hue (trimap.frag's alpha: the
 // ceiling from that test alone) keeps that ceiling unless both sides are at
-// least half covered (u_insideSide): next to a partly covered neighbour it is a rim or facet
-// the backdrop shows through (the sum would make it solid, backdrop colour
-// and all); between two covered pixels it lies inside the body, where a stone
-// that refracts the backdrop shows its hue too.
+// least half covered (u_insideSide): next to a partly covered neighbour it
+// is a rim or facet the backdrop shows through (the sum would make it solid,
+// backdrop colour and all); between two covered pixels it lies inside the
+// body, where a stone that refracts the backdrop shows its hue too.
 uniform sampler2D u_alpha;   // red
 uniform sampler2D u_trimap;  // trimap.frag output: alpha = ceiling where the pixel shows the backdrop's hue, else 1
 uniform vec2 u_alpha_size;
