@@ -20,7 +20,9 @@
 // filter's windows otherwise spill a faint halo around thin strands and into
 // small holes.
 // Output: r = input to the guided filter (0, 1 or the soft guess), g = trimap,
-// b = upper bound of the refined alpha.
+// b = upper bound of the refined alpha, a = that bound from the hue test alone
+// (bridge_gaps.frag keeps it, but not the key's backdrop call: the centre
+// line of a white chain is keyed backdrop and must be bridged).
 #include "chunks/backdrop"
 
 uniform sampler2D u_key;    // key_soft output
@@ -63,6 +65,7 @@ void main() {
   float full = max(band.r, u_high);
   float soft = clamp((key.r - noiseContrast) / max(full - noiseContrast, 1e-4), 0.0, 1.0);
   float p = trimap == 0.5 ? soft : trimap;
-  float ceiling = key.b > 0.5 || backdropHue ? soft : 1.0;
-  gl_FragColor = vec4(p, trimap, ceiling, 1.0);
+  float hueCeiling = backdropHue ? soft : 1.0;
+  float ceiling = key.b > 0.5 ? soft : hueCeiling;
+  gl_FragColor = vec4(p, trimap, ceiling, hueCeiling);
 }

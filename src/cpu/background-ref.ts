@@ -137,7 +137,8 @@ const chromaDifferenceOf = (c: number[], b: number[]) => {
  * all backdrop, piece where it is all piece or holds no backdrop, except an
  * enclosed pixel that shows a coloured backdrop's hue (unknown). Output
  * r = soft guess (or 0 / 1), g = trimap, b = ceiling of the refined alpha
- * (the soft guess where the key or that hue test calls the pixel backdrop).
+ * (the soft guess where the key or that hue test calls the pixel backdrop),
+ * a = the ceiling from the hue test alone.
  */
 export function trimapRef(key: CpuImage, band: CpuImage, image: CpuImage, backdrop: CpuImage, o: TrimapOptions): CpuImage {
   const noiseContrast = 1.73 * o.noise;
@@ -162,7 +163,36 @@ export function trimapRef(key: CpuImage, band: CpuImage, image: CpuImage, backdr
     const full = Math.max(band.data[i], o.high);
     const soft = Math.min(1, Math.max(0, (key.data[i] - noiseContrast) / Math.max(full - noiseContrast, 1e-4)));
     const p = trimap === 0.5 ? soft : trimap;
-    return [p, trimap, key.data[i + 2] > 0.5 || backdropHue ? soft : 1, 1];
+    const hueCeiling = backdropHue ? soft : 1;
+    return [p, trimap, key.data[i + 2] > 0.5 ? soft : hueCeiling, hueCeiling];
+  });
+}
+
+/** Parameters of bridge_gaps.frag. */
+export interface BridgeGapsOptions {
+  minSide: number;
+  insideSide: number;
+}
+
+/**
+ * One-pixel gap bridging, as bridge_gaps.frag (texture reads clamp to the
+ * edge): a pixel between two neighbours of at least `minSide` on opposite
+ * sides (horizontal or vertical) gets at least their sum, at most 1 and, for
+ * a pixel showing a coloured backdrop's hue (trimap alpha, trimapRef), at
+ * most that ceiling unless both neighbours reach `insideSide`.
+ */
+export function bridgeGapsRef(alpha: CpuImage, trimap: CpuImage, o: BridgeGapsOptions): CpuImage {
+  const { width: w, height: h } = alpha;
+  const at = (x: number, y: number) => alpha.data[(Math.min(h - 1, Math.max(0, y)) * w + Math.min(w - 1, Math.max(0, x))) * 4];
+  return createImage(w, h, (x, y) => {
+    const ceiling = trimap.data[(y * w + x) * 4 + 3];
+    let a = at(x, y);
+    for (const [dx, dy] of [[1, 0], [0, 1]]) {
+      const l = at(x + dx, y + dy);
+      const r = at(x - dx, y - dy);
+      if (Math.min(l, r) >= o.minSide) a = Math.max(a, Math.min(Math.min(l, r) >= o.insideSide ? 1 : ceiling, l + r));
+    }
+    return [a, a, a, 1];
   });
 }
 

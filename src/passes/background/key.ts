@@ -20,8 +20,13 @@ const SHADOW_WINDOW_FACTOR = 4;
  */
 const BACKDROP_TEST_SIGMA = 1.5;
 
-/** Both neighbours of a bridged one-pixel gap need at least this alpha. */
-const BRIDGE_MIN_SIDE = 0.2;
+/**
+ * One-pixel gaps (bridge_gaps.frag): both neighbours need at least `minSide`;
+ * a pixel showing a coloured backdrop's hue is bridged past its soft guess
+ * only between two neighbours of at least `insideSide` (inside the body).
+ * Shared with the CPU reference (bridgeGapsRef).
+ */
+export const BRIDGE_GAPS = { minSide: 0.2, insideSide: 0.5 };
 
 /**
  * Gaps along a thin strand (close_strands.frag): the matte on both sides is
@@ -290,7 +295,7 @@ export const keyPass = definePass({
     });
     let alpha = refined;
     if (p.closeGaps) {
-      const bridged = ctx.draw({ shader: 'background/bridge_gaps', inputs: { u_alpha: refined }, uniforms: { u_minSide: BRIDGE_MIN_SIDE } });
+      const bridged = ctx.draw({ shader: 'background/bridge_gaps', inputs: { u_alpha: refined, u_trimap: trimapped }, uniforms: { u_minSide: BRIDGE_GAPS.minSide, u_insideSide: BRIDGE_GAPS.insideSide } });
       ctx.release(refined);
       alpha = ctx.draw({
         shader: 'background/close_strands',
