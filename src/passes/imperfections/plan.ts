@@ -23,6 +23,21 @@ export interface DetectionPlan {
    * as itself is its corner or tip, not a defect.
    */
   reconstructionSteps: number;
+  /**
+   * Straight-ridge test that blocks the reconstruction (ridge.frag): per
+   * orientation (those of lineOffsets), the whole-texel offset to either side
+   * of the line, and the taps along it (the first ridgeAlong.length of
+   * lineOffsets' offsets, on both sides). A texel is a straight ridge when,
+   * at every tap, the luma is above (bright) or below (dark) both sides by
+   * more than max(floor, ridgeFraction x its thin-feature contrast): a
+   * scratch, as opposed to a facet corner or prong tip, which widens towards
+   * the structure it belongs to. The reconstruction does not grow through
+   * such texels, so a scratch that runs into a brighter facet is no longer
+   * restored as that facet's corner.
+   */
+  ridgeAcross: number[][];
+  ridgeAlong: number[][][];
+  ridgeFraction: number;
   /** Pyramid level (2x2 block maxima) of the extent test; at least 1 so chain links merge into strands. */
   extentLevel: number;
   /** Longest extent (coarse texels) of a feature that still counts as a defect. */
@@ -93,6 +108,13 @@ const STRUCTURE_FRACTION = 0.4;
 // found one speck fewer on the benchmark, 30/255 two, 40/255 changed pixels on a defect-free shot.
 const ACTIVITY_CAP = 20 / 255;
 
+/** Must match MAX_TAPS in shaders/imperfections/ridge.frag. */
+export const MAX_RIDGE_TAPS = 8;
+// Measured on the synthetic scenes and the generated shots
+// (docs/passes-imperfections.md): a straight ridge needs at least half the
+// texel's thin-feature contrast on both sides along the whole segment.
+const RIDGE_FRACTION = 0.5;
+
 /** Orientations of the line segments (even: line_morph.frag does two per draw). */
 const LINE_ORIENTATIONS = 8;
 /** Must match MAX_TAPS in shaders/imperfections/line_morph.frag. */
@@ -113,9 +135,19 @@ export function detectionPlan(p: DetectionSettings, width: number, height: numbe
     const a = (i * Math.PI) / LINE_ORIENTATIONS;
     return Array.from({ length: half }, (_, k) => [Math.round((k + 1) * Math.cos(a)), Math.round((k + 1) * Math.sin(a))]);
   });
+  // The segment is as long as the widest defect (a speck never spans it), the sides clear a thin scratch.
+  const ridgeHalf = Math.min(MAX_RIDGE_TAPS, Math.ceil(p.maxSize / 2), half);
+  const across = Math.max(2, Math.ceil(p.maxSize / 3));
+  const ridgeAcross = Array.from({ length: LINE_ORIENTATIONS }, (_, i) => {
+    const a = (i * Math.PI) / LINE_ORIENTATIONS;
+    return [Math.round(-across * Math.sin(a)), Math.round(across * Math.cos(a))];
+  });
   return {
     squareRadius,
     lineOffsets,
+    ridgeAcross,
+    ridgeAlong: lineOffsets.map((o) => o.slice(0, ridgeHalf)),
+    ridgeFraction: RIDGE_FRACTION,
     reconstructionSteps: Math.round(4 * p.protectDetail * squareRadius),
     extentLevel,
     maxExtent,
