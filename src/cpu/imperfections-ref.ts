@@ -122,19 +122,23 @@ const reduce = (p: Plane, levels: number, op: 'mean' | 'max') => {
 };
 
 /**
- * Straight ridges (ridge.frag): 1 where, along a segment at some orientation,
- * every tap is above (bright) or below (dark) both of its sides by more than
- * max(floor, ridgeFraction x the texel's thin-feature contrast).
+ * Straight ridges (ridge.frag): 1 where the texel lies on a segment of
+ * 2 ridgeHalf + 1 taps, at some orientation, every tap of which is above
+ * (bright) or below (dark) both of its sides by more than max(floor,
+ * ridgeFraction x the texel's thin-feature contrast). The segment need not be
+ * centred on the texel (an opening along the line), so a scratch is a ridge
+ * up to its ends, also where it meets a facet.
  */
 function straightRidges(y: Plane, bright: Plane, dark: Plane, plan: ReturnType<typeof detectionPlan>): { bright: Plane; dark: Plane } {
+  const h = plan.ridgeHalf;
   // sign 1: how much brighter than both sides, -1: how much darker.
   const ridgeAt = (x: number, yy: number, sign: number) => {
     let best = -Infinity;
     plan.ridgeAcross.forEach(([nx, ny], i) => {
       const above = (px: number, py: number) => Math.min(sign * (at(y, px, py) - at(y, px + nx, py + ny)), sign * (at(y, px, py) - at(y, px - nx, py - ny)));
-      let m = above(x, yy);
-      for (const [dx, dy] of plan.ridgeAlong[i]) m = Math.min(m, above(x + dx, yy + dy), above(x - dx, yy - dy));
-      best = Math.max(best, m);
+      // Taps -2h..2h along the line; windows of 2h + 1 taps that contain the texel.
+      const taps = [...plan.ridgeAlong[i].map(([dx, dy]) => above(x - dx, yy - dy)).reverse(), above(x, yy), ...plan.ridgeAlong[i].map(([dx, dy]) => above(x + dx, yy + dy))];
+      for (let c = h; c <= 3 * h; c++) best = Math.max(best, Math.min(...taps.slice(c - h, c + h + 1)));
     });
     return best;
   };

@@ -120,7 +120,7 @@ export function detectDefects(d: Drawer, image: GpuImage, settings: DetectionSet
     uniforms: {
       u_acrossX: plan.ridgeAcross.map((o) => o[0]), u_acrossY: plan.ridgeAcross.map((o) => o[1]),
       u_alongX: plan.ridgeAlong.flatMap((taps) => padTaps(taps.map((o) => o[0]))), u_alongY: plan.ridgeAlong.flatMap((taps) => padTaps(taps.map((o) => o[1]))),
-      u_taps: plan.ridgeAlong[0].length, u_fraction: plan.ridgeFraction, u_floor: plan.floor,
+      u_half: plan.ridgeHalf, u_fraction: plan.ridgeFraction, u_floor: plan.floor,
     },
   });
   const step = (c: GpuImage) => d.draw({ shader: 'imperfections/reconstruct', inputs: { u_image: c, u_luma: luma, u_ridge: ridge } });
