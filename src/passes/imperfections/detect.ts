@@ -2,7 +2,7 @@ import type { GpuImage } from '../../gpu/texture-pool.js';
 import type { Drawer } from '../core/resize.js';
 import { definePass } from '../types.js';
 import { DETECT_PARAMS } from './params.js';
-import { detectionPlan, MAX_RIDGE_TAPS, type DetectionSettings } from './plan.js';
+import { detectionPlan, MAX_RIDGE_TAPS, type DetectionPlan, type DetectionSettings } from './plan.js';
 
 export const DETECT_SHADERS = [
   'imperfections/luma',
@@ -89,6 +89,19 @@ function lineResidual(d: Drawer, luma: GpuImage, thin: GpuImage, lines: number[]
   return residual;
 }
 
+/** Straight ridges (imperfections/ridge: r bright, g dark), which the reconstruction does not grow through. */
+function straightRidges(d: Drawer, luma: GpuImage, residual: GpuImage, plan: DetectionPlan): GpuImage {
+  return d.draw({
+    shader: 'imperfections/ridge',
+    inputs: { u_luma: luma, u_residual: residual },
+    uniforms: {
+      u_acrossX: plan.ridgeAcross.map((o) => o[0]), u_acrossY: plan.ridgeAcross.map((o) => o[1]),
+      u_alongX: plan.ridgeAlong.flatMap((taps) => padTaps(taps.map((o) => o[0]))), u_alongY: plan.ridgeAlong.flatMap((taps) => padTaps(taps.map((o) => o[1]))),
+      u_half: plan.ridgeHalf, u_fraction: plan.ridgeFraction, u_floor: plan.floor,
+    },
+  });
+}
+
 /** `levels` halvings with imperfections/box_down (block mean) or imperfections/max_down (block maximum). */
 function reduce(d: Drawer, img: GpuImage, levels: number, op: 'box' | 'max' = 'box'): GpuImage {
   const half = (c: GpuImage) =>
@@ -114,19 +127,12 @@ export function detectDefects(d: Drawer, image: GpuImage, settings: DetectionSet
   // Structure guard: reconstruct what is connected to larger structures, but
   // not through straight ridges (scratches).
   const opened = d.draw({ shader: 'imperfections/clean', inputs: { u_luma: luma, u_residual: residual, u_shortResidual: shortResidual } });
-  const ridge = d.draw({
-    shader: 'imperfections/ridge',
-    inputs: { u_luma: luma, u_residual: residual },
-    uniforms: {
-      u_acrossX: plan.ridgeAcross.map((o) => o[0]), u_acrossY: plan.ridgeAcross.map((o) => o[1]),
-      u_alongX: plan.ridgeAlong.flatMap((taps) => padTaps(taps.map((o) => o[0]))), u_alongY: plan.ridgeAlong.flatMap((taps) => padTaps(taps.map((o) => o[1]))),
-      u_half: plan.ridgeHalf, u_fraction: plan.ridgeFraction, u_floor: plan.floor,
-    },
-  });
-  const step = (c: GpuImage) => d.draw({ shader: 'imperfections/reconstruct', inputs: { u_image: c, u_luma: luma, u_ridge: ridge } });
+  // (No reconstruction steps: nothing to block, so no ridge draw.)
+  const ridge = plan.reconstructionSteps > 0 ? straightRidges(d, luma, residual, plan) : undefined;
+  const step = (c: GpuImage) => d.draw({ shader: 'imperfections/reconstruct', inputs: { u_image: c, u_luma: luma, u_ridge: ridge! } });
   const reconstructed = chain(d, opened, Array.from({ length: plan.reconstructionSteps }, () => step));
   if (reconstructed !== opened) d.release(opened);
-  d.release(ridge);
+  if (ridge) d.release(ridge);
 
   // Activity: block mean and spread of the residuals, then a low rank of the
   // 3x3 blocks' tail levels around, so a defect (or a chain) does not raise its own threshold
