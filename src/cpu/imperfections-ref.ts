@@ -121,6 +121,32 @@ const reduce = (p: Plane, levels: number, op: 'mean' | 'max') => {
   return p;
 };
 
+/**
+ * Straight ridges (ridge.frag): 1 where the texel lies on a segment of
+ * 2 ridgeHalf + 1 taps, at some orientation, every tap of which is above
+ * (bright) or below (dark) both of its sides by more than max(floor,
+ * ridgeFraction x the texel's thin-feature contrast). The segment need not be
+ * centred on the texel (an opening along the line), so a scratch is a ridge
+ * up to its ends, also where it meets a facet.
+ */
+function straightRidges(y: Plane, bright: Plane, dark: Plane, plan: ReturnType<typeof detectionPlan>): { bright: Plane; dark: Plane } {
+  const h = plan.ridgeHalf;
+  // sign 1: how much brighter than both sides, -1: how much darker.
+  const ridgeAt = (x: number, yy: number, sign: number) => {
+    let best = -Infinity;
+    plan.ridgeAcross.forEach(([nx, ny], i) => {
+      const above = (px: number, py: number) => Math.min(sign * (at(y, px, py) - at(y, px + nx, py + ny)), sign * (at(y, px, py) - at(y, px - nx, py - ny)));
+      // Taps -2h..2h along the line; windows of 2h + 1 taps that contain the texel.
+      const taps = [...plan.ridgeAlong[i].map(([dx, dy]) => above(x - dx, yy - dy)).reverse(), above(x, yy), ...plan.ridgeAlong[i].map(([dx, dy]) => above(x + dx, yy + dy))];
+      for (let c = h; c <= 3 * h; c++) best = Math.max(best, Math.min(...taps.slice(c - h, c + h + 1)));
+    });
+    return best;
+  };
+  const flag = (residual: Plane, sign: number) =>
+    plane(y.w, y.h, (x, yy) => (ridgeAt(x, yy, sign) > Math.max(plan.floor, plan.ridgeFraction * at(residual, x, yy)) ? 1 : 0));
+  return { bright: flag(bright, 1), dark: flag(dark, -1) };
+}
+
 /** The defect mask (r = g = b, a = 1) that imperfections.detect should produce. */
 export function detectRef(img: CpuImage, s: DetectionSettings): CpuImage {
   const { width: w, height: h } = img;
@@ -136,12 +162,14 @@ export function detectRef(img: CpuImage, s: DetectionSettings): CpuImage {
   const shortOpen = plane(w, h, (x, yy) => Math.max(at(thin.open, x, yy), at(lines.open, x, yy)));
   const shortClose = plane(w, h, (x, yy) => Math.min(at(thin.close, x, yy), at(lines.close, x, yy)));
 
-  // Structure guard: reconstruction of the openings under, and the closings over, the luma.
+  // Structure guard: reconstruction of the openings under, and the closings
+  // over, the luma; it does not grow through straight ridges (scratches).
+  const ridge = straightRidges(y, bright, dark, plan);
   const reconstruct = (open: Plane, close: Plane) => {
     for (let step = 0; step < plan.reconstructionSteps; step++) {
       const o = open, c = close;
-      open = plane(w, h, (x, yy) => Math.min(at(y, x, yy), squareAt(o, x, yy, Math.max)));
-      close = plane(w, h, (x, yy) => Math.max(at(y, x, yy), squareAt(c, x, yy, Math.min)));
+      open = plane(w, h, (x, yy) => (at(ridge.bright, x, yy) > 0 ? at(o, x, yy) : Math.min(at(y, x, yy), squareAt(o, x, yy, Math.max))));
+      close = plane(w, h, (x, yy) => (at(ridge.dark, x, yy) > 0 ? at(c, x, yy) : Math.max(at(y, x, yy), squareAt(c, x, yy, Math.min))));
     }
     return { open, close };
   };

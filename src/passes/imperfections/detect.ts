@@ -2,7 +2,7 @@ import type { GpuImage } from '../../gpu/texture-pool.js';
 import type { Drawer } from '../core/resize.js';
 import { definePass } from '../types.js';
 import { DETECT_PARAMS } from './params.js';
-import { detectionPlan, type DetectionSettings } from './plan.js';
+import { detectionPlan, MAX_RIDGE_TAPS, type DetectionPlan, type DetectionSettings } from './plan.js';
 
 export const DETECT_SHADERS = [
   'imperfections/luma',
@@ -13,6 +13,7 @@ export const DETECT_SHADERS = [
   'imperfections/noise',
   'imperfections/activity',
   'imperfections/clean',
+  'imperfections/ridge',
   'imperfections/reconstruct',
   'imperfections/thin',
   'imperfections/extent_init',
@@ -48,6 +49,9 @@ function chain(d: Drawer, img: GpuImage, steps: ((cur: GpuImage) => GpuImage)[])
   }
   return cur;
 }
+
+/** One orientation's ridge taps, padded to MAX_RIDGE_TAPS (ridge.frag indexes orientation i at i x MAX_TAPS). */
+const padTaps = (taps: number[]) => Array.from({ length: MAX_RIDGE_TAPS }, (_, k) => taps[k] ?? 0);
 
 const X: [number, number] = [1, 0];
 const Y: [number, number] = [0, 1];
@@ -85,6 +89,19 @@ function lineResidual(d: Drawer, luma: GpuImage, thin: GpuImage, lines: number[]
   return residual;
 }
 
+/** Straight ridges (imperfections/ridge: r bright, g dark), which the reconstruction does not grow through. */
+function straightRidges(d: Drawer, luma: GpuImage, residual: GpuImage, plan: DetectionPlan): GpuImage {
+  return d.draw({
+    shader: 'imperfections/ridge',
+    inputs: { u_luma: luma, u_residual: residual },
+    uniforms: {
+      u_acrossX: plan.ridgeAcross.map((o) => o[0]), u_acrossY: plan.ridgeAcross.map((o) => o[1]),
+      u_alongX: plan.ridgeAlong.flatMap((taps) => padTaps(taps.map((o) => o[0]))), u_alongY: plan.ridgeAlong.flatMap((taps) => padTaps(taps.map((o) => o[1]))),
+      u_half: plan.ridgeHalf, u_fraction: plan.ridgeFraction, u_floor: plan.floor,
+    },
+  });
+}
+
 /** `levels` halvings with imperfections/box_down (block mean) or imperfections/max_down (block maximum). */
 function reduce(d: Drawer, img: GpuImage, levels: number, op: 'box' | 'max' = 'box'): GpuImage {
   const half = (c: GpuImage) =>
@@ -107,11 +124,15 @@ export function detectDefects(d: Drawer, image: GpuImage, settings: DetectionSet
   const residual = squareResidual(d, luma, plan.squareRadius, luma);
   const shortResidual = lineResidual(d, luma, residual, plan.lineOffsets);
 
-  // Structure guard: reconstruct what is connected to larger structures.
+  // Structure guard: reconstruct what is connected to larger structures, but
+  // not through straight ridges (scratches).
   const opened = d.draw({ shader: 'imperfections/clean', inputs: { u_luma: luma, u_residual: residual, u_shortResidual: shortResidual } });
-  const step = (c: GpuImage) => d.draw({ shader: 'imperfections/reconstruct', inputs: { u_image: c, u_luma: luma } });
+  // (No reconstruction steps: nothing to block, so no ridge draw.)
+  const ridge = plan.reconstructionSteps > 0 ? straightRidges(d, luma, residual, plan) : undefined;
+  const step = (c: GpuImage) => d.draw({ shader: 'imperfections/reconstruct', inputs: { u_image: c, u_luma: luma, u_ridge: ridge! } });
   const reconstructed = chain(d, opened, Array.from({ length: plan.reconstructionSteps }, () => step));
   if (reconstructed !== opened) d.release(opened);
+  if (ridge) d.release(ridge);
 
   // Activity: block mean and spread of the residuals, then a low rank of the
   // 3x3 blocks' tail levels around, so a defect (or a chain) does not raise its own threshold

@@ -23,6 +23,24 @@ export interface DetectionPlan {
    * as itself is its corner or tip, not a defect.
    */
   reconstructionSteps: number;
+  /**
+   * Straight-ridge test that blocks the reconstruction (ridge.frag): per
+   * orientation (those of lineOffsets), the whole-texel offset to either side
+   * of the line (ridgeAcross) and the taps along it, round(k d) for
+   * k = 1..2 ridgeHalf on both sides (ridgeAlong). A texel is a straight
+   * ridge when it lies on a segment of 2 ridgeHalf + 1 of these taps (not
+   * necessarily centred on it) every one of which is above (bright) or below
+   * (dark) both sides by more than max(floor, ridgeFraction x the texel's
+   * thin-feature contrast): a scratch, up to its ends, as opposed to a facet
+   * corner or prong tip, which widens towards the structure it belongs to or
+   * is shorter than the segment. The reconstruction does not grow through such
+   * texels, so a scratch that runs into a brighter facet is no longer restored
+   * as that facet's corner.
+   */
+  ridgeAcross: number[][];
+  ridgeAlong: number[][][];
+  ridgeHalf: number;
+  ridgeFraction: number;
   /** Pyramid level (2x2 block maxima) of the extent test; at least 1 so chain links merge into strands. */
   extentLevel: number;
   /** Longest extent (coarse texels) of a feature that still counts as a defect. */
@@ -93,6 +111,13 @@ const STRUCTURE_FRACTION = 0.4;
 // found one speck fewer on the benchmark, 30/255 two, 40/255 changed pixels on a defect-free shot.
 const ACTIVITY_CAP = 20 / 255;
 
+/** Taps on each side of the texel; must match MAX_TAPS in shaders/imperfections/ridge.frag. */
+export const MAX_RIDGE_TAPS = 8;
+// Measured on the synthetic scenes and the generated shots
+// (docs/passes-imperfections.md): a straight ridge stands out from both sides
+// by at least half the texel's thin-feature contrast along the whole segment.
+const RIDGE_FRACTION = 0.5;
+
 /** Orientations of the line segments (even: line_morph.frag does two per draw). */
 const LINE_ORIENTATIONS = 8;
 /** Must match MAX_TAPS in shaders/imperfections/line_morph.frag. */
@@ -113,9 +138,23 @@ export function detectionPlan(p: DetectionSettings, width: number, height: numbe
     const a = (i * Math.PI) / LINE_ORIENTATIONS;
     return Array.from({ length: half }, (_, k) => [Math.round((k + 1) * Math.cos(a)), Math.round((k + 1) * Math.sin(a))]);
   });
+  // The segment is about as long as the widest defect, the sides clear a thin scratch.
+  const ridgeHalf = Math.min(MAX_RIDGE_TAPS / 2, Math.ceil(p.maxSize / 2));
+  const across = Math.max(2, Math.ceil(p.maxSize / 3));
+  const ridgeAcross: number[][] = [];
+  const ridgeAlong: number[][][] = [];
+  for (let i = 0; i < LINE_ORIENTATIONS; i++) {
+    const a = (i * Math.PI) / LINE_ORIENTATIONS;
+    ridgeAcross.push([Math.round(-across * Math.sin(a)), Math.round(across * Math.cos(a))]);
+    ridgeAlong.push(Array.from({ length: 2 * ridgeHalf }, (_, k) => [Math.round((k + 1) * Math.cos(a)), Math.round((k + 1) * Math.sin(a))]));
+  }
   return {
     squareRadius,
     lineOffsets,
+    ridgeAcross,
+    ridgeAlong,
+    ridgeHalf,
+    ridgeFraction: RIDGE_FRACTION,
     reconstructionSteps: Math.round(4 * p.protectDetail * squareRadius),
     extentLevel,
     maxExtent,
