@@ -371,12 +371,15 @@ describe('glare presets on generated shots whose whole frame scatters', () => {
     return scores;
   };
 
-  it('white backdrop: the whole-frame preset gains >= 6 dB in the glare and unclips it; the piece-only preset cannot', async () => {
+  // The glare preset takes the piece as the veil source and estimates the
+  // backdrop's share from the piece's dark floor; without that estimate it
+  // left the backdrop's own veil here (+0.92 dB, measured at 63dc304).
+  it('white backdrop: both presets gain >= 6 dB in the glare and unclip it, the glare preset by its estimated backdrop veil', async () => {
     const s = await scored(23, 'set', 'white', ['glare-whole-frame', 'glare']);
-    expect(s['glare-whole-frame'].gain).toBeGreaterThanOrEqual(6);
-    expect(s['glare-whole-frame'].clipped).toBeLessThanOrEqual(0.2 * s['glare-whole-frame'].clippedBefore);
-    // The piece-only preset leaves the backdrop's own veil: the reason for the second preset.
-    expect(s.glare.gain).toBeLessThan(s['glare-whole-frame'].gain - 3);
+    for (const name of ['glare-whole-frame', 'glare']) {
+      expect(s[name].gain, name).toBeGreaterThanOrEqual(6);
+      expect(s[name].clipped, name).toBeLessThanOrEqual(0.2 * s[name].clippedBefore);
+    }
   });
 
   it('coloured backdrop: the whole-frame preset gains >= 6 dB in the glare and keeps the rest >= 40 dB', async () => {
