@@ -119,11 +119,11 @@ describe('glare.flatten', () => {
     const { raw, veil } = veiled(clean, everywhere, 0.4, 4, 0.55);
     const p: GlareParams = { ...GLARE_DEFAULTS, veil: 0.6, veilRadius: 4, strength: 0, surroundRadius: 4, reach: 3, backdropVeil: true };
     const backdrop = invertMask(matte);
-    const estimated = veilRemovalRef(raw, p, matte).backdropAmount;
-    const unveiled = veilRemovalRef(clean, p, matte).backdropAmount;
-    console.log(`backdrop veil amount: veiled ${estimated.toFixed(4)} (true 0.4), unveiled ${unveiled.toFixed(4)}`);
-    expect(Math.abs(estimated - 0.4)).toBeLessThan(0.05);
-    expect(unveiled).toBeLessThan(0.02);
+    const estimated = veilRemovalRef(raw, p, matte).backdropAmounts;
+    const unveiled = veilRemovalRef(clean, p, matte).backdropAmounts;
+    console.log(`backdrop veil amount per step: veiled ${estimated.map((a) => a.toFixed(4))} (true 0.4), unveiled ${unveiled.map((a) => a.toFixed(4))}`);
+    expect(Math.abs(estimated[1] - 0.4)).toBeLessThan(0.05);
+    expect(Math.max(...unveiled)).toBeLessThan(0.02);
     const graph = (q: GlareParams): GraphSpec => ({ ...flatten(q), nodes: [{ id: 'g', pass: 'glare.flatten', params: q as never, inputs: { image: '$source', matte: '$matte' } }] });
     const veiledOn = await runGraph(graph(p), { source: raw, matte });
     const veiledOff = await runGraph(graph({ ...p, backdropVeil: false }), { source: raw, matte });

@@ -6,8 +6,8 @@
 #include "chunks/glare"
 
 uniform sampler2D u_image;              // raw
-uniform sampler2D u_scattered;          // blurred piece source
-uniform sampler2D u_scatteredBackdrop;  // blurred backdrop source
+uniform sampler2D u_scattered;          // blurred piece source of the raw image
+uniform sampler2D u_scatteredBackdrop;  // blurred backdrop source of the current estimate
 uniform sampler2D u_matte;
 uniform sampler2D u_statsA;             // 1x1 veil fit sums (u_autoVeil)
 uniform sampler2D u_statsB;

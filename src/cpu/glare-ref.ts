@@ -122,14 +122,14 @@ export function backdropVeilRef(raw: CpuImage, scattered: CpuImage, scatteredBac
 /**
  * The veil stage of glare.flatten in float64: the glare-free estimate after
  * the two fixed-point steps, the piece's veil amount and the backdrop's
- * estimated amount (0 when backdropVeil is off).
+ * amount estimated at each step (0 when backdropVeil is off).
  */
-export function veilRemovalRef(raw: CpuImage, p: GlareParams, matte?: CpuImage): { image: CpuImage; amount: number; backdropAmount: number } {
+export function veilRemovalRef(raw: CpuImage, p: GlareParams, matte?: CpuImage): { image: CpuImage; amount: number; backdropAmounts: number[] } {
   const n = raw.width * raw.height;
   const m = (q: number) => (matte ? matte.data[4 * q] : 1);
   let img = raw;
   let amount = p.veil;
-  let backdropAmount = 0;
+  const backdropAmounts: number[] = [];
   const estimate = p.estimateVeil && matte !== undefined;
   if (p.veil > 0 || estimate) {
     let pieceBound: CpuImage | undefined;
@@ -148,14 +148,15 @@ export function veilRemovalRef(raw: CpuImage, p: GlareParams, matte?: CpuImage):
       // against the piece's veil of the raw image (see glare.flatten).
       const backdrop = p.backdropVeil && matte ? scatter((q) => 1 - m(q)) : undefined;
       pieceBound ??= scattered;
-      if (backdrop) backdropAmount = backdropVeilRef(raw, pieceBound, backdrop, matte!, amount, p.floorFraction);
+      const backdropAmount = backdrop ? backdropVeilRef(raw, pieceBound, backdrop, matte!, amount, p.floorFraction) : 0;
+      backdropAmounts.push(backdropAmount);
       const next = createImage(raw.width, raw.height);
       for (let i = 0; i < raw.data.length; i++)
         next.data[i] = i % 4 === 3 ? raw.data[i] : Math.max(raw.data[i] - amount * scattered.data[i] - (backdrop ? backdropAmount * backdrop.data[i] : 0), 0);
       img = next;
     }
   }
-  return { image: img, amount, backdropAmount };
+  return { image: img, amount, backdropAmounts };
 }
 
 /** glare.flatten in float64 with exact Gaussian blurs: every output of the pass. `matte`: red channel. */

@@ -68,7 +68,8 @@ export const glareFlattenPass = definePass({
     if (p.backdropVeil && !matte) ctx.warn('backdropVeil needs a matte input; without one the whole frame is the veil source');
     if ((p.veil as number) > 0 || estimate) {
       let stats: { u_statsA: GpuImage; u_statsB: GpuImage } | undefined;
-      // The piece's veil predicted from the raw image: the dark floor's bound at every step (see the docs).
+      // The dark floor is taken against the piece's veil predicted from the raw image at every step: an upper
+      // bound (its source holds the veil and hotspots), so an unlifted floor is not read as a lifted one.
       let pieceBound: GpuImage | undefined;
       for (let step = 0; step < VEIL_STEPS; step++) {
         const scatter = (backdrop: boolean) => {
