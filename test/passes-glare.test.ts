@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createImage, difference, type CpuImage } from '../src/cpu/image.js';
 import { gaussianBlurRef } from '../src/cpu/reference.js';
-import { GLARE_DEFAULTS, glareFlattenRef, syntheticGlareScene, type GlareParams } from '../src/cpu/glare-ref.js';
+import { GLARE_DEFAULTS, glareFlattenRef, syntheticGlareScene, veilRemovalRef, type GlareParams } from '../src/cpu/glare-ref.js';
 import { readFileSync } from 'node:fs';
 import { clippedFraction, dilateMask, invertMask, psnr, spotContrast, subtractMask, thresholdMask, toDisplay } from '../src/metrics/index.js';
 import type { GraphSpec } from '../src/graph/types.js';
@@ -106,6 +106,52 @@ describe('glare.flatten', () => {
     // veil (<= 0.4 * 0.45) agrees to 1e-4.
     const ref = glareFlattenRef(raw, p, matte);
     expect(difference(gpu.veil, ref.veil, [0, 1, 2]).max).toBeLessThan(1e-4);
+  });
+
+  // The backdrop's veil from the piece's dark floor: dark metal along the
+  // piece's edge next to a white backdrop, the veil scattered from the whole
+  // frame (true amount 0.4; the pass assumes 0.6 for the piece, as the
+  // preset does). Veiled, the dark rim is lifted by the backdrop's veil and
+  // bounds its amount; unveiled, it is not, and the backdrop stays as shot.
+  it('estimates the backdrop\'s veil from the dark floor: near the true amount when veiled, ~0 when not', async () => {
+    const { clean, matte } = darkRimScene(120, 90);
+    const everywhere = createImage(120, 90, () => [1, 1, 1, 1]);
+    const { raw, veil } = veiled(clean, everywhere, 0.4, 4, 0.55);
+    const p: GlareParams = { ...GLARE_DEFAULTS, veil: 0.6, veilRadius: 4, strength: 0, surroundRadius: 4, reach: 3, backdropVeil: true };
+    const backdrop = invertMask(matte);
+    const estimated = veilRemovalRef(raw, p, matte).backdropAmounts;
+    const unveiled = veilRemovalRef(clean, p, matte).backdropAmounts;
+    console.log(`backdrop veil amount per step: veiled ${estimated.map((a) => a.toFixed(4))} (true 0.4), unveiled ${unveiled.map((a) => a.toFixed(4))}`);
+    expect(Math.abs(estimated[1] - 0.4)).toBeLessThan(0.05);
+    expect(Math.max(...unveiled)).toBeLessThan(0.02);
+    const graph = (q: GlareParams): GraphSpec => ({ ...flatten(q), nodes: [{ id: 'g', pass: 'glare.flatten', params: q as never, inputs: { image: '$source', matte: '$matte' } }] });
+    const veiledOn = await runGraph(graph(p), { source: raw, matte });
+    const veiledOff = await runGraph(graph({ ...p, backdropVeil: false }), { source: raw, matte });
+    const cleanOn = await runGraph(graph(p), { source: clean, matte });
+    const cleanOff = await runGraph(graph({ ...p, backdropVeil: false }), { source: clean, matte });
+    const [c, r] = [clean, raw].map(toDisplay);
+    const region = subtractMask(veil, matte);
+    const scores = {
+      backdropRaw: psnr(r, c, region),
+      backdropWithout: psnr(toDisplay(veiledOff.result), c, region),
+      backdropWith: psnr(toDisplay(veiledOn.result), c, region),
+      cleanBackdropWith: psnr(toDisplay(cleanOn.result), c, backdrop),
+      cleanBackdropWithout: psnr(toDisplay(cleanOff.result), c, backdrop),
+    };
+    console.log('dark floor', JSON.stringify(scores, (_, v) => (typeof v === 'number' ? Number(v.toFixed(2)) : v)));
+    // The veiled backdrop is restored only with the estimate ...
+    expect(scores.backdropWith - scores.backdropWithout).toBeGreaterThan(10);
+    // ... and an unveiled one is left as shot (60 dB: an RMS change under 0.3/255).
+    expect(scores.cleanBackdropWith).toBeGreaterThan(60);
+    // GPU vs float64: blur taps agree to 1e-4 relative and the witness
+    // counts are float32 sums of whole pixels (exact); a witness whose ratio
+    // lies within float32 round-off of a threshold could move one count.
+    // Measured max 7e-6.
+    for (const [gpu, source] of [[veiledOn, raw], [cleanOn, clean]] as const) {
+      const d = difference(gpu.veil, glareFlattenRef(source, p, matte).veil, [0, 1, 2]);
+      console.log(`backdrop veil GPU vs reference: max ${d.max.toExponential(2)}, mean ${d.mean.toExponential(2)}`);
+      expect(d.max).toBeLessThan(1e-4);
+    }
   });
 
   for (const [metalName, metal] of [['gold', GOLD], ['silver', SILVER]] as const) {
@@ -325,12 +371,15 @@ describe('glare presets on generated shots whose whole frame scatters', () => {
     return scores;
   };
 
-  it('white backdrop: the whole-frame preset gains >= 6 dB in the glare and unclips it; the piece-only preset cannot', async () => {
+  // The glare preset takes the piece as the veil source and estimates the
+  // backdrop's share from the piece's dark floor; without that estimate it
+  // left the backdrop's own veil here (+0.92 dB, measured at 63dc304).
+  it('white backdrop: both presets gain >= 6 dB in the glare and unclip it, the glare preset by its estimated backdrop veil', async () => {
     const s = await scored(23, 'set', 'white', ['glare-whole-frame', 'glare']);
-    expect(s['glare-whole-frame'].gain).toBeGreaterThanOrEqual(6);
-    expect(s['glare-whole-frame'].clipped).toBeLessThanOrEqual(0.2 * s['glare-whole-frame'].clippedBefore);
-    // The piece-only preset leaves the backdrop's own veil: the reason for the second preset.
-    expect(s.glare.gain).toBeLessThan(s['glare-whole-frame'].gain - 3);
+    for (const name of ['glare-whole-frame', 'glare']) {
+      expect(s[name].gain, name).toBeGreaterThanOrEqual(6);
+      expect(s[name].clipped, name).toBeLessThanOrEqual(0.2 * s[name].clippedBefore);
+    }
   });
 
   it('coloured backdrop: the whole-frame preset gains >= 6 dB in the glare and keeps the rest >= 40 dB', async () => {
@@ -339,6 +388,24 @@ describe('glare presets on generated shots whose whole frame scatters', () => {
     expect(s['glare-whole-frame'].outside).toBeGreaterThanOrEqual(40);
   });
 });
+
+/**
+ * A piece on a white (0.9) backdrop: mid-grey metal (0.3) with a rim of dark
+ * metal (0.004, a dark reflection) 3 px wide along its edge and a bright
+ * centre (0.95) that scatters too; the matte is the piece.
+ */
+function darkRimScene(w: number, h: number): { clean: CpuImage; matte: CpuImage } {
+  const [x0, x1, y0, y1] = [0.25 * w, 0.75 * w, 0.25 * h, 0.75 * h];
+  const inPiece = (x: number, y: number) => x >= x0 && x < x1 && y >= y0 && y < y1;
+  const clean = createImage(w, h, (x, y) => {
+    if (!inPiece(x, y)) return [0.9, 0.9, 0.88, 1];
+    if (Math.min(x - x0, x1 - 1 - x, y - y0, y1 - 1 - y) < 3) return [0.004, 0.004, 0.004, 1];
+    const centre = Math.hypot(x - w / 2, y - h / 2) < 4;
+    return centre ? [0.95, 0.95, 0.95, 1] : [0.3, 0.3, 0.29, 1];
+  });
+  const matte = createImage(w, h, (x, y) => (inPiece(x, y) ? [1, 1, 1, 1] : [0, 0, 0, 1]));
+  return { clean, matte };
+}
 
 /** The plate of syntheticGlareScene as a matte. */
 function plateMatte(w: number, h: number): CpuImage {

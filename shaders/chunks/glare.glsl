@@ -65,3 +65,42 @@ float glareCompactness(vec4 wideSum) {
   return 1.0 - smoothstep(0.2, 0.35, highlight / glareShareOf(wideSum));
 }
 
+
+// Veil amount: the least-squares slope from the 1x1 sums of glare/veil_stats,
+// a = (sum w, sum w s, sum w i, sum w s^2), swsi = sum w s i; in [0, 1].
+float glareFittedVeil(vec4 a, float swsi) {
+  float covariance = a.x * swsi - a.y * a.z;
+  float variance = a.x * a.w - a.y * a.y;
+  return variance > 1e-12 * a.x * a.x ? clamp(covariance / variance, 0.0, 1.0) : 0.0;
+}
+
+// The backdrop's veil from the piece's dark floor (glare/veil_floor). Nothing
+// under a veil is darker than the veil: raw - pieceVeil >= b * S_b at every
+// pixel, S_b being the scattered backdrop light, so the darkest piece pixels
+// bound the backdrop's amount b from above (the dark channel prior, He, Sun
+// & Tang 2009). Witnesses are piece pixels (matte >= 0.5, full weight at 1)
+// where S_b's luminance reaches GLARE_FLOOR_MIN_SCATTER: elsewhere the ratio
+// says nothing. Their ratio min_c(raw - pieceVeil) / lum(S_b) is counted
+// below 15 thresholds t_i = veil * i / 14; the 16th count is their total.
+const float GLARE_FLOOR_MIN_SCATTER = 0.02;
+
+float glareFloorThreshold(int i, float veil) {
+  return veil * float(i) / 14.0;
+}
+
+// The ratio below which `fraction` of the witnesses lie, interpolated between
+// thresholds: 0 when that many are below 0 (nothing veiled them), the piece's
+// amount `veil` when fewer are below it, 0 without witnesses.
+float glareFloorAmount(vec4 c0, vec4 c1, vec4 c2, vec4 c3, float veil, float fraction) {
+  float c[16];
+  c[0] = c0.x; c[1] = c0.y; c[2] = c0.z; c[3] = c0.w;
+  c[4] = c1.x; c[5] = c1.y; c[6] = c1.z; c[7] = c1.w;
+  c[8] = c2.x; c[9] = c2.y; c[10] = c2.z; c[11] = c2.w;
+  c[12] = c3.x; c[13] = c3.y; c[14] = c3.z; c[15] = c3.w;
+  float target = fraction * c[15];
+  if (c[15] <= 0.0 || c[0] > target) return 0.0;
+  for (int i = 1; i < 15; i++) {
+    if (c[i] > target) return mix(glareFloorThreshold(i - 1, veil), glareFloorThreshold(i, veil), (target - c[i - 1]) / (c[i] - c[i - 1]));
+  }
+  return veil;
+}

@@ -5,6 +5,8 @@ import { bilateralLevelsRef } from './frequency-ref.js';
 /** glare.flatten parameters (px values at the rendered scale). */
 export interface GlareParams {
   veil: number;
+  backdropVeil: boolean;
+  floorFraction: number;
   estimateVeil: boolean;
   veilRadius: number;
   sourceLevel: number;
@@ -27,6 +29,8 @@ export interface GlareParams {
 
 export const GLARE_DEFAULTS: GlareParams = {
   veil: 0,
+  backdropVeil: false,
+  floorFraction: 0.005,
   estimateVeil: false,
   veilRadius: 24,
   sourceLevel: 0.55,
@@ -87,28 +91,80 @@ export function fittedVeilRef(raw: CpuImage, scattered: CpuImage, matte: CpuImag
   return variance > 1e-12 * sw * sw ? Math.min(1, Math.max(0, (sw * ssi - ss * si) / variance)) : 0;
 }
 
+/** Luminance of the backdrop's scatter from which a piece pixel witnesses the dark floor. */
+const FLOOR_MIN_SCATTER = 0.02;
+
+/**
+ * The backdrop's veil amount from the piece's dark floor (chunks/glare,
+ * glareFloorAmount): the ratio min_c(raw - amount * scattered) / lum(scatteredBackdrop)
+ * below which `fraction` of the witnesses (weight smoothstep(0.5, 1, matte),
+ * where lum(scatteredBackdrop) >= 0.02) lie, counted below the 15 thresholds
+ * amount * i / 14 and interpolated between them; in [0, amount], 0 without witnesses.
+ */
+export function backdropVeilRef(raw: CpuImage, scattered: CpuImage, scatteredBackdrop: CpuImage, matte: CpuImage, amount: number, fraction: number): number {
+  const threshold = (i: number) => (amount * i) / 14;
+  const counts = new Array<number>(16).fill(0);
+  for (let i = 0; i < raw.data.length; i += 4) {
+    const backdrop = lum(scatteredBackdrop.data, i);
+    const w = smoothstep(0.5, 1, matte.data[i]) * (backdrop >= FLOOR_MIN_SCATTER ? 1 : 0);
+    if (w === 0) continue;
+    const ratio = Math.min(...[0, 1, 2].map((c) => raw.data[i + c] - amount * scattered.data[i + c])) / Math.max(backdrop, FLOOR_MIN_SCATTER);
+    for (let k = 0; k < 15; k++) if (ratio < threshold(k)) counts[k] += w;
+    counts[15] += w;
+  }
+  const target = fraction * counts[15];
+  if (counts[15] <= 0 || counts[0] > target) return 0;
+  for (let k = 1; k < 15; k++)
+    if (counts[k] > target) return threshold(k - 1) + ((threshold(k) - threshold(k - 1)) * (target - counts[k - 1])) / (counts[k] - counts[k - 1]);
+  return amount;
+}
+
+/**
+ * The veil stage of glare.flatten in float64: the glare-free estimate after
+ * the two fixed-point steps, the piece's veil amount and the backdrop's
+ * amount estimated at each step (0 when backdropVeil is off).
+ */
+export function veilRemovalRef(raw: CpuImage, p: GlareParams, matte?: CpuImage): { image: CpuImage; amount: number; backdropAmounts: number[] } {
+  const n = raw.width * raw.height;
+  const m = (q: number) => (matte ? matte.data[4 * q] : 1);
+  let img = raw;
+  let amount = p.veil;
+  const backdropAmounts: number[] = [];
+  const estimate = p.estimateVeil && matte !== undefined;
+  if (p.veil > 0 || estimate) {
+    let pieceBound: CpuImage | undefined;
+    for (let step = 0; step < 2; step++) {
+      const scatter = (weight: (q: number) => number) => {
+        const source = createImage(raw.width, raw.height);
+        for (let q = 0; q < n; q++) {
+          for (let c = 0; c < 3; c++) source.data[4 * q + c] = Math.max(img.data[4 * q + c] - p.sourceLevel, 0) * weight(q);
+          source.data[4 * q + 3] = 1;
+        }
+        return gaussianBlurRef(source, p.veilRadius);
+      };
+      const scattered = scatter(m);
+      if (estimate && step === 0) amount = fittedVeilRef(raw, scattered, matte!);
+      // The backdrop's share (off the matte), its amount estimated at each step
+      // against the piece's veil of the raw image (see glare.flatten).
+      const backdrop = p.backdropVeil && matte ? scatter((q) => 1 - m(q)) : undefined;
+      pieceBound ??= scattered;
+      const backdropAmount = backdrop ? backdropVeilRef(raw, pieceBound, backdrop, matte!, amount, p.floorFraction) : 0;
+      backdropAmounts.push(backdropAmount);
+      const next = createImage(raw.width, raw.height);
+      for (let i = 0; i < raw.data.length; i++)
+        next.data[i] = i % 4 === 3 ? raw.data[i] : Math.max(raw.data[i] - amount * scattered.data[i] - (backdrop ? backdropAmount * backdrop.data[i] : 0), 0);
+      img = next;
+    }
+  }
+  return { image: img, amount, backdropAmounts };
+}
+
 /** glare.flatten in float64 with exact Gaussian blurs: every output of the pass. `matte`: red channel. */
 export function glareFlattenRef(raw: CpuImage, p: GlareParams, matte?: CpuImage): Record<'out' | 'mask' | 'base' | 'sparkle' | 'veil', CpuImage> {
   const n = raw.width * raw.height;
   const m = (q: number) => (matte ? matte.data[4 * q] : 1);
 
-  let img = raw;
-  const estimate = p.estimateVeil && matte !== undefined;
-  if (p.veil > 0 || estimate) {
-    let amount = p.veil;
-    for (let step = 0; step < 2; step++) {
-      const source = createImage(raw.width, raw.height);
-      for (let q = 0; q < n; q++) {
-        for (let c = 0; c < 3; c++) source.data[4 * q + c] = Math.max(img.data[4 * q + c] - p.sourceLevel, 0) * m(q);
-        source.data[4 * q + 3] = 1;
-      }
-      const scattered = gaussianBlurRef(source, p.veilRadius);
-      if (estimate && step === 0) amount = fittedVeilRef(raw, scattered, matte!);
-      const next = createImage(raw.width, raw.height);
-      for (let i = 0; i < raw.data.length; i++) next.data[i] = i % 4 === 3 ? raw.data[i] : Math.max(raw.data[i] - amount * scattered.data[i], 0);
-      img = next;
-    }
-  }
+  const img = veilRemovalRef(raw, p, matte).image;
 
   const base = bilateralLevelsRef(img, p.spatialSigma, p.rangeSigma);
   const highlightMap = createImage(raw.width, raw.height);

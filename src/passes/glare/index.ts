@@ -18,7 +18,7 @@ export const glareFlattenPass = definePass({
   title: 'Glare flattening',
   category: 'glare',
   description:
-    'Removes veiling glare and flattens specular hotspots while keeping texture and small glints. (1) Veil: light above a source level (on the piece only when a matte is given), blurred by the lens\'s scatter tail and scaled, is subtracted. (2) Hotspots: an edge-preserving base (range-level bilateral guided by luminance) and detail split; near highlights, where the base is elevated above the glare-free tone of its surroundings, the base is pulled to that tone, which carries the metal\'s own colour (gold stays gold, silver neutral); detail is kept and glints much brighter than their immediate neighbourhood are protected. On a thin piece (a chain or wire) a spot blown in every channel is a bloom: it counts as a highlight and takes the strand\'s and backdrop\'s tone from within the reach.',
+    'Removes veiling glare and flattens specular hotspots while keeping texture and small glints. (1) Veil: light above a source level (on the piece only when a matte is given), blurred by the lens\'s scatter tail and scaled, is subtracted; with backdropVeil the backdrop\'s scattered light too, by an amount bounded by the piece\'s dark floor (nothing under a veil is darker than the veil). (2) Hotspots: an edge-preserving base (range-level bilateral guided by luminance) and detail split; near highlights, where the base is elevated above the glare-free tone of its surroundings, the base is pulled to that tone, which carries the metal\'s own colour (gold stays gold, silver neutral); detail is kept and glints much brighter than their immediate neighbourhood are protected. On a thin piece (a chain or wire) a spot blown in every channel is a bloom: it counts as a highlight and takes the strand\'s and backdrop\'s tone from within the reach.',
   inputs: [
     { name: 'image', description: 'image with glare' },
     { name: 'matte', description: 'where the piece is (red channel, 0..1, e.g. the keyer alpha or trimap): only there is light a veil source and flattened; the whole frame when absent', optional: true },
@@ -32,6 +32,8 @@ export const glareFlattenPass = definePass({
   ],
   params: {
     veil: { type: 'number', default: 0, min: 0, max: 1, unit: 'x', step: 0.01, description: 'veiling glare amount: the fraction of source light scattered into the veil (0 = no veil removal unless estimated)' },
+    backdropVeil: { type: 'boolean', default: false, description: 'also remove the veil scattered from the backdrop (the light off the matte), its amount estimated from the piece\'s dark floor: nothing under a veil is darker than the veil, so the darkest piece pixels next to a bright backdrop bound how much of its light scattered (0 when they are not lifted; at most the piece\'s amount); needs the matte' },
+    floorFraction: { type: 'number', default: 0.005, min: 0, max: 0.2, unit: '', step: 0.001, description: 'fraction of the dark-floor witnesses (piece pixels where the backdrop\'s scatter is substantial) allowed below the floor: noise, a misplaced matte edge' },
     estimateVeil: { type: 'boolean', default: false, description: 'estimate the veil amount from the backdrop (needs the matte): a plain backdrop brightens next to the piece only by veil, so the least-squares slope of backdrop luminance against the predicted scatter replaces "veil"' },
     veilRadius: { type: 'number', default: 24, min: 1, max: 800, unit: 'px', step: 0.5, description: 'Gaussian sigma of the lens scatter that spreads the veil' },
     sourceLevel: { type: 'number', default: 0.55, min: 0, max: 1, unit: '', step: 0.01, description: 'linear level above which light scatters into the veil' },
@@ -51,7 +53,7 @@ export const glareFlattenPass = definePass({
     detailCeiling: { type: 'number', default: 0.2, min: 0, max: 4, unit: 'x', step: 0.01, description: 'inside flattened areas, positive detail is capped at this fraction of the restored tone (glare residue at hotspot rims); negative detail is kept' },
     detail: { type: 'number', default: 1, min: 0, max: 2, unit: 'x', step: 0.01, description: 'gain of the detail layer inside flattened areas' },
   },
-  shaders: [...BILATERAL_SHADERS, 'glare/veil_source', 'glare/veil_remove', 'glare/veil_stats', 'glare/reduce_sum', 'glare/highlights', 'glare/compact_highlights', 'glare/surround_weights', 'glare/apply', 'core/blend'],
+  shaders: [...BILATERAL_SHADERS, 'glare/veil_source', 'glare/veil_remove', 'glare/veil_stats', 'glare/veil_floor', 'glare/veil_floor_amount', 'glare/reduce_sum', 'glare/highlights', 'glare/compact_highlights', 'glare/surround_weights', 'glare/apply', 'core/blend'],
   run(ctx, inputs, p) {
     const raw = inputs.image!;
     const matte = inputs.matte;
@@ -62,23 +64,42 @@ export const glareFlattenPass = definePass({
     let image = raw;
     const estimate = (p.estimateVeil as boolean) && matte !== undefined;
     if (p.estimateVeil && !matte) ctx.warn('estimateVeil needs a matte input; using the veil parameter');
+    const backdropVeil = (p.backdropVeil as boolean) && matte !== undefined;
+    if (p.backdropVeil && !matte) ctx.warn('backdropVeil needs a matte input; without one the whole frame is the veil source');
     if ((p.veil as number) > 0 || estimate) {
       let stats: { u_statsA: GpuImage; u_statsB: GpuImage } | undefined;
+      // The dark floor is taken against the piece's veil predicted from the raw image at every step: an upper
+      // bound (its source holds the veil and hotspots), so an unlifted floor is not read as a lifted one.
+      let pieceBound: GpuImage | undefined;
       for (let step = 0; step < VEIL_STEPS; step++) {
-        const source = ctx.draw({ shader: 'glare/veil_source', inputs: withMatte({ u_image: image }), uniforms: { ...matteFlag, u_sourceLevel: p.sourceLevel as number } });
-        const scattered = gaussianBlur(ctx, source, p.veilRadius as number, lf);
-        ctx.release(source);
+        const scatter = (backdrop: boolean) => {
+          const source = ctx.draw({ shader: 'glare/veil_source', inputs: withMatte({ u_image: image }), uniforms: { ...matteFlag, u_backdrop: backdrop ? 1 : 0, u_sourceLevel: p.sourceLevel as number } });
+          const scattered = gaussianBlur(ctx, source, p.veilRadius as number, lf);
+          ctx.release(source);
+          return scattered;
+        };
+        const scattered = scatter(false);
         // The fit uses the scatter predicted from the raw image (first step) and holds for both steps.
         if (estimate && !stats) stats = veilStatistics(ctx, raw, scattered, matte!);
+        const amount = { u_veil: p.veil as number, u_autoVeil: stats ? 1 : 0 };
+        let backdrop: { u_scatteredBackdrop: GpuImage; u_backdropAmount: GpuImage } | undefined;
+        if (backdropVeil) {
+          pieceBound ??= scattered;
+          const scatteredBackdrop = scatter(true);
+          const floor = { u_image: raw, u_scattered: pieceBound, u_scatteredBackdrop: scatteredBackdrop, u_matte: matte! };
+          backdrop = { u_scatteredBackdrop: scatteredBackdrop, u_backdropAmount: darkFloor(ctx, floor, { ...stats }, { ...amount, u_fraction: p.floorFraction as number }) };
+        }
         const next = ctx.draw({
           shader: 'glare/veil_remove',
-          inputs: stats ? { u_image: raw, u_scattered: scattered, ...stats } : { u_image: raw, u_scattered: scattered },
-          uniforms: { u_veil: p.veil as number, u_autoVeil: stats ? 1 : 0 },
+          inputs: { u_image: raw, u_scattered: scattered, ...stats, ...backdrop },
+          uniforms: { ...amount, u_backdropVeil: backdrop ? 1 : 0 },
         });
-        ctx.release(scattered);
+        if (scattered !== pieceBound) ctx.release(scattered);
+        if (backdrop) Object.values(backdrop).forEach((b) => ctx.release(b));
         if (image !== raw) ctx.release(image);
         image = next;
       }
+      for (const one of [stats?.u_statsA, stats?.u_statsB, pieceBound]) if (one) ctx.release(one);
     }
 
     const base = bilateralFilter(ctx, image, p.spatialSigma as number, p.rangeSigma as number, lf);
@@ -127,17 +148,31 @@ export const glareFlattenPass = definePass({
   },
 });
 
+/** Sums an image down to 1x1 by exact 2x2 steps (glare/reduce_sum); releases the input. */
+function sumToPixel(ctx: PassContext, image: GpuImage): GpuImage {
+  let cur = image;
+  while (cur.width > 1 || cur.height > 1) {
+    const next = ctx.draw({ shader: 'glare/reduce_sum', inputs: { u_image: cur }, width: Math.ceil(cur.width / 2), height: Math.ceil(cur.height / 2) });
+    ctx.release(cur);
+    cur = next;
+  }
+  return cur;
+}
+
+/**
+ * The backdrop's veil amount (1x1) from the piece's dark floor: the four
+ * witness counts of glare/veil_floor, each summed to 1x1, read by glare/veil_floor_amount.
+ */
+function darkFloor(ctx: PassContext, inputs: Record<string, GpuImage>, fit: Record<string, GpuImage>, uniforms: { u_veil: number; u_autoVeil: number; u_fraction: number }): GpuImage {
+  const counts = [0, 1, 2, 3].map((part) => sumToPixel(ctx, ctx.draw({ shader: 'glare/veil_floor', inputs: { ...inputs, ...fit }, uniforms: { ...uniforms, u_part: part } })));
+  const amount = ctx.draw({ shader: 'glare/veil_floor_amount', inputs: { u_floor0: counts[0], u_floor1: counts[1], u_floor2: counts[2], u_floor3: counts[3], ...fit }, uniforms, width: 1, height: 1 });
+  counts.forEach((c) => ctx.release(c));
+  return amount;
+}
+
 /** Sums the veil-fit terms of glare/veil_stats over the image down to two 1x1 images. */
 function veilStatistics(ctx: PassContext, raw: GpuImage, scattered: GpuImage, matte: GpuImage): { u_statsA: GpuImage; u_statsB: GpuImage } {
-  const total = (part: number) => {
-    let cur = ctx.draw({ shader: 'glare/veil_stats', inputs: { u_image: raw, u_scattered: scattered, u_matte: matte }, uniforms: { u_part: part } });
-    while (cur.width > 1 || cur.height > 1) {
-      const next = ctx.draw({ shader: 'glare/reduce_sum', inputs: { u_image: cur }, width: Math.ceil(cur.width / 2), height: Math.ceil(cur.height / 2) });
-      ctx.release(cur);
-      cur = next;
-    }
-    return cur;
-  };
+  const total = (part: number) => sumToPixel(ctx, ctx.draw({ shader: 'glare/veil_stats', inputs: { u_image: raw, u_scattered: scattered, u_matte: matte }, uniforms: { u_part: part } }));
   return { u_statsA: total(0), u_statsB: total(1) };
 }
 
