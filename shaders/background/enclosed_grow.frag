@@ -5,7 +5,7 @@
 // the image border are seeds (u_border 2: the first step, seeds only): the
 // growth then finds the backdrop connected to the open backdrop around the
 // shot. With u_useRegion a texel is reached
-// only within two texels of u_region (the coarse decision of enclosed_decide)
+// only within three texels of u_region (the coarse decision of enclosed_decide)
 // and outside the coarse texels u_outside reached from the border: the finer
 // levels carry a decided region out to its outline, and through a gap in the
 // outline too fine for the coarse level no further than the open backdrop.
@@ -33,8 +33,8 @@ void main() {
                  || reachedAt(vec2(0.0, 1.0)) || reachedAt(vec2(0.0, -1.0)));
   if (u_useRegion == 1) {
     float near = 0.0;
-    for (int dy = -2; dy <= 2; dy++)
-      for (int dx = -2; dx <= 2; dx++) near = max(near, texture2D(u_region, v_uv + vec2(float(dx), float(dy)) / u_region_size).r);
+    for (int dy = -3; dy <= 3; dy++)
+      for (int dx = -3; dx <= 3; dx++) near = max(near, texture2D(u_region, v_uv + vec2(float(dx), float(dy)) / u_region_size).r);
     reached = reached && near > 0.5 && texture2D(u_outside, v_uv).r < 0.5;
   }
   gl_FragColor = vec4(free && reached ? 1.0 : 0.0, 0.0, 0.0, 1.0);

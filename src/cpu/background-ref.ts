@@ -219,7 +219,7 @@ export function enclosedReduceRef(img: CpuImage): CpuImage {
 export interface EnclosedGrowOptions {
   /** 0: grow only; 1: the border's free texels are seeds too; 2: seeds only */
   border: 0 | 1 | 2;
-  /** only within two texels of region r > 0.5 and where outside r < 0.5 */
+  /** only within three texels of region r > 0.5 and where outside r < 0.5 */
   region?: CpuImage;
   outside?: CpuImage;
 }
@@ -233,7 +233,7 @@ export function enclosedGrowRef(reached: CpuImage, free: CpuImage, o: EnclosedGr
     let r = (o.border > 0 && border) || (o.border < 2 && (on(x, y) || on(x + 1, y) || on(x - 1, y) || on(x, y + 1) || on(x, y - 1)));
     if (o.region && o.outside) {
       let near = 0;
-      for (let dy = -2; dy <= 2; dy++) for (let dx = -2; dx <= 2; dx++) near = Math.max(near, texel(o.region, x + dx, y + dy)[0]);
+      for (let dy = -3; dy <= 3; dy++) for (let dx = -3; dx <= 3; dx++) near = Math.max(near, texel(o.region, x + dx, y + dy)[0]);
       r = r && near > 0.5 && texel(o.outside, x, y)[0] < 0.5;
     }
     const v = texel(free, x, y)[0] > 0.999 && r ? 1 : 0;

@@ -56,7 +56,7 @@ export const ENCLOSED_HUE = { hueShare: 0.3, margin: 3 };
  * the decision `refineSteps` texels out towards the outline. Shared with the CPU
  * reference (enclosedDecideRef).
  */
-export const ENCLOSED_FILL = { contrast: 4, texture: 1.4, coarseSide: 64, refineSteps: 4 };
+export const ENCLOSED_FILL = { contrast: 4, texture: 1.4, coarseSide: 64, refineSteps: 8 };
 
 /**
  * Brightening (relative luminance) at which the key sees a region pixel by
