@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { createImage, difference, rng, type CpuImage } from '../src/cpu/image.js';
 import { linearToSrgb } from '../src/cpu/reference.js';
 import {
-  alphaGradientError, alphaSad, boxMeanRef, bridgeGapsRef, closeStrandsRef, decontaminateRef, distanceTo, edgeContamination, guidedFilterRef, replaceRef, syntheticScene, trimapRef, type Scene,
+  alphaGradientError, alphaSad, boxMeanRef, bridgeGapsRef, closeStrandsRef, decontaminateRef, distanceTo, edgeContamination, enclosedDecideRef, enclosedGrowRef,
+  enclosedOpenRef, enclosedPackRef, enclosedReduceRef, guidedFilterRef, replaceRef, syntheticScene, trimapRef, type Scene,
 } from '../src/cpu/background-ref.js';
-import { BRIDGE_GAPS, CLOSE_STRANDS, ENCLOSED_HUE } from '../src/passes/background/key.js';
+import { BRIDGE_GAPS, CLOSE_STRANDS, ENCLOSED_FILL, ENCLOSED_HUE } from '../src/passes/background/key.js';
 import { chromaKey } from '../src/baselines/chroma-key.js';
 import { boxMean, guidedFilter } from '../src/passes/background/guided.js';
 import type { GraphSpec } from '../src/graph/types.js';
@@ -129,18 +130,23 @@ describe('background: GPU stages vs float64 CPU references', () => {
     const key = createImage(w, h, () => [0.6 * r(), 0, pick([0, 1]), 1]);
     const band = createImage(w, h, () => [0.6 * r(), pick([0, 0.5, 1]), pick([0, 0.5, 1]), 1]);
     const hints = createImage(w, h, () => [r() < 0.05 ? 1 : 0, r() < 0.05 ? 1 : 0, 0, 1]);
+    const fill = createImage(w, h, () => [r() < 0.2 ? 1 : 0, 0, 0, 1]);
     const noise = 0.01;
     const noiseImage = createImage(1, 1, () => [noise, 0, 0, 1]);
-    const gpu = await onGpu([key, band, image, backdrop, noiseImage, hints], (rd, [k, b, im, bd, n, hi]) =>
+    const gpu = await onGpu([key, band, image, backdrop, noiseImage, hints, fill], (rd, [k, b, im, bd, n, hi, fi]) =>
       rd.draw({
         shader: 'background/trimap',
-        inputs: { u_key: k, u_band: b, u_image: im, u_backdrop: bd, u_noise: n, u_hints: hi },
-        uniforms: { u_hasHints: 1, u_high: 0.3, u_hueShare: ENCLOSED_HUE.hueShare, u_hueMargin: ENCLOSED_HUE.margin },
+        inputs: { u_key: k, u_band: b, u_image: im, u_backdrop: bd, u_noise: n, u_hints: hi, u_fill: fi },
+        uniforms: { u_hasHints: 1, u_hasFill: 1, u_high: 0.3, u_hueShare: ENCLOSED_HUE.hueShare, u_hueMargin: ENCLOSED_HUE.margin },
       }),
     );
     const opts = { high: 0.3, noise, hueShare: ENCLOSED_HUE.hueShare, hueMargin: ENCLOSED_HUE.margin, hints };
-    const ref = trimapRef(key, band, image, backdrop, opts);
+    const ref = trimapRef(key, band, image, backdrop, { ...opts, fill });
     expect(difference(gpu, ref, [0, 1, 2, 3]).max).toBeLessThan(1e-5);
+    // A filled pixel is piece with no ceiling, even where the key calls it certain backdrop.
+    const filledBackdrop = Array.from({ length: w * h }, (_, p) => p * 4).filter((i) => fill.data[i] > 0.5 && key.data[i + 2] > 0.5 && hints.data[i + 1] === 0);
+    expect(filledBackdrop.length).toBeGreaterThan(5);
+    for (const i of filledBackdrop) expect([ref.data[i + 1], ref.data[i + 2]]).toEqual([1, 1]);
 
     // Enclosed (no certain backdrop in the band, not all piece): on pink a
     // pixel with the backdrop's hue (a hole) is unknown, grey metal is piece;
@@ -156,6 +162,62 @@ describe('background: GPU stages vs float64 CPU references', () => {
       Array.from({ length: w * h }, (_, p) => p * 4).filter((i) => band.data[i + 2] === 0 && band.data[i + 1] < 1 && hints.data[i] + hints.data[i + 1] === 0 && ref.data[i + 1] === t).length;
     expect(enclosedAs(0.5)).toBeGreaterThan(5);
     expect(enclosedAs(1)).toBeGreaterThan(5);
+  });
+
+  it('enclosed-region stages (pack, 2x2 reduce, growth, open statistics, decision) match the references', async () => {
+    const w = 37;
+    const h = 29;
+    const r = rng(17);
+    const key = createImage(w, h, () => [r(), r() < 0.2 ? 1 : 0, r() < 0.6 ? 1 : 0, r() < 0.1 ? 1 : 0]);
+    const image = createImage(w, h, () => [0.5 + 0.4 * r(), 0.5 + 0.4 * r(), 0.5 + 0.4 * r(), 1]);
+    const backdrop = createImage(w, h, () => [0.7 + 0.2 * r(), 0.7 + 0.2 * r(), 0.7 + 0.2 * r(), 1]);
+    const pack = await onGpu([key, image, backdrop], (rd, [k, im, bd]) =>
+      rd.draw({ shader: 'background/enclosed_pack', inputs: { u_key: k, u_image: im, u_backdrop: bd } }),
+    );
+    expect(difference(pack, enclosedPackRef(key, image, backdrop), [0, 1, 2, 3]).max).toBeLessThan(1e-5);
+    const reduced = await onGpu([pack], (rd, [p]) => rd.draw({ shader: 'background/enclosed_reduce', inputs: { u_image: p }, width: 19, height: 15 }));
+    expect(difference(reduced, enclosedReduceRef(pack), [0, 1, 2, 3]).max).toBeLessThan(1e-5);
+
+    // Growth: random free texels (a third blocked), random reached; every border mode, with and without the region gate.
+    const free = createImage(w, h, () => [r() < 0.33 ? 0.99 : 1, 0, 0, 1]);
+    const reached = createImage(w, h, () => [r() < 0.3 ? 1 : 0, 0, 0, 1]);
+    const region = createImage(w, h, () => [r() < 0.05 ? 1 : 0, 0, 0, 1]);
+    const outside = createImage(w, h, () => [r() < 0.2 ? 1 : 0, 0, 0, 1]);
+    for (const border of [0, 1, 2] as const)
+      for (const gated of [false, true]) {
+        const gpu = await onGpu([reached, free, region, outside], (rd, [re, fr, rg, ou]) =>
+          rd.draw({
+            shader: 'background/enclosed_grow',
+            inputs: { u_reached: re, u_free: fr, u_region: rg, u_outside: ou },
+            uniforms: { u_border: border, u_useRegion: gated ? 1 : 0 },
+          }),
+        );
+        const ref = enclosedGrowRef(reached, free, gated ? { border, region, outside } : { border });
+        expect(difference(gpu, ref, [0]).max).toBeLessThan(1e-5);
+        expect(ref.data.filter((_, i) => i % 4 === 0 && _ === 1).length).toBeGreaterThan(border === 2 ? 10 : gated ? 5 : 100);
+      }
+
+    // Decision: a random coarse level where a quarter of the blocks are reached and a third hold certain piece;
+    // the upper half is brighter and busier than the open backdrop's statistics (open), the lower half like them.
+    const coarse = createImage(w, h, (x, y) => (y < h / 2 ? [1, 0.01 + 0.01 * r(), 0.02 + 0.03 * r(), r() < 0.33 ? 0.5 : 0] : [1, 0.004 * (r() - 0.5), 0.015 + 0.01 * r(), r() < 0.33 ? 0.5 : 0]));
+    const coarseReached = createImage(w, h, () => [r() < 0.25 ? 1 : 0, 0, 0, 1]);
+    const openStats = await onGpu([coarse, coarseReached], (rd, [p, re]) => rd.draw({ shader: 'background/enclosed_open', inputs: { u_pack: p, u_reached: re } }));
+    expect(difference(openStats, enclosedOpenRef(coarse, coarseReached), [0, 1, 2, 3]).max).toBeLessThan(1e-5);
+    const open = createImage(1, 1, () => [0.002, 0.02, 0, 1]);
+    const decided = await onGpu([coarse, coarseReached, open], (rd, [p, re, op]) =>
+      rd.draw({
+        shader: 'background/enclosed_decide',
+        inputs: { u_pack: p, u_reached: re, u_open: op },
+        uniforms: { u_contrast: ENCLOSED_FILL.contrast, u_texture: ENCLOSED_FILL.texture, u_ceiling: 0.017 },
+      }),
+    );
+    const decidedRef = enclosedDecideRef(coarse, coarseReached, open, { ...ENCLOSED_FILL, ceiling: 0.017 });
+    expect(difference(decided, decidedRef, [0]).max).toBeLessThan(1e-5);
+    // Both outcomes occur among the enclosed blocks.
+    const enclosedAs = (v: number) =>
+      Array.from({ length: w * h }, (_, p) => p * 4).filter((i) => coarse.data[i + 3] === 0 && coarseReached.data[i] === 0 && decidedRef.data[i] === v).length;
+    expect(enclosedAs(1)).toBeGreaterThan(5);
+    expect(enclosedAs(0)).toBeGreaterThan(5);
   });
 
   it('one-pixel bridging matches the reference; a rim pixel showing the backdrop hue keeps its ceiling, a gap inside the body is bridged', async () => {
@@ -449,6 +511,43 @@ describe('background.key on synthetic shots (targets of issue 6)', () => {
     expect(n).toBeGreaterThan(2000);
     expect(kept).toBeGreaterThan(0.995);
     expect(skirt.mean).toBeLessThan(0.09);
+  });
+
+  it('white on white: a shaded plate inside a darker outline is kept, a ring hole showing the backdrop stays backdrop', async () => {
+    // White backdrop, light falling off to the right, noise 0.01. Left: a plate whose face
+    // is 1.5 % brighter than the backdrop with fine brushed lines (±2.5 %: the key calls it
+    // certain backdrop), inside a 2 px grey outline. Right: a grey ring whose hole shows
+    // the backdrop. The backdrop fit's default scale (the plate is smaller than it).
+    const r = rng(21);
+    const gauss = () => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
+    const plate = [0.3 * W, 0.5 * W];
+    const ring = [0.72 * W, 0.5 * W];
+    const image = createImage(W, W, (x, y) => {
+      const light = 0.85 * (1 - (0.1 * x) / W);
+      const dp = Math.hypot(x + 0.5 - plate[0], y + 0.5 - plate[1]);
+      const dr = Math.hypot(x + 0.5 - ring[0], y + 0.5 - ring[1]);
+      let v = light;
+      if (dp < 0.16 * W) v = light * (1.015 + (x % 2 ? 0.025 : -0.025));
+      if ((dp >= 0.16 * W && dp < 0.16 * W + 2) || (dr >= 0.12 * W && dr < 0.19 * W)) v = 0.35;
+      return [v + 0.01 * gauss(), v + 0.01 * gauss(), v + 0.01 * gauss(), 1];
+    });
+    const inside = (c: number[], radius: number) => mask(image, (i) => (Math.hypot((i % W) + 0.5 - c[0], Math.floor(i / W) + 0.5 - c[1]) < radius ? 1 : 0));
+    const face = inside(plate, 0.16 * W - 3);
+    const hole = inside(ring, 0.12 * W - 2);
+    const meanOver = (alpha: CpuImage, m: CpuImage) => {
+      let sum = 0;
+      let n = 0;
+      for (let i = 0; i < W * W; i++) if (m.data[i * 4] > 0.5) { sum += alpha.data[i * 4]; n++; }
+      return sum / n;
+    };
+    const filled = (await runGraph(keyGraph({ illuminationSigma: 60 }), { source: image })).alpha;
+    const plain = (await runGraph(keyGraph({ illuminationSigma: 60, fillEnclosed: false }), { source: image })).alpha;
+    console.log(`white plate on white: face mean alpha ${meanOver(filled, face).toFixed(3)} (without fillEnclosed ${meanOver(plain, face).toFixed(3)}), ring hole ${meanOver(filled, hole).toFixed(4)}`);
+    expect(meanOver(plain, face)).toBeLessThan(0.5);
+    expect(meanOver(filled, face)).toBeGreaterThan(0.95);
+    let worstHole = 0;
+    for (let i = 0; i < W * W; i++) if (hole.data[i * 4] > 0.5) worstHole = Math.max(worstHole, filled.data[i * 4]);
+    expect(worstHole).toBeLessThan(0.05);
   });
 
   it('hints: red strokes are piece, green strokes are backdrop, whatever the key says', async () => {

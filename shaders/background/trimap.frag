@@ -19,6 +19,9 @@
 // the backdrop's hue, its alpha may not exceed the soft guess: the guided
 // filter's windows otherwise spill a faint halo around thin strands and into
 // small holes.
+// With u_hasFill, u_fill marks enclosed regions that differ from the
+// backdrop as a whole (key.ts enclosedPiece: the face of white metal on
+// white, each pixel within the noise): piece, whatever the key says.
 // Output: r = input to the guided filter (0, 1 or the soft guess), g = trimap,
 // b = upper bound of the refined alpha, a = that bound from the hue test alone
 // (bridge_gaps.frag keeps it, but not the key's backdrop call: the centre
@@ -31,6 +34,8 @@ uniform float u_high;
 uniform sampler2D u_hints;
 uniform sampler2D u_noise;  // 1x1 (sum, 0, 0, count): relative noise std
 uniform int u_hasHints;
+uniform sampler2D u_fill;   // r = 1: enclosed piece
+uniform int u_hasFill;
 uniform sampler2D u_image;     // what was keyed
 uniform sampler2D u_backdrop;
 uniform float u_hueShare;
@@ -55,6 +60,11 @@ void main() {
                     && chromaDifference(texture2D(u_image, v_uv).rgb, b) < u_hueShare * colourless;
     trimap = backdropHue ? 0.5 : 1.0;
   }
+  bool filled = u_hasFill == 1 && texture2D(u_fill, v_uv).r > 0.5;
+  if (filled) {
+    trimap = 1.0;
+    backdropHue = false;
+  }
   if (u_hasHints == 1) {
     vec2 h = texture2D(u_hints, v_uv).rg;
     if (h.r > 0.5) trimap = 1.0;
@@ -66,6 +76,6 @@ void main() {
   float soft = clamp((key.r - noiseContrast) / max(full - noiseContrast, 1e-4), 0.0, 1.0);
   float p = trimap == 0.5 ? soft : trimap;
   float hueCeiling = backdropHue ? soft : 1.0;
-  float ceiling = key.b > 0.5 ? soft : hueCeiling;
+  float ceiling = key.b > 0.5 && !filled ? soft : hueCeiling;
   gl_FragColor = vec4(p, trimap, ceiling, hueCeiling);
 }

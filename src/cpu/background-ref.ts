@@ -123,6 +123,8 @@ export interface TrimapOptions {
   hueMargin: number;
   /** red = piece, green = backdrop */
   hints?: CpuImage;
+  /** red > 0.5: enclosed piece (enclosedDecideRef carried to full resolution) */
+  fill?: CpuImage;
 }
 
 const chromaDifferenceOf = (c: number[], b: number[]) => {
@@ -135,7 +137,8 @@ const chromaDifferenceOf = (c: number[], b: number[]) => {
  * certain backdrop) and its band statistics (r peak contrast, g and b shares
  * of certain piece / backdrop) over the edge band. Backdrop where the band is
  * all backdrop, piece where it is all piece or holds no backdrop, except an
- * enclosed pixel that shows a coloured backdrop's hue (unknown). Output
+ * enclosed pixel that shows a coloured backdrop's hue (unknown); a pixel
+ * that `fill` marks is piece with no ceiling. Output
  * r = soft guess (or 0 / 1), g = trimap, b = ceiling of the refined alpha
  * (the soft guess where the key or that hue test calls the pixel backdrop),
  * a = the ceiling from the hue test alone.
@@ -156,6 +159,11 @@ export function trimapRef(key: CpuImage, band: CpuImage, image: CpuImage, backdr
       backdropHue = colourless > o.hueMargin * noiseContrast && chromaDifferenceOf(px(image), b) < o.hueShare * colourless;
       trimap = backdropHue ? 0.5 : 1;
     }
+    const filled = !!o.fill && o.fill.data[i] > 0.5;
+    if (filled) {
+      trimap = 1;
+      backdropHue = false;
+    }
     if (o.hints) {
       if (o.hints.data[i] > 0.5) trimap = 1;
       if (o.hints.data[i + 1] > 0.5) trimap = 0;
@@ -164,7 +172,120 @@ export function trimapRef(key: CpuImage, band: CpuImage, image: CpuImage, backdr
     const soft = Math.min(1, Math.max(0, (key.data[i] - noiseContrast) / Math.max(full - noiseContrast, 1e-4)));
     const p = trimap === 0.5 ? soft : trimap;
     const hueCeiling = backdropHue ? soft : 1;
-    return [p, trimap, key.data[i + 2] > 0.5 ? soft : hueCeiling, hueCeiling];
+    return [p, trimap, key.data[i + 2] > 0.5 && !filled ? soft : hueCeiling, hueCeiling];
+  });
+}
+
+/** Texel (x, y) of `img` with clamp-to-edge reads. */
+const texel = (img: CpuImage, x: number, y: number) =>
+  img.data.subarray(
+    (Math.min(img.height - 1, Math.max(0, y)) * img.width + Math.min(img.width - 1, Math.max(0, x))) * 4,
+    (Math.min(img.height - 1, Math.max(0, y)) * img.width + Math.min(img.width - 1, Math.max(0, x))) * 4 + 4,
+  );
+
+/**
+ * Per-pixel statistics of the enclosed-region test, as enclosed_pack.frag:
+ * r = certain backdrop (key b), g = relative luminance difference from the
+ * backdrop, b = fine texture (mean absolute forward difference of luminance,
+ * relative), a = certain piece (key g).
+ */
+export function enclosedPackRef(key: CpuImage, image: CpuImage, backdrop: CpuImage): CpuImage {
+  const lum = (x: number, y: number) => {
+    const c = texel(image, x, y);
+    return luminanceOf(c[0], c[1], c[2]);
+  };
+  return createImage(key.width, key.height, (x, y) => {
+    const k = texel(key, x, y);
+    const b = texel(backdrop, x, y);
+    const lb = Math.max(luminanceOf(b[0], b[1], b[2]), 1e-4);
+    const l = lum(x, y);
+    return [k[2], l / lb - 1, (0.5 * (Math.abs(lum(x + 1, y) - l) + Math.abs(lum(x, y + 1) - l))) / lb, k[1]];
+  });
+}
+
+/** 2x2 box halving (odd sizes round up, edge texels repeat), as enclosed_reduce.frag. */
+export function enclosedReduceRef(img: CpuImage): CpuImage {
+  return createImage(Math.ceil(img.width / 2), Math.ceil(img.height / 2), (x, y) => {
+    const out = [0, 0, 0, 0];
+    for (const [dx, dy] of [[0, 0], [1, 0], [0, 1], [1, 1]]) {
+      const t = texel(img, 2 * x + dx, 2 * y + dy);
+      for (let k = 0; k < 4; k++) out[k] += 0.25 * t[k];
+    }
+    return out as [number, number, number, number];
+  });
+}
+
+/** Parameters of enclosed_grow.frag (all images of one size here). */
+export interface EnclosedGrowOptions {
+  /** 0: grow only; 1: the border's free texels are seeds too; 2: seeds only */
+  border: 0 | 1 | 2;
+  /** only within three texels of region r > 0.5 and where outside r < 0.5 */
+  region?: CpuImage;
+  outside?: CpuImage;
+}
+
+/** One step of the 4-connected growth through free texels (r > 0.999), as enclosed_grow.frag. */
+export function enclosedGrowRef(reached: CpuImage, free: CpuImage, o: EnclosedGrowOptions): CpuImage {
+  const { width: w, height: h } = free;
+  const on = (x: number, y: number) => texel(reached, x, y)[0] > 0.5;
+  return createImage(w, h, (x, y) => {
+    const border = x === 0 || y === 0 || x === w - 1 || y === h - 1;
+    let r = (o.border > 0 && border) || (o.border < 2 && (on(x, y) || on(x + 1, y) || on(x - 1, y) || on(x, y + 1) || on(x, y - 1)));
+    if (o.region && o.outside) {
+      let near = 0;
+      for (let dy = -3; dy <= 3; dy++) for (let dx = -3; dx <= 3; dx++) near = Math.max(near, texel(o.region, x + dx, y + dy)[0]);
+      r = r && near > 0.5 && texel(o.outside, x, y)[0] < 0.5;
+    }
+    const v = texel(free, x, y)[0] > 0.999 && r ? 1 : 0;
+    return [v, 0, 0, 1];
+  });
+}
+
+/** The open backdrop's block statistics (rgb * w, w), as enclosed_open.frag. */
+export function enclosedOpenRef(pack: CpuImage, reached: CpuImage): CpuImage {
+  return createImage(pack.width, pack.height, (x, y) => {
+    const s = texel(pack, x, y);
+    const w = texel(reached, x, y)[0] > 0.5 ? 1 : 0;
+    return [w * Math.abs(s[1]), w * s[2], 0, w];
+  });
+}
+
+/** Parameters of enclosed_decide.frag (ENCLOSED_FILL in key.ts). */
+export interface EnclosedDecideOptions {
+  contrast: number;
+  texture: number;
+  /** brightening at or above this is visible to the key pixel by pixel */
+  ceiling: number;
+}
+
+/**
+ * Enclosed blocks that differ from the backdrop as a region, as
+ * enclosed_decide.frag: not reached, no certain piece, no reached
+ * 4-neighbour; pooled over the enclosed 3x3 neighbours, mean brightening >
+ * contrast x the open blocks' mean |difference| and < ceiling, and texture >
+ * texture x theirs. `open` is the 1x1 mean of enclosedOpenRef.
+ */
+export function enclosedDecideRef(pack: CpuImage, reached: CpuImage, open: CpuImage, o: EnclosedDecideOptions): CpuImage {
+  const on = (x: number, y: number) => texel(reached, x, y)[0] > 0.5;
+  const enclosed = (x: number, y: number) => texel(pack, x, y)[3] < 0.001 && !on(x, y);
+  const [or, og, , oa] = open.data;
+  return createImage(pack.width, pack.height, (x, y) => {
+    let piece = 0;
+    if (enclosed(x, y) && !(on(x + 1, y) || on(x - 1, y) || on(x, y + 1) || on(x, y - 1)) && oa > 1e-6) {
+      let d = 0;
+      let t = 0;
+      let n = 0;
+      for (let dy = -1; dy <= 1; dy++)
+        for (let dx = -1; dx <= 1; dx++)
+          if (enclosed(x + dx, y + dy)) {
+            const s = texel(pack, x + dx, y + dy);
+            d += s[1];
+            t += s[2];
+            n++;
+          }
+      piece = d / n > (o.contrast * or) / oa && d / n < o.ceiling && t / n > (o.texture * og) / oa ? 1 : 0;
+    }
+    return [piece, 0, 0, 1];
   });
 }
 

@@ -2,7 +2,7 @@ import type { GpuImage } from '../../gpu/texture-pool.js';
 import { gaussianBlur } from '../core/gaussian.js';
 import { definePass } from '../types.js';
 import { BACKDROP_PARAMS } from '../light/flatten.js';
-import { estimateBackdrop, estimateNoise, localContrastStats, weightedBlur } from '../light/illumination.js';
+import { estimateBackdrop, estimateNoise, localContrastStats, reduceToMean, weightedBlur } from '../light/illumination.js';
 import { boxMean, guidedFilter, MAX_BOX_RADIUS, separableBox } from './guided.js';
 import { downsampleTogether, type Drawer } from '../core/resize.js';
 
@@ -46,6 +46,24 @@ export const CLOSE_STRANDS = { high: 0.3, across: 0.3, flank: 0.5, maxGap: 5 };
  */
 export const ENCLOSED_HUE = { hueShare: 0.3, margin: 3 };
 
+/**
+ * Enclosed regions (enclosed_decide.frag): backdrop-like blocks that the
+ * open backdrop does not reach are piece when their mean difference from the
+ * backdrop estimate exceeds `contrast` times, and their texture `texture`
+ * times, what open backdrop blocks show, and whose brightening the key
+ * cannot see pixel by pixel (enclosedCeiling). The test runs on the pyramid level
+ * whose longer side is at most `coarseSide` texels; each finer level carries
+ * the decision `refineSteps` texels out towards the outline. Shared with the CPU
+ * reference (enclosedDecideRef).
+ */
+export const ENCLOSED_FILL = { contrast: 4, texture: 1.4, coarseSide: 64, refineSteps: 8 };
+
+/**
+ * Brightening (relative luminance) at which the key sees a region pixel by
+ * pixel: its contrast on a white backdrop is about sqrt(3) times it.
+ */
+export const enclosedCeiling = (lowContrast: number) => lowContrast / Math.sqrt(3);
+
 /** The first blur-fusion step averages over this multiple of the colour radius (Forte & Pitie use 90 and 6 px). */
 const FUSION_WIDE_FACTOR = 8;
 
@@ -85,6 +103,62 @@ function removeSkirt(d: Drawer, key: GpuImage, seed: GpuImage, backdrop: GpuImag
   });
   d.release(reached);
   return out;
+}
+
+/**
+ * White metal on white: the inside of a piece whose outline the key sees but
+ * whose face is within the noise of the backdrop is keyed certain backdrop.
+ * On a coarse level, blocks of certain backdrop that a growth from the
+ * image border through such blocks does not reach are enclosed (a face, or
+ * a ring's hole); enclosed_decide keeps those that differ from the backdrop
+ * as a region, and the finer levels carry them out to the outline through
+ * certain backdrop. Returns the full-resolution mark (r = 1: piece).
+ */
+function enclosedPiece(d: Drawer, key: GpuImage, image: GpuImage, backdrop: GpuImage, low: number): GpuImage {
+  const levels = Math.max(0, Math.ceil(Math.log2(Math.max(key.width, key.height) / ENCLOSED_FILL.coarseSide)));
+  const pyramid = [d.draw({ shader: 'background/enclosed_pack', inputs: { u_key: key, u_image: image, u_backdrop: backdrop } })];
+  for (let l = 0; l < levels; l++) {
+    const below = pyramid[l];
+    pyramid.push(d.draw({ shader: 'background/enclosed_reduce', inputs: { u_image: below }, width: Math.ceil(below.width / 2), height: Math.ceil(below.height / 2) }));
+  }
+  const coarse = pyramid[levels];
+  const grow = (reached: GpuImage, free: GpuImage, border: number, region?: GpuImage, outside?: GpuImage) =>
+    d.draw({
+      shader: 'background/enclosed_grow',
+      inputs: { u_reached: reached, u_free: free, u_region: region ?? free, u_outside: outside ?? free },
+      uniforms: { u_border: border, u_useRegion: region ? 1 : 0 },
+      width: free.width,
+      height: free.height,
+    });
+  // A path to any texel of the open backdrop is at most width + height long
+  // unless it winds around pieces; what it does not reach only meets the test.
+  let reached = grow(coarse, coarse, 2);
+  for (let i = 1; i < coarse.width + coarse.height; i++) {
+    const next = grow(reached, coarse, 1);
+    d.release(reached);
+    reached = next;
+  }
+  const openPacked = d.draw({ shader: 'background/enclosed_open', inputs: { u_pack: coarse, u_reached: reached } });
+  const open = reduceToMean(d, openPacked);
+  d.release(openPacked);
+  const region = d.draw({
+    shader: 'background/enclosed_decide',
+    inputs: { u_pack: coarse, u_reached: reached, u_open: open },
+    uniforms: { u_contrast: ENCLOSED_FILL.contrast, u_texture: ENCLOSED_FILL.texture, u_ceiling: enclosedCeiling(low) },
+  });
+  d.release(open);
+  let mark = region;
+  for (let l = levels - 1; l >= 0; l--) {
+    for (let i = 0; i < ENCLOSED_FILL.refineSteps; i++) {
+      const next = grow(mark, pyramid[l], 0, region, reached);
+      if (mark !== region) d.release(mark);
+      mark = next;
+    }
+  }
+  if (mark !== region) d.release(region);
+  d.release(reached);
+  pyramid.forEach((img) => d.release(img));
+  return mark;
 }
 
 export const keyPass = definePass({
@@ -131,6 +205,10 @@ export const keyPass = definePass({
       type: 'integer', default: 1, min: 1, max: 4, unit: 'x',
       description: 'fast guided filter: window statistics at 1/n resolution (1, 2 or 4); 2 is 4x cheaper, 1 keeps the finest chains',
     },
+    fillEnclosed: {
+      type: 'boolean', default: true,
+      description: 'key as piece the backdrop-like regions a piece encloses that differ from the backdrop as a whole (the face of white metal on white); holes that show the backdrop stay',
+    },
     closeGaps: { type: 'boolean', default: true, description: 'fill one-pixel gaps between two covered pixels (the backdrop-bright centre line of a white chain) and gaps of up to 5 pixels along a thin strand' },
     separateShadow: { type: 'boolean', default: true, description: 'treat smooth colourless darkening as shadow (its own layer) instead of matte' },
     shadowMax: {
@@ -152,7 +230,8 @@ export const keyPass = definePass({
   },
   shaders: [
     'light/luma_moments', 'light/noise_pack', 'light/backdrop_mask', 'light/weight_pack', 'light/nc_moments', 'light/nc_solve',
-    'background/edge_energy', 'background/texture_pack', 'background/key_soft', 'background/shadow_seed', 'background/relight', 'background/box_mean', 'background/band_stats', 'background/bridge_gaps', 'background/close_strands', 'background/trimap', 'background/guided_moments', 'background/guided_coeffs',
+    'background/edge_energy', 'background/texture_pack', 'background/key_soft', 'background/shadow_seed', 'background/relight', 'background/box_mean', 'background/band_stats', 'background/bridge_gaps', 'background/close_strands', 'background/trimap',
+    'background/enclosed_pack', 'background/enclosed_reduce', 'background/enclosed_grow', 'background/enclosed_open', 'background/enclosed_decide', 'background/guided_moments', 'background/guided_coeffs',
     'background/guided_apply', 'background/channel_mask', 'background/skirt_seed', 'background/skirt_grow', 'background/skirt_apply', 'background/decontaminate', 'background/shadow_pack', 'background/shadow_fill',
     'core/blur_gauss', 'core/downsample', 'core/resample',
   ],
@@ -263,6 +342,7 @@ export const keyPass = definePass({
       key = unskirted;
     }
     const band = separableBox(ctx, key, bandRadius, 'background/band_stats');
+    const fill = p.fillEnclosed ? enclosedPiece(ctx, key, keyed, backdrop, low) : undefined;
     // The deep shadow core the skirt removal took out of the key is divided
     // out of the image too, so the guided filter and the decontamination see
     // backdrop next to the piece there instead of a dark rim.
@@ -281,10 +361,11 @@ export const keyPass = definePass({
     }
     const trimapped = ctx.draw({
       shader: 'background/trimap',
-      inputs: { u_key: key, u_band: band, u_noise: noise, u_image: keyed, u_backdrop: backdrop, ...hintInputs },
-      uniforms: { u_hasHints: inputs.hints ? 1 : 0, u_high: high, u_hueShare: ENCLOSED_HUE.hueShare, u_hueMargin: ENCLOSED_HUE.margin },
+      inputs: { u_key: key, u_band: band, u_noise: noise, u_image: keyed, u_backdrop: backdrop, ...hintInputs, ...(fill ? { u_fill: fill } : {}) },
+      uniforms: { u_hasHints: inputs.hints ? 1 : 0, u_hasFill: fill ? 1 : 0, u_high: high, u_hueShare: ENCLOSED_HUE.hueShare, u_hueMargin: ENCLOSED_HUE.margin },
     });
     for (const t of [key, band, noise]) ctx.release(t);
+    if (fill) ctx.release(fill);
 
     const refined = guidedFilter(ctx, keyed, trimapped, {
       radius: p.refineRadius as number,
