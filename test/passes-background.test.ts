@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createImage, difference, rng, type CpuImage } from '../src/cpu/image.js';
 import { linearToSrgb } from '../src/cpu/reference.js';
 import {
-  alphaGradientError, alphaSad, boxMeanRef, bridgeGapsRef, closeStrandsRef, decontaminateRef, distanceTo, edgeContamination, enclosedDecideRef, enclosedGrowRef,
+  alphaGradientError, alphaSad, boxMeanRef, bridgeGapsRef, closeStrandsRef, decontaminateRef, distanceTo, edgeContamination, enclosedAllowedRef, enclosedDecideRef, enclosedGrowRef,
   enclosedOpenRef, enclosedPackRef, enclosedReduceRef, guidedFilterRef, replaceRef, syntheticScene, trimapRef, type Scene,
 } from '../src/cpu/background-ref.js';
 import { BRIDGE_GAPS, CLOSE_STRANDS, ENCLOSED_FILL, ENCLOSED_HUE } from '../src/passes/background/key.js';
@@ -183,16 +183,19 @@ describe('background: GPU stages vs float64 CPU references', () => {
     const reached = createImage(w, h, () => [r() < 0.3 ? 1 : 0, 0, 0, 1]);
     const region = createImage(w, h, () => [r() < 0.05 ? 1 : 0, 0, 0, 1]);
     const outside = createImage(w, h, () => [r() < 0.2 ? 1 : 0, 0, 0, 1]);
+    const allowed = await onGpu([region, outside], (rd, [rg, ou]) => rd.draw({ shader: 'background/enclosed_allowed', inputs: { u_region: rg, u_outside: ou } }));
+    const allowedRef = enclosedAllowedRef(region, outside);
+    expect(difference(allowed, allowedRef, [0]).max).toBeLessThan(1e-5);
     for (const border of [0, 1, 2] as const)
       for (const gated of [false, true]) {
-        const gpu = await onGpu([reached, free, region, outside], (rd, [re, fr, rg, ou]) =>
+        const gpu = await onGpu([reached, free, allowedRef], (rd, [re, fr, al]) =>
           rd.draw({
             shader: 'background/enclosed_grow',
-            inputs: { u_reached: re, u_free: fr, u_region: rg, u_outside: ou },
+            inputs: { u_reached: re, u_free: fr, u_allowed: al },
             uniforms: { u_border: border, u_useRegion: gated ? 1 : 0 },
           }),
         );
-        const ref = enclosedGrowRef(reached, free, gated ? { border, region, outside } : { border });
+        const ref = enclosedGrowRef(reached, free, gated ? { border, allowed: allowedRef } : { border });
         expect(difference(gpu, ref, [0]).max).toBeLessThan(1e-5);
         expect(ref.data.filter((_, i) => i % 4 === 0 && _ === 1).length).toBeGreaterThan(border === 2 ? 10 : gated ? 5 : 100);
       }

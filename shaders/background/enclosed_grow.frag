@@ -4,19 +4,14 @@
 // diagonal, stops a 4-connected growth). With u_border the free texels on
 // the image border are seeds (u_border 2: the first step, seeds only): the
 // growth then finds the backdrop connected to the open backdrop around the
-// shot. With u_useRegion a texel is reached
-// only within three texels of u_region (the coarse decision of enclosed_decide)
-// and outside the coarse texels u_outside reached from the border: the finer
-// levels carry a decided region out to its outline, and through a gap in the
-// outline too fine for the coarse level no further than the open backdrop.
-// u_reached may be coarser than this level (the decision carried down one
-// level). Output: r = reached (0/1).
+// shot. With u_useRegion a texel is reached only where u_allowed
+// (enclosed_allowed at this level) lets it: the finer levels carry a decided
+// region out to its outline. u_reached may be coarser than this level (the
+// decision carried down one level). Output: r = reached (0/1).
 uniform sampler2D u_reached;
 uniform sampler2D u_free;     // enclosed_pack at this level
-uniform sampler2D u_region;
-uniform sampler2D u_outside;
+uniform sampler2D u_allowed;
 uniform vec2 u_free_size;
-uniform vec2 u_region_size;
 uniform int u_border;
 uniform int u_useRegion;
 varying vec2 v_uv;
@@ -31,11 +26,6 @@ void main() {
   bool border = texel.x < 1.0 || texel.y < 1.0 || texel.x > u_free_size.x - 1.0 || texel.y > u_free_size.y - 1.0;
   bool reached = (u_border > 0 && border) || u_border < 2 && (reachedAt(vec2(0.0)) || reachedAt(vec2(1.0, 0.0)) || reachedAt(vec2(-1.0, 0.0))
                  || reachedAt(vec2(0.0, 1.0)) || reachedAt(vec2(0.0, -1.0)));
-  if (u_useRegion == 1) {
-    float near = 0.0;
-    for (int dy = -3; dy <= 3; dy++)
-      for (int dx = -3; dx <= 3; dx++) near = max(near, texture2D(u_region, v_uv + vec2(float(dx), float(dy)) / u_region_size).r);
-    reached = reached && near > 0.5 && texture2D(u_outside, v_uv).r < 0.5;
-  }
+  if (u_useRegion == 1) reached = reached && texture2D(u_allowed, v_uv).r > 0.5;
   gl_FragColor = vec4(free && reached ? 1.0 : 0.0, 0.0, 0.0, 1.0);
 }

@@ -219,9 +219,17 @@ export function enclosedReduceRef(img: CpuImage): CpuImage {
 export interface EnclosedGrowOptions {
   /** 0: grow only; 1: the border's free texels are seeds too; 2: seeds only */
   border: 0 | 1 | 2;
-  /** only within three texels of region r > 0.5 and where outside r < 0.5 */
-  region?: CpuImage;
-  outside?: CpuImage;
+  /** only where allowed r > 0.5 (enclosedAllowedRef) */
+  allowed?: CpuImage;
+}
+
+/** Within three texels of region r > 0.5 and where outside r < 0.5, as enclosed_allowed.frag (all images of one size here). */
+export function enclosedAllowedRef(region: CpuImage, outside: CpuImage): CpuImage {
+  return createImage(region.width, region.height, (x, y) => {
+    let near = 0;
+    for (let dy = -3; dy <= 3; dy++) for (let dx = -3; dx <= 3; dx++) near = Math.max(near, texel(region, x + dx, y + dy)[0]);
+    return [near > 0.5 && texel(outside, x, y)[0] < 0.5 ? 1 : 0, 0, 0, 1];
+  });
 }
 
 /** One step of the 4-connected growth through free texels (r > 0.999), as enclosed_grow.frag. */
@@ -231,11 +239,7 @@ export function enclosedGrowRef(reached: CpuImage, free: CpuImage, o: EnclosedGr
   return createImage(w, h, (x, y) => {
     const border = x === 0 || y === 0 || x === w - 1 || y === h - 1;
     let r = (o.border > 0 && border) || (o.border < 2 && (on(x, y) || on(x + 1, y) || on(x - 1, y) || on(x, y + 1) || on(x, y - 1)));
-    if (o.region && o.outside) {
-      let near = 0;
-      for (let dy = -3; dy <= 3; dy++) for (let dx = -3; dx <= 3; dx++) near = Math.max(near, texel(o.region, x + dx, y + dy)[0]);
-      r = r && near > 0.5 && texel(o.outside, x, y)[0] < 0.5;
-    }
+    if (o.allowed) r = r && texel(o.allowed, x, y)[0] > 0.5;
     const v = texel(free, x, y)[0] > 0.999 && r ? 1 : 0;
     return [v, 0, 0, 1];
   });

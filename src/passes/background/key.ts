@@ -122,11 +122,11 @@ function enclosedPiece(d: Drawer, key: GpuImage, image: GpuImage, backdrop: GpuI
     pyramid.push(d.draw({ shader: 'background/enclosed_reduce', inputs: { u_image: below }, width: Math.ceil(below.width / 2), height: Math.ceil(below.height / 2) }));
   }
   const coarse = pyramid[levels];
-  const grow = (reached: GpuImage, free: GpuImage, border: number, region?: GpuImage, outside?: GpuImage) =>
+  const grow = (reached: GpuImage, free: GpuImage, border: number, allowed?: GpuImage) =>
     d.draw({
       shader: 'background/enclosed_grow',
-      inputs: { u_reached: reached, u_free: free, u_region: region ?? free, u_outside: outside ?? free },
-      uniforms: { u_border: border, u_useRegion: region ? 1 : 0 },
+      inputs: { u_reached: reached, u_free: free, u_allowed: allowed ?? free },
+      uniforms: { u_border: border, u_useRegion: allowed ? 1 : 0 },
       width: free.width,
       height: free.height,
     });
@@ -149,11 +149,14 @@ function enclosedPiece(d: Drawer, key: GpuImage, image: GpuImage, backdrop: GpuI
   d.release(open);
   let mark = region;
   for (let l = levels - 1; l >= 0; l--) {
+    const level = pyramid[l];
+    const allowed = d.draw({ shader: 'background/enclosed_allowed', inputs: { u_region: region, u_outside: reached }, width: level.width, height: level.height });
     for (let i = 0; i < ENCLOSED_FILL.refineSteps; i++) {
-      const next = grow(mark, pyramid[l], 0, region, reached);
+      const next = grow(mark, level, 0, allowed);
       if (mark !== region) d.release(mark);
       mark = next;
     }
+    d.release(allowed);
   }
   if (mark !== region) d.release(region);
   d.release(reached);
@@ -231,7 +234,7 @@ export const keyPass = definePass({
   shaders: [
     'light/luma_moments', 'light/noise_pack', 'light/backdrop_mask', 'light/weight_pack', 'light/nc_moments', 'light/nc_solve',
     'background/edge_energy', 'background/texture_pack', 'background/key_soft', 'background/shadow_seed', 'background/relight', 'background/box_mean', 'background/band_stats', 'background/bridge_gaps', 'background/close_strands', 'background/trimap',
-    'background/enclosed_pack', 'background/enclosed_reduce', 'background/enclosed_grow', 'background/enclosed_open', 'background/enclosed_decide', 'background/guided_moments', 'background/guided_coeffs',
+    'background/enclosed_pack', 'background/enclosed_reduce', 'background/enclosed_grow', 'background/enclosed_allowed', 'background/enclosed_open', 'background/enclosed_decide', 'background/guided_moments', 'background/guided_coeffs',
     'background/guided_apply', 'background/channel_mask', 'background/skirt_seed', 'background/skirt_grow', 'background/skirt_apply', 'background/decontaminate', 'background/shadow_pack', 'background/shadow_fill',
     'core/blur_gauss', 'core/downsample', 'core/resample',
   ],
