@@ -5,7 +5,7 @@
 // The loops run 2r+1 taps and break: a loop over the whole MAX_BOX_RADIUS
 // range that skips taps with continue still pays for all of them on
 // llvmpipe (about 7x the cost at r = 4).
-#define MAX_BOX_RADIUS 32
+#define MAX_BOX_RADIUS 128
 
 vec4 boxMean1D(sampler2D img, vec2 uv, vec2 sizeTexels, vec2 direction, int radius) {
   vec2 centre = uv * sizeTexels; // pixel centres sit at x + 0.5

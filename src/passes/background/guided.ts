@@ -1,8 +1,13 @@
 import type { GpuImage } from '../../gpu/texture-pool.js';
 import { downsampleTogether, type Drawer } from '../core/resize.js';
 
-/** Must match MAX_BOX_RADIUS in shaders/chunks/box.glsl. */
-export const MAX_BOX_RADIUS = 32;
+/**
+ * Must match MAX_BOX_RADIUS in shaders/chunks/box.glsl. Large enough for the
+ * keyer's default windows under a preset's referenceSize of 512 on the
+ * largest texture (16384 px: refineRadius 4 -> 128 texels); the loops break
+ * at the radius used, so the bound costs nothing below it.
+ */
+export const MAX_BOX_RADIUS = 128;
 
 /** Box mean of radius `radius` texels (window 2r+1), in-bounds normalised, all four channels. */
 export function boxMean(d: Drawer, img: GpuImage, radius: number): GpuImage {
