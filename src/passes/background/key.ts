@@ -209,8 +209,8 @@ export const keyPass = definePass({
       description: 'fast guided filter: window statistics at 1/n resolution (1, 2 or 4); 2 is 4x cheaper, 1 keeps the finest chains',
     },
     fillEnclosed: {
-      type: 'boolean', default: true,
-      description: 'key as piece the backdrop-like regions a piece encloses that differ from the backdrop as a whole (the face of white metal on white); holes that show the backdrop stay',
+      type: 'boolean', default: false,
+      description: 'key as piece the backdrop-like regions a piece encloses that are brighter and busier than the backdrop as a whole (the face of white metal on white); holes that show the backdrop stay. Off by default: veiling glare brightens a ring\'s hole the same way and it gets filled, so use it on glare-free white-on-white shots',
     },
     closeGaps: { type: 'boolean', default: true, description: 'fill one-pixel gaps between two covered pixels (the backdrop-bright centre line of a white chain) and gaps of up to 5 pixels along a thin strand' },
     separateShadow: { type: 'boolean', default: true, description: 'treat smooth colourless darkening as shadow (its own layer) instead of matte' },
