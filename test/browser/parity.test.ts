@@ -8,6 +8,7 @@ import type { PixelEncoding } from '../../src/engine/engine.js';
 import { startDemoServer, type DemoServer } from './helpers/demo-server.js';
 import { decodeBase64, encodeBase64, launchChromium, openDemo } from './helpers/chromium.js';
 import { parityImage } from './helpers/images.js';
+import glarePreset from '../../src/presets/glare.json' with { type: 'json' };
 
 /**
  * Issue 2's browser parity: the same graph on the same 8-bit input, rendered
@@ -103,6 +104,23 @@ describe('browser parity: headless Chromium (SwiftShader) vs headless-gl', () =>
     const diffs = Object.keys(node).map((name) => [name, compare(node[name], web[name])] as const);
     for (const [name, d] of diffs) figures.push(`  ${pass.type}${all ? '+opt' : ''} ${name}: ${describeDifference(d)}`);
     for (const [name, d] of diffs) expect(d.max, `${pass.type} output "${name}": max difference ${(d.max * 255).toFixed(3)}/255`).toBeLessThanOrEqual(TOLERANCE);
+  });
+
+  // Options the single-pass cases leave at their defaults: the glare preset's
+  // veil (piece and backdrop share, dark-floor estimate, keyer trimap as
+  // matte) and the keyer's enclosed-face fill.
+  it('the glare preset (veil with the backdrop share) and background.key with fillEnclosed within 2/255', async () => {
+    const keyFill: GraphSpec = {
+      version: 1,
+      nodes: [{ id: 'key', pass: 'background.key', params: { fillEnclosed: true }, inputs: { image: '$source' } }],
+      outputs: { alpha: 'key:alpha', trimap: 'key:trimap' },
+    };
+    for (const [label, graph] of [['glare preset', glarePreset as GraphSpec], ['background.key fillEnclosed', keyFill]] as const) {
+      const [node, web] = [await renderNode(graph), await renderBrowser(page, graph)];
+      const diffs = Object.keys(node).map((name) => [name, compare(node[name], web[name])] as const);
+      for (const [name, d] of diffs) figures.push(`  ${label} ${name}: ${describeDifference(d)}`);
+      for (const [name, d] of diffs) expect(d.max, `${label} output "${name}"`).toBeLessThanOrEqual(TOLERANCE);
+    }
   });
 
   it('a chain of the core passes (tone -> blur -> blend, proxy scale 0.5 included) within 2/255', async () => {
