@@ -74,6 +74,11 @@ float glareFittedVeil(vec4 a, float swsi) {
   return variance > 1e-12 * a.x * a.x ? clamp(covariance / variance, 0.0, 1.0) : 0.0;
 }
 
+// The piece's veil amount: fitted from the 1x1 sums (autoVeil 1) or given.
+float glareVeilAmount(sampler2D statsA, sampler2D statsB, int autoVeil, float veil) {
+  return autoVeil == 1 ? glareFittedVeil(texture2D(statsA, vec2(0.5)), texture2D(statsB, vec2(0.5)).r) : veil;
+}
+
 // The backdrop's veil from the piece's dark floor (glare/veil_floor). Nothing
 // under a veil is darker than the veil: raw - pieceVeil >= b * S_b at every
 // pixel, S_b being the scattered backdrop light, so the darkest piece pixels

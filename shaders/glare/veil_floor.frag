@@ -17,7 +17,7 @@ uniform int u_part;
 varying vec2 v_uv;
 
 void main() {
-  float amount = u_autoVeil == 1 ? glareFittedVeil(texture2D(u_statsA, vec2(0.5)), texture2D(u_statsB, vec2(0.5)).r) : u_veil;
+  float amount = glareVeilAmount(u_statsA, u_statsB, u_autoVeil, u_veil);
   float backdrop = luminance(texture2D(u_scatteredBackdrop, v_uv).rgb);
   float w = smoothstep(0.5, 1.0, texture2D(u_matte, v_uv).r) * (backdrop >= GLARE_FLOOR_MIN_SCATTER ? 1.0 : 0.0);
   vec3 rest = texture2D(u_image, v_uv).rgb - amount * texture2D(u_scattered, v_uv).rgb;

@@ -15,6 +15,6 @@ uniform float u_fraction;
 
 void main() {
   vec2 c = vec2(0.5);
-  float amount = u_autoVeil == 1 ? glareFittedVeil(texture2D(u_statsA, c), texture2D(u_statsB, c).r) : u_veil;
+  float amount = glareVeilAmount(u_statsA, u_statsB, u_autoVeil, u_veil);
   gl_FragColor = vec4(glareFloorAmount(texture2D(u_floor0, c), texture2D(u_floor1, c), texture2D(u_floor2, c), texture2D(u_floor3, c), amount, u_fraction), 0.0, 0.0, 1.0);
 }

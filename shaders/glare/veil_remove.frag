@@ -20,7 +20,7 @@ varying vec2 v_uv;
 
 void main() {
   vec4 raw = texture2D(u_image, v_uv);
-  float amount = u_autoVeil == 1 ? glareFittedVeil(texture2D(u_statsA, vec2(0.5)), texture2D(u_statsB, vec2(0.5)).r) : u_veil;
+  float amount = glareVeilAmount(u_statsA, u_statsB, u_autoVeil, u_veil);
   vec3 veil = amount * texture2D(u_scattered, v_uv).rgb;
   if (u_backdropVeil == 1) veil += texture2D(u_backdropAmount, vec2(0.5)).r * texture2D(u_scatteredBackdrop, v_uv).rgb;
   gl_FragColor = vec4(max(raw.rgb - veil, 0.0), raw.a);

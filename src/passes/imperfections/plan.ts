@@ -134,20 +134,15 @@ export function detectionPlan(p: DetectionSettings, width: number, height: numbe
   const maxExtent = p.scratchLength / f + 1;
   // Half length: the segment is longer than the diagonal of a maxSize square.
   const half = Math.min(MAX_LINE_TAPS, Math.ceil(p.maxSize / Math.SQRT2) + 1);
-  const lineOffsets = Array.from({ length: LINE_ORIENTATIONS }, (_, i) => {
-    const a = (i * Math.PI) / LINE_ORIENTATIONS;
-    return Array.from({ length: half }, (_, k) => [Math.round((k + 1) * Math.cos(a)), Math.round((k + 1) * Math.sin(a))]);
-  });
+  const angle = (i: number) => (i * Math.PI) / LINE_ORIENTATIONS;
+  // Whole-texel taps round(k d), k = 1..n, along orientation i (the float64 reference reuses them exactly).
+  const tapsAlong = (i: number, n: number) => Array.from({ length: n }, (_, k) => [Math.round((k + 1) * Math.cos(angle(i))), Math.round((k + 1) * Math.sin(angle(i)))]);
+  const lineOffsets = Array.from({ length: LINE_ORIENTATIONS }, (_, i) => tapsAlong(i, half));
   // The segment is about as long as the widest defect, the sides clear a thin scratch.
   const ridgeHalf = Math.min(MAX_RIDGE_TAPS / 2, Math.ceil(p.maxSize / 2));
   const across = Math.max(2, Math.ceil(p.maxSize / 3));
-  const ridgeAcross: number[][] = [];
-  const ridgeAlong: number[][][] = [];
-  for (let i = 0; i < LINE_ORIENTATIONS; i++) {
-    const a = (i * Math.PI) / LINE_ORIENTATIONS;
-    ridgeAcross.push([Math.round(-across * Math.sin(a)), Math.round(across * Math.cos(a))]);
-    ridgeAlong.push(Array.from({ length: 2 * ridgeHalf }, (_, k) => [Math.round((k + 1) * Math.cos(a)), Math.round((k + 1) * Math.sin(a))]));
-  }
+  const ridgeAcross = Array.from({ length: LINE_ORIENTATIONS }, (_, i) => [Math.round(-across * Math.sin(angle(i))), Math.round(across * Math.cos(angle(i)))]);
+  const ridgeAlong = Array.from({ length: LINE_ORIENTATIONS }, (_, i) => tapsAlong(i, 2 * ridgeHalf));
   return {
     squareRadius,
     lineOffsets,
