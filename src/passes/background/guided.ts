@@ -13,6 +13,8 @@ export function boxMean(d: Drawer, img: GpuImage, radius: number): GpuImage {
   return separableBox(d, img, radius, 'background/box_mean');
 }
 
+const BLOCKED_MIN_RADIUS = 8;
+
 /**
  * Block length for one axis of a box of radius `radius` over `extent` texels
  * (chunks/box): 1 runs the single-tap window, more runs a block draw and a
@@ -23,7 +25,6 @@ export function boxBlockLength(radius: number, extent: number): number {
   if (radius < BLOCKED_MIN_RADIUS) return 1;
   return Math.max(1, Math.min(radius + 1, extent, Math.round(Math.sqrt((2 * radius + 1) / 2))));
 }
-const BLOCKED_MIN_RADIUS = 8;
 
 /**
  * One axis of a box filter with a shader that reads u_direction, u_radius,
@@ -40,7 +41,7 @@ export function boxAxis(d: Drawer, img: GpuImage, radius: number, shader: string
   return out;
 }
 
-/** Separable box filter of radius `radius` texels with a shader that reads u_direction and u_radius (see chunks/box). */
+/** Separable box filter of radius `radius` texels with a shader that reads u_direction, u_radius, u_block and u_stage (see chunks/box). */
 export function separableBox(d: Drawer, img: GpuImage, radius: number, shader: string): GpuImage {
   const r = Math.round(radius);
   if (r < 0 || r > MAX_BOX_RADIUS) throw new RangeError(`box radius ${radius} is outside 0..${MAX_BOX_RADIUS} texels`);
