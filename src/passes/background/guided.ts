@@ -4,8 +4,7 @@ import { downsampleTogether, type Drawer } from '../core/resize.js';
 /**
  * Must match MAX_BOX_RADIUS in shaders/chunks/box.glsl. Large enough for the
  * keyer's default windows under a preset's referenceSize of 512 on the
- * largest texture (16384 px: refineRadius 4 -> 128 texels); the loops break
- * at the radius used, so the bound costs nothing below it.
+ * largest texture (16384 px: refineRadius 4 -> 128 texels).
  */
 export const MAX_BOX_RADIUS = 128;
 
@@ -14,12 +13,40 @@ export function boxMean(d: Drawer, img: GpuImage, radius: number): GpuImage {
   return separableBox(d, img, radius, 'background/box_mean');
 }
 
-/** Separable box filter of radius `radius` texels with a shader that reads u_direction and u_radius (see chunks/box). */
+const BLOCKED_MIN_RADIUS = 8;
+
+/**
+ * Block length for one axis of a box of radius `radius` over `extent` texels
+ * (chunks/box): 1 runs the single-tap window, more runs a block draw and a
+ * combining draw. The two draws cost about block + (2r+1) / block + block
+ * taps plus one more draw, so blocks pay from radius BLOCKED_MIN_RADIUS on.
+ */
+export function boxBlockLength(radius: number, extent: number): number {
+  if (radius < BLOCKED_MIN_RADIUS) return 1;
+  return Math.max(1, Math.min(radius + 1, extent, Math.round(Math.sqrt((2 * radius + 1) / 2))));
+}
+
+/**
+ * One axis of a box filter with a shader that reads u_direction, u_radius,
+ * u_block and u_stage (see chunks/box), with blocks of `block` texels.
+ */
+export function boxAxis(d: Drawer, img: GpuImage, radius: number, shader: string, direction: [number, number], block: number): GpuImage {
+  const extent = direction[0] ? img.width : img.height;
+  if (!(Number.isInteger(block) && block >= 1 && block <= radius + 1 && block <= extent))
+    throw new RangeError(`box block ${block} must be an integer in 1..min(radius + 1, ${extent}) for radius ${radius}`);
+  const uniforms = { u_direction: direction, u_radius: radius, u_block: block };
+  const blocks = block > 1 ? d.draw({ shader, inputs: { u_image: img }, uniforms: { ...uniforms, u_stage: 1 } }) : img;
+  const out = d.draw({ shader, inputs: { u_image: img, u_blocks: blocks }, uniforms: { ...uniforms, u_stage: 2 } });
+  if (blocks !== img) d.release(blocks);
+  return out;
+}
+
+/** Separable box filter of radius `radius` texels with a shader that reads u_direction, u_radius, u_block and u_stage (see chunks/box). */
 export function separableBox(d: Drawer, img: GpuImage, radius: number, shader: string): GpuImage {
   const r = Math.round(radius);
   if (r < 0 || r > MAX_BOX_RADIUS) throw new RangeError(`box radius ${radius} is outside 0..${MAX_BOX_RADIUS} texels`);
-  const h = d.draw({ shader, inputs: { u_image: img }, uniforms: { u_direction: [1, 0], u_radius: r } });
-  const v = d.draw({ shader, inputs: { u_image: h }, uniforms: { u_direction: [0, 1], u_radius: r } });
+  const h = boxAxis(d, img, r, shader, [1, 0], boxBlockLength(r, img.width));
+  const v = boxAxis(d, h, r, shader, [0, 1], boxBlockLength(r, img.height));
   d.release(h);
   return v;
 }
