@@ -126,6 +126,35 @@ describe('graph runner', () => {
     expect(difference(bypassed.result, only.result).max).toBe(0);
   });
 
+  it('a pass skips outputs nobody reads: the keyer without its matte, colour and shadow draws less and gives the same trimap', async () => {
+    // A dark ring on a light backdrop, so the key has a piece, a band and a backdrop.
+    const scene = createImage(64, 48, (x, y) => {
+      const r = Math.hypot(x - 32, y - 24);
+      return r > 10 && r < 15 ? [0.1, 0.08, 0.05, 1] : [0.8, 0.8, 0.78, 1];
+    });
+    const key = (outputs: Record<string, string>): GraphSpec => ({ version: 1, nodes: [{ id: 'key', pass: 'background.key', inputs: { image: '$source' } }], outputs });
+    const e = await engine();
+    const draws = (g: GraphSpec, retain: 'none' | 'all') => {
+      const runner = e.runner(g, retain);
+      try {
+        runner.setExternal('source', toGpu(e, scene));
+        const trimap = e.download(runner.run().get('trimap')!, { transfer: 'linear', alpha: 'premultiplied' }, 'float32');
+        return { draws: runner.lastRun.draws, trimap: { width: trimap.width, height: trimap.height, data: Float64Array.from(trimap.data) } };
+      } finally {
+        runner.dispose();
+      }
+    };
+    const trimapOnly = draws(key({ trimap: 'key:trimap' }), 'none');
+    const withMatte = draws(key({ trimap: 'key:trimap', alpha: 'key:alpha', foreground: 'key:foreground', shadow: 'key:shadow' }), 'none');
+    // retain "all" keeps every output for later views, so nothing is skipped there.
+    const cached = draws(key({ trimap: 'key:trimap' }), 'all');
+    console.log(`background.key draws: trimap only ${trimapOnly.draws}, every output ${withMatte.draws}, trimap only with retain all ${cached.draws}`);
+    expect(trimapOnly.draws).toBeLessThan(withMatte.draws);
+    expect(cached.draws).toBe(withMatte.draws);
+    expect(difference(trimapOnly.trimap, withMatte.trimap).max).toBe(0);
+    expect(trimapOnly.trimap.data.some((v, i) => i % 4 === 0 && v === 1)).toBe(true);
+  });
+
   it('a missing external image is a clear error', async () => {
     const e = await engine();
     const runner = e.runner(chain(2), 'none');

@@ -168,7 +168,8 @@ export class GraphRunner {
       } else {
         const inputs: Record<string, GpuImage | undefined> = {};
         for (const inp of node.inputs) inputs[inp.slot] = fetch(inp.ref);
-        outputs = this.execute(node, inputs, pxScale);
+        const wanted = (output: string) => this.retain === 'all' || (remaining.get(`${node.id}:${output}`) ?? 0) > 0;
+        outputs = this.execute(node, inputs, pxScale, wanted);
         stats.nodesRun.push(node.id);
         if (this.retain === 'all') {
           if (cached) for (const img of Object.values(cached.outputs)) img.release();
@@ -216,7 +217,7 @@ export class GraphRunner {
   }
 
   /** `pxScale`: render pixels per "px" unit (render scale times the reference scale). */
-  private execute(node: CompiledNode, inputs: Record<string, GpuImage | undefined>, pxScale: number): Record<string, GpuImage> {
+  private execute(node: CompiledNode, inputs: Record<string, GpuImage | undefined>, pxScale: number, wanted: (output: string) => boolean): Record<string, GpuImage> {
     const outputs: Record<string, GpuImage> = {};
     if (!node.enabled) {
       // Bypass: every output is the first connected input, unchanged.
@@ -238,6 +239,7 @@ export class GraphRunner {
       release(img) {
         if (temps.delete(img)) img.release();
       },
+      wants: wanted,
       warn: (message) => console.warn(`loupe: node "${node.id}": ${message}`),
     };
     let result: Record<string, GpuImage>;
@@ -250,6 +252,7 @@ export class GraphRunner {
     }
     for (const o of node.pass.outputs) {
       const img = result[o.name];
+      if (!img && !wanted(o.name)) continue;
       if (!img) {
         for (const t of temps) t.release();
         throw new Error(`node "${node.id}" (${node.pass.type}) did not produce its output "${o.name}"`);

@@ -26,6 +26,13 @@ export interface PassContext {
   draw(opts: DrawOptions): GpuImage;
   /** Returns a temporary to the pool before the pass ends. */
   release(img: GpuImage): void;
+  /**
+   * Whether this run reads the named output. A pass may skip the work of an
+   * output nobody reads and leave it out of its result (the glare preset
+   * reads only the keyer's trimap, not its refined matte). Always true when
+   * the runner caches every output for later views (retain "all").
+   */
+  wants(output: string): boolean;
   warn(message: string): void;
 }
 
@@ -44,7 +51,8 @@ export interface PassDefinition {
   shaders: readonly string[];
   /**
    * Expands the node into draws. `params` arrive validated with defaults
-   * filled and "px" values already multiplied by ctx.scale.
+   * filled and "px" values already multiplied by ctx.scale. Must return
+   * every output for which ctx.wants() is true.
    */
   run(ctx: PassContext, inputs: Record<string, GpuImage | undefined>, params: ParamValues): Record<string, GpuImage>;
 }

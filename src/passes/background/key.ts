@@ -369,6 +369,12 @@ export const keyPass = definePass({
     });
     for (const t of [key, band, noise]) ctx.release(t);
     if (fill) ctx.release(fill);
+    const trimap = ctx.draw({ shader: 'background/channel_mask', inputs: { u_image: trimapped }, uniforms: { u_channel: 1 } });
+    // The refined matte, colour and shadow cost most of the key at large
+    // windows; a graph that reads only the trimap (the glare preset's veil
+    // source) or the backdrop skips them.
+    const keyOnly: Record<string, GpuImage> = { trimap, backdrop };
+    if (!['alpha', 'foreground', 'shadow'].some((o) => ctx.wants(o))) return keyOnly;
 
     const refined = guidedFilter(ctx, keyed, trimapped, {
       radius: p.refineRadius as number,
@@ -388,32 +394,35 @@ export const keyPass = definePass({
       });
       ctx.release(bridged);
     }
-    const trimap = ctx.draw({ shader: 'background/channel_mask', inputs: { u_image: trimapped }, uniforms: { u_channel: 1 } });
 
-    // Blur fusion, twice: a wide average gets colour into thin structures, a narrow one keeps it local.
-    const colorRadius = p.colorRadius as number;
-    const fuse = (previous: GpuImage, sigma: number, final: boolean) => {
-      const estimate = weightedBlur(ctx, previous, alpha, sigma, lf);
-      const f = ctx.draw({
-        shader: 'background/decontaminate',
-        inputs: { u_image: keyed, u_alpha: alpha, u_backdrop: backdrop, u_estimate: estimate, u_trimap: trimapped },
-        uniforms: { u_final: final ? 1 : 0 },
-      });
-      ctx.release(estimate);
-      return f;
-    };
-    const wide = fuse(keyed, colorRadius * FUSION_WIDE_FACTOR, false);
-    const foreground = fuse(wide, colorRadius, true);
-    ctx.release(wide);
+    const result: Record<string, GpuImage> = { alpha, trimap, backdrop };
+    if (ctx.wants('foreground')) {
+      // Blur fusion, twice: a wide average gets colour into thin structures, a narrow one keeps it local.
+      const colorRadius = p.colorRadius as number;
+      const fuse = (previous: GpuImage, sigma: number, final: boolean) => {
+        const estimate = weightedBlur(ctx, previous, alpha, sigma, lf);
+        const f = ctx.draw({
+          shader: 'background/decontaminate',
+          inputs: { u_image: keyed, u_alpha: alpha, u_backdrop: backdrop, u_estimate: estimate, u_trimap: trimapped },
+          uniforms: { u_final: final ? 1 : 0 },
+        });
+        ctx.release(estimate);
+        return f;
+      };
+      const wide = fuse(keyed, colorRadius * FUSION_WIDE_FACTOR, false);
+      result.foreground = fuse(wide, colorRadius, true);
+      ctx.release(wide);
+    }
     ctx.release(trimapped);
     if (keyed !== image) ctx.release(keyed);
 
-    const shadowPacked = ctx.draw({ shader: 'background/shadow_pack', inputs: { u_image: image, u_backdrop: backdrop, u_alpha: alpha } });
-    const shadowBlurred = gaussianBlur(ctx, shadowPacked, Math.max(1, p.edgeBand as number), lf);
-    ctx.release(shadowPacked);
-    const shadow = ctx.draw({ shader: 'background/shadow_fill', inputs: { u_packed: shadowBlurred }, uniforms: { u_threshold: p.shadowThreshold as number } });
-    ctx.release(shadowBlurred);
-
-    return { alpha, trimap, foreground, shadow, backdrop };
+    if (ctx.wants('shadow')) {
+      const shadowPacked = ctx.draw({ shader: 'background/shadow_pack', inputs: { u_image: image, u_backdrop: backdrop, u_alpha: alpha } });
+      const shadowBlurred = gaussianBlur(ctx, shadowPacked, Math.max(1, p.edgeBand as number), lf);
+      ctx.release(shadowPacked);
+      result.shadow = ctx.draw({ shader: 'background/shadow_fill', inputs: { u_packed: shadowBlurred }, uniforms: { u_threshold: p.shadowThreshold as number } });
+      ctx.release(shadowBlurred);
+    }
+    return result;
   },
 });
