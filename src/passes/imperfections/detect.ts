@@ -13,7 +13,8 @@ export const DETECT_SHADERS = [
   'imperfections/noise',
   'imperfections/activity',
   'imperfections/clean',
-  'imperfections/ridge',
+  'imperfections/ridge_margin',
+  'imperfections/ridge_open',
   'imperfections/reconstruct',
   'imperfections/thin',
   'imperfections/extent_init',
@@ -50,7 +51,7 @@ function chain(d: Drawer, img: GpuImage, steps: ((cur: GpuImage) => GpuImage)[])
   return cur;
 }
 
-/** One orientation's ridge taps, padded to MAX_RIDGE_TAPS (ridge.frag indexes orientation i at i x MAX_TAPS). */
+/** One orientation's ridge taps, padded to MAX_RIDGE_TAPS (the length of ridge_open.frag's tap arrays). */
 const padTaps = (taps: number[]) => Array.from({ length: MAX_RIDGE_TAPS }, (_, k) => taps[k] ?? 0);
 
 const X: [number, number] = [1, 0];
@@ -89,17 +90,40 @@ function lineResidual(d: Drawer, luma: GpuImage, thin: GpuImage, lines: number[]
   return residual;
 }
 
-/** Straight ridges (imperfections/ridge: r bright, g dark), which the reconstruction does not grow through. */
-function straightRidges(d: Drawer, luma: GpuImage, residual: GpuImage, plan: DetectionPlan): GpuImage {
-  return d.draw({
-    shader: 'imperfections/ridge',
-    inputs: { u_luma: luma, u_residual: residual },
-    uniforms: {
-      u_acrossX: plan.ridgeAcross.map((o) => o[0]), u_acrossY: plan.ridgeAcross.map((o) => o[1]),
-      u_alongX: plan.ridgeAlong.flatMap((taps) => padTaps(taps.map((o) => o[0]))), u_alongY: plan.ridgeAlong.flatMap((taps) => padTaps(taps.map((o) => o[1]))),
-      u_half: plan.ridgeHalf, u_fraction: plan.ridgeFraction, u_floor: plan.floor,
-    },
-  });
+/**
+ * Straight ridges (r bright, g dark), which the reconstruction does not grow
+ * through; two orientations per pair of draws: their side margins at every
+ * texel (imperfections/ridge_margin, padded by the longest tap offset so taps
+ * beyond the frame read what the luma's clamped reads give there), then the
+ * opening of those margins along each line (imperfections/ridge_open), or-ed
+ * with the previous orientations'.
+ */
+export function straightRidges(d: Drawer, luma: GpuImage, residual: GpuImage, plan: DetectionPlan): GpuImage {
+  const pad = Math.max(0, ...plan.ridgeAlong.flat(2).map(Math.abs));
+  let ridge: GpuImage | undefined;
+  for (let i = 0; i < plan.ridgeAcross.length; i += 2) {
+    const margins = d.draw({
+      shader: 'imperfections/ridge_margin',
+      inputs: { u_luma: luma },
+      uniforms: { u_acrossA: plan.ridgeAcross[i], u_acrossB: plan.ridgeAcross[i + 1], u_pad: pad },
+      width: luma.width + 2 * pad,
+      height: luma.height + 2 * pad,
+    });
+    const [a, b] = [plan.ridgeAlong[i], plan.ridgeAlong[i + 1]];
+    const next = d.draw({
+      shader: 'imperfections/ridge_open',
+      inputs: ridge ? { u_residual: residual, u_margins: margins, u_previous: ridge } : { u_residual: residual, u_margins: margins },
+      uniforms: {
+        u_alongAx: padTaps(a.map((o) => o[0])), u_alongAy: padTaps(a.map((o) => o[1])),
+        u_alongBx: padTaps(b.map((o) => o[0])), u_alongBy: padTaps(b.map((o) => o[1])),
+        u_half: plan.ridgeHalf, u_pad: pad, u_fraction: plan.ridgeFraction, u_floor: plan.floor, u_accumulate: ridge ? 1 : 0,
+      },
+    });
+    d.release(margins);
+    if (ridge) d.release(ridge);
+    ridge = next;
+  }
+  return ridge!;
 }
 
 /** `levels` halvings with imperfections/box_down (block mean) or imperfections/max_down (block maximum). */
