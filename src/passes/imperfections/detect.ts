@@ -51,8 +51,22 @@ function chain(d: Drawer, img: GpuImage, steps: ((cur: GpuImage) => GpuImage)[])
   return cur;
 }
 
-/** One orientation's ridge taps, padded to MAX_RIDGE_TAPS (the length of ridge_open.frag's tap arrays). */
-const padTaps = (taps: number[]) => Array.from({ length: MAX_RIDGE_TAPS }, (_, k) => taps[k] ?? 0);
+/**
+ * Slots of orientation i's ridge taps for ridge_open.frag: slot s of
+ * 4 MAX_HALF + 1 holds tap floor(s h / MAX_HALF) - 2h (h = ridgeHalf; the
+ * texel is tap 0, tap +-k the offset +-ridgeAlong[k - 1]), so that every run
+ * of 2 MAX_HALF + 1 slots is one window of 2h + 1 taps.
+ */
+function ridgeSlots(plan: DetectionPlan, i: number): { x: number[]; y: number[] } {
+  const maxHalf = MAX_RIDGE_TAPS / 2;
+  const h = plan.ridgeHalf;
+  const tap = (s: number) => Math.floor((s * h) / maxHalf) - 2 * h;
+  const offsets = Array.from({ length: 4 * maxHalf + 1 }, (_, s) => {
+    const k = tap(s);
+    return k === 0 ? [0, 0] : plan.ridgeAlong[i][Math.abs(k) - 1].map((v) => Math.sign(k) * v);
+  });
+  return { x: offsets.map((o) => o[0]), y: offsets.map((o) => o[1]) };
+}
 
 const X: [number, number] = [1, 0];
 const Y: [number, number] = [0, 1];
@@ -109,14 +123,13 @@ export function straightRidges(d: Drawer, luma: GpuImage, residual: GpuImage, pl
       width: luma.width + 2 * pad,
       height: luma.height + 2 * pad,
     });
-    const [a, b] = [plan.ridgeAlong[i], plan.ridgeAlong[i + 1]];
+    const [a, b] = [ridgeSlots(plan, i), ridgeSlots(plan, i + 1)];
     const next = d.draw({
       shader: 'imperfections/ridge_open',
       inputs: ridge ? { u_residual: residual, u_margins: margins, u_previous: ridge } : { u_residual: residual, u_margins: margins },
       uniforms: {
-        u_alongAx: padTaps(a.map((o) => o[0])), u_alongAy: padTaps(a.map((o) => o[1])),
-        u_alongBx: padTaps(b.map((o) => o[0])), u_alongBy: padTaps(b.map((o) => o[1])),
-        u_half: plan.ridgeHalf, u_pad: pad, u_fraction: plan.ridgeFraction, u_floor: plan.floor, u_accumulate: ridge ? 1 : 0,
+        u_slotAx: a.x, u_slotAy: a.y, u_slotBx: b.x, u_slotBy: b.y,
+        u_pad: pad, u_fraction: plan.ridgeFraction, u_floor: plan.floor, u_accumulate: ridge ? 1 : 0,
       },
     });
     d.release(margins);

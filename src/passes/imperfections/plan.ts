@@ -112,7 +112,7 @@ const STRUCTURE_FRACTION = 0.4;
 // found one speck fewer on the benchmark, 30/255 two, 40/255 changed pixels on a defect-free shot.
 const ACTIVITY_CAP = 20 / 255;
 
-/** Taps on each side of the texel; must match MAX_TAPS in shaders/imperfections/ridge_open.frag. */
+/** Ridge taps on each side of the texel, at most; must match 2 MAX_HALF in shaders/imperfections/ridge_open.frag. */
 export const MAX_RIDGE_TAPS = 8;
 // Measured on the synthetic scenes and the generated shots
 // (docs/passes-imperfections.md): a straight ridge stands out from both sides
