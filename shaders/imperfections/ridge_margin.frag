@@ -7,7 +7,8 @@
 // clamped to the edge: ridge_open.frag then reads each tap, also beyond the
 // frame, as the clamped reads of a texel there (and the float64 reference)
 // see it, and every value is the same float32 difference, stored exactly in
-// a float texture.
+// a float texture. (A half-float pool rounds the margins, monotonically: only
+// a texel whose largest margin rounds across its level can change.)
 #include "chunks/texel"
 uniform sampler2D u_luma;
 uniform vec2 u_luma_size;

@@ -122,8 +122,8 @@ const reduce = (p: Plane, levels: number, op: 'mean' | 'max') => {
 };
 
 /**
- * Straight ridges (ridge_margin.frag, ridge_open.frag): 1 where the texel lies on a segment of
- * 2 ridgeHalf + 1 taps, at some orientation, every tap of which is above
+ * Straight ridges (ridge_margin.frag, ridge_open.frag): 1 where the texel
+ * lies on a segment of 2 ridgeHalf + 1 taps, at some orientation, every tap of which is above
  * (bright) or below (dark) both of its sides by more than max(floor,
  * ridgeFraction x the texel's thin-feature contrast). The segment need not be
  * centred on the texel (an opening along the line), so a scratch is a ridge

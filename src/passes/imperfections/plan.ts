@@ -26,9 +26,8 @@ export interface DetectionPlan {
   /**
    * Straight-ridge test that blocks the reconstruction (ridge_margin.frag,
    * ridge_open.frag): per orientation (those of lineOffsets), the whole-
-   * texel offset to either side of the line (ridgeAcross) and the taps
-   * along it, round(k d) for
-   * k = 1..2 ridgeHalf on both sides (ridgeAlong). A texel is a straight
+   * texel offset to either side of the line (ridgeAcross) and the taps along
+   * it, round(k d) for k = 1..2 ridgeHalf on both sides (ridgeAlong). A texel is a straight
    * ridge when it lies on a segment of 2 ridgeHalf + 1 of these taps (not
    * necessarily centred on it) every one of which is above (bright) or below
    * (dark) both sides by more than max(floor, ridgeFraction x the texel's
