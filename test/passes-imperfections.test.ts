@@ -1,13 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { createImage, type CpuImage } from '../src/cpu/image.js';
+import { createImage, rng, type CpuImage } from '../src/cpu/image.js';
 import { linearToSrgb, srgbToLinear } from '../src/cpu/reference.js';
-import { applySpotsRef, detectRef, fillRef, healRef, smoothFillRef } from '../src/cpu/imperfections-ref.js';
+import { applySpotsRef, detectRef, fillRef, healRef, smoothFillRef, straightRidgesRef } from '../src/cpu/imperfections-ref.js';
 import { tuneDustAndScratches } from '../src/baselines/index.js';
 import type { GraphSpec } from '../src/graph/types.js';
 import { generateShot } from '../src/generator/index.js';
 import { defectRemoval, dilateMask, invertMask, psnr as maskedPsnr, thresholdMask, toDisplay, unionMasks } from '../src/metrics/index.js';
-import { engine, runGraph } from './helpers/gpu.js';
+import { engine, onGpu, runGraph } from './helpers/gpu.js';
+import { straightRidges } from '../src/passes/imperfections/detect.js';
+import { detectionPlan } from '../src/passes/imperfections/plan.js';
 import { addDefects, chainOnBackdrop, facetedStone, texturedMetal, type Scene } from './helpers/imperfections-scenes.js';
 
 const DEFAULTS = { sensitivity: 0.5, maxSize: 6, scratchLength: 40, protectDetail: 0.5 };
@@ -86,6 +88,52 @@ describe('imperfections: GPU shaders vs float64 CPU reference', () => {
       expect(ref.data.some((v, i) => i % 4 === 0 && v > 0.5)).toBe(true);
     });
   }
+
+  it('straight ridges: the mask equals the reference texel for texel, also where taps leave the frame', async () => {
+    // Luma on a 1/256 grid and contrast on a 1/512 grid: every margin and
+    // level is exact in float32, so the mask must match with no tie to flip.
+    // Bright and dark lines of 1-3 px at random angles, many crossing the
+    // frame (taps beyond it read the clamped edge; the two-step test has to
+    // reproduce that, not clamp its own taps: with unpadded margins 12 texels
+    // differed at the defaults). Power-of-two size: exact readback.
+    const [w, h] = [128, 64];
+    const r = rng(11);
+    const luma = new Float64Array(w * h).map(() => Math.round(100 + 30 * r()) / 256);
+    for (let l = 0; l < 60; l++) {
+      const [x0, y0, angle, length, width] = [r() * w, r() * h, r() * Math.PI, 5 + 40 * r(), 1 + Math.floor(3 * r())];
+      const value = Math.round(r() < 0.5 ? 20 + 40 * r() : 190 + 60 * r()) / 256;
+      for (let t = 0; t < length; t += 0.5)
+        for (let q = 0; q < width; q++) {
+          const x = Math.round(x0 + t * Math.cos(angle) - q * Math.sin(angle));
+          const y = Math.round(y0 + t * Math.sin(angle) + q * Math.cos(angle));
+          if (x >= 0 && y >= 0 && x < w && y < h) luma[y * w + x] = value;
+        }
+    }
+    const bright = new Float64Array(w * h).map(() => Math.round(60 * r() ** 2) / 512);
+    const dark = new Float64Array(w * h).map(() => Math.round(60 * r() ** 2) / 512);
+    const lumaImage = createImage(w, h, (x, y) => [luma[y * w + x], 0, 0, 1]);
+    const residualImage = createImage(w, h, (x, y) => [bright[y * w + x], dark[y * w + x], 0, 1]);
+    for (const settings of [DEFAULTS, { ...DEFAULTS, maxSize: 3, sensitivity: 1 }, { ...DEFAULTS, maxSize: 12, sensitivity: 0 }]) {
+      const plan = detectionPlan(settings, w, h);
+      const gpu = await onGpu([lumaImage, residualImage], (rd, [l, res]) => straightRidges(rd, l, res, plan));
+      const ref = straightRidgesRef({ w, h, v: luma }, { w, h, v: bright }, { w, h, v: dark }, plan);
+      let differing = 0;
+      const found = [0, 0];
+      let nearEdge = 0;
+      for (let i = 0; i < w * h; i++) {
+        const [x, y] = [i % w, Math.floor(i / w)];
+        [ref.bright.v[i], ref.dark.v[i]].forEach((v, c) => {
+          if (gpu.data[4 * i + c] !== v) differing++;
+          found[c] += v;
+          if (v && Math.min(x, y, w - 1 - x, h - 1 - y) < 2 * plan.ridgeHalf) nearEdge++;
+        });
+      }
+      expect(differing).toBe(0);
+      // Both polarities found (measured 416-982 texels each), and ridges whose taps leave the frame (288-525).
+      expect(Math.min(...found)).toBeGreaterThan(20);
+      expect(nearEdge).toBeGreaterThan(10);
+    }
+  });
 
   it('fill: output within 2e-4 of the reference, masked pixels only', async () => {
     const mask = createImage(96, 80, (x, y) => {

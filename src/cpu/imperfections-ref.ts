@@ -122,14 +122,14 @@ const reduce = (p: Plane, levels: number, op: 'mean' | 'max') => {
 };
 
 /**
- * Straight ridges (ridge.frag): 1 where the texel lies on a segment of
- * 2 ridgeHalf + 1 taps, at some orientation, every tap of which is above
+ * Straight ridges (ridge_margin.frag, ridge_open.frag): 1 where the texel
+ * lies on a segment of 2 ridgeHalf + 1 taps, at some orientation, every tap of which is above
  * (bright) or below (dark) both of its sides by more than max(floor,
  * ridgeFraction x the texel's thin-feature contrast). The segment need not be
  * centred on the texel (an opening along the line), so a scratch is a ridge
  * up to its ends, also where it meets a facet.
  */
-function straightRidges(y: Plane, bright: Plane, dark: Plane, plan: ReturnType<typeof detectionPlan>): { bright: Plane; dark: Plane } {
+export function straightRidgesRef(y: Plane, bright: Plane, dark: Plane, plan: ReturnType<typeof detectionPlan>): { bright: Plane; dark: Plane } {
   const h = plan.ridgeHalf;
   // sign 1: how much brighter than both sides, -1: how much darker.
   const ridgeAt = (x: number, yy: number, sign: number) => {
@@ -164,7 +164,7 @@ export function detectRef(img: CpuImage, s: DetectionSettings): CpuImage {
 
   // Structure guard: reconstruction of the openings under, and the closings
   // over, the luma; it does not grow through straight ridges (scratches).
-  const ridge = straightRidges(y, bright, dark, plan);
+  const ridge = straightRidgesRef(y, bright, dark, plan);
   const reconstruct = (open: Plane, close: Plane) => {
     for (let step = 0; step < plan.reconstructionSteps; step++) {
       const o = open, c = close;

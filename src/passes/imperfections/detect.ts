@@ -13,7 +13,8 @@ export const DETECT_SHADERS = [
   'imperfections/noise',
   'imperfections/activity',
   'imperfections/clean',
-  'imperfections/ridge',
+  'imperfections/ridge_margin',
+  'imperfections/ridge_open',
   'imperfections/reconstruct',
   'imperfections/thin',
   'imperfections/extent_init',
@@ -50,8 +51,22 @@ function chain(d: Drawer, img: GpuImage, steps: ((cur: GpuImage) => GpuImage)[])
   return cur;
 }
 
-/** One orientation's ridge taps, padded to MAX_RIDGE_TAPS (ridge.frag indexes orientation i at i x MAX_TAPS). */
-const padTaps = (taps: number[]) => Array.from({ length: MAX_RIDGE_TAPS }, (_, k) => taps[k] ?? 0);
+/**
+ * Slots of orientation i's ridge taps for ridge_open.frag: slot s of
+ * 4 MAX_HALF + 1 holds tap floor(s h / MAX_HALF) - 2h (h = ridgeHalf; the
+ * texel is tap 0, tap +-k the offset +-ridgeAlong[k - 1]), so that every run
+ * of 2 MAX_HALF + 1 slots is one window of 2h + 1 taps.
+ */
+function ridgeSlots(plan: DetectionPlan, i: number): { x: number[]; y: number[] } {
+  const maxHalf = MAX_RIDGE_TAPS / 2;
+  const h = plan.ridgeHalf;
+  const tap = (s: number) => Math.floor((s * h) / maxHalf) - 2 * h;
+  const offsets = Array.from({ length: 4 * maxHalf + 1 }, (_, s) => {
+    const k = tap(s);
+    return k === 0 ? [0, 0] : plan.ridgeAlong[i][Math.abs(k) - 1].map((v) => Math.sign(k) * v);
+  });
+  return { x: offsets.map((o) => o[0]), y: offsets.map((o) => o[1]) };
+}
 
 const X: [number, number] = [1, 0];
 const Y: [number, number] = [0, 1];
@@ -89,17 +104,39 @@ function lineResidual(d: Drawer, luma: GpuImage, thin: GpuImage, lines: number[]
   return residual;
 }
 
-/** Straight ridges (imperfections/ridge: r bright, g dark), which the reconstruction does not grow through. */
-function straightRidges(d: Drawer, luma: GpuImage, residual: GpuImage, plan: DetectionPlan): GpuImage {
-  return d.draw({
-    shader: 'imperfections/ridge',
-    inputs: { u_luma: luma, u_residual: residual },
-    uniforms: {
-      u_acrossX: plan.ridgeAcross.map((o) => o[0]), u_acrossY: plan.ridgeAcross.map((o) => o[1]),
-      u_alongX: plan.ridgeAlong.flatMap((taps) => padTaps(taps.map((o) => o[0]))), u_alongY: plan.ridgeAlong.flatMap((taps) => padTaps(taps.map((o) => o[1]))),
-      u_half: plan.ridgeHalf, u_fraction: plan.ridgeFraction, u_floor: plan.floor,
-    },
-  });
+/**
+ * Straight ridges (r bright, g dark), which the reconstruction does not grow
+ * through; two orientations per pair of draws: their side margins at every
+ * texel (imperfections/ridge_margin, padded by the longest tap offset so taps
+ * beyond the frame read what the luma's clamped reads give there), then the
+ * opening of those margins along each line (imperfections/ridge_open), or-ed
+ * with the previous orientations'.
+ */
+export function straightRidges(d: Drawer, luma: GpuImage, residual: GpuImage, plan: DetectionPlan): GpuImage {
+  const pad = Math.max(0, ...plan.ridgeAlong.flat(2).map(Math.abs));
+  let ridge: GpuImage | undefined;
+  for (let i = 0; i < plan.ridgeAcross.length; i += 2) {
+    const margins = d.draw({
+      shader: 'imperfections/ridge_margin',
+      inputs: { u_luma: luma },
+      uniforms: { u_acrossA: plan.ridgeAcross[i], u_acrossB: plan.ridgeAcross[i + 1], u_pad: pad },
+      width: luma.width + 2 * pad,
+      height: luma.height + 2 * pad,
+    });
+    const [a, b] = [ridgeSlots(plan, i), ridgeSlots(plan, i + 1)];
+    const next = d.draw({
+      shader: 'imperfections/ridge_open',
+      inputs: ridge ? { u_residual: residual, u_margins: margins, u_previous: ridge } : { u_residual: residual, u_margins: margins },
+      uniforms: {
+        u_slotAx: a.x, u_slotAy: a.y, u_slotBx: b.x, u_slotBy: b.y,
+        u_pad: pad, u_fraction: plan.ridgeFraction, u_floor: plan.floor, u_accumulate: ridge ? 1 : 0,
+      },
+    });
+    d.release(margins);
+    if (ridge) d.release(ridge);
+    ridge = next;
+  }
+  return ridge!;
 }
 
 /** `levels` halvings with imperfections/box_down (block mean) or imperfections/max_down (block maximum). */

@@ -24,10 +24,10 @@ export interface DetectionPlan {
    */
   reconstructionSteps: number;
   /**
-   * Straight-ridge test that blocks the reconstruction (ridge.frag): per
-   * orientation (those of lineOffsets), the whole-texel offset to either side
-   * of the line (ridgeAcross) and the taps along it, round(k d) for
-   * k = 1..2 ridgeHalf on both sides (ridgeAlong). A texel is a straight
+   * Straight-ridge test that blocks the reconstruction (ridge_margin.frag,
+   * ridge_open.frag): per orientation (those of lineOffsets), the whole-
+   * texel offset to either side of the line (ridgeAcross) and the taps along
+   * it, round(k d) for k = 1..2 ridgeHalf on both sides (ridgeAlong). A texel is a straight
    * ridge when it lies on a segment of 2 ridgeHalf + 1 of these taps (not
    * necessarily centred on it) every one of which is above (bright) or below
    * (dark) both sides by more than max(floor, ridgeFraction x the texel's
@@ -111,14 +111,14 @@ const STRUCTURE_FRACTION = 0.4;
 // found one speck fewer on the benchmark, 30/255 two, 40/255 changed pixels on a defect-free shot.
 const ACTIVITY_CAP = 20 / 255;
 
-/** Taps on each side of the texel; must match MAX_TAPS in shaders/imperfections/ridge.frag. */
+/** Ridge taps on each side of the texel, at most; must match 2 MAX_HALF in shaders/imperfections/ridge_open.frag. */
 export const MAX_RIDGE_TAPS = 8;
 // Measured on the synthetic scenes and the generated shots
 // (docs/passes-imperfections.md): a straight ridge stands out from both sides
 // by at least half the texel's thin-feature contrast along the whole segment.
 const RIDGE_FRACTION = 0.5;
 
-/** Orientations of the line segments (even: line_morph.frag does two per draw). */
+/** Orientations of the line segments (even: line_morph.frag and the ridge test do two per draw). */
 const LINE_ORIENTATIONS = 8;
 /** Must match MAX_TAPS in shaders/imperfections/line_morph.frag. */
 export const MAX_LINE_TAPS = 48;
