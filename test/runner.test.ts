@@ -126,33 +126,47 @@ describe('graph runner', () => {
     expect(difference(bypassed.result, only.result).max).toBe(0);
   });
 
-  it('a pass skips outputs nobody reads: the keyer without its matte, colour and shadow draws less and gives the same trimap', async () => {
-    // A dark ring on a light backdrop, so the key has a piece, a band and a backdrop.
-    const scene = createImage(64, 48, (x, y) => {
+  /** Renders `graph` from `scene`; returns the draw count and output `read` downloaded. */
+  async function renderCounting(graph: GraphSpec, retain: 'none' | 'all', scene: ReturnType<typeof createImage>, read: string) {
+    const e = await engine();
+    const runner = e.runner(graph, retain);
+    try {
+      runner.setExternal('source', toGpu(e, scene));
+      const px = e.download(runner.run().get(read)!, { transfer: 'linear', alpha: 'premultiplied' }, 'float32');
+      return { draws: runner.lastRun.draws, image: { width: px.width, height: px.height, data: Float64Array.from(px.data) } };
+    } finally {
+      runner.dispose();
+    }
+  }
+  // A dark ring on a light backdrop, so a key has a piece, a band and a backdrop.
+  const ringScene = () =>
+    createImage(64, 48, (x, y) => {
       const r = Math.hypot(x - 32, y - 24);
       return r > 10 && r < 15 ? [0.1, 0.08, 0.05, 1] : [0.8, 0.8, 0.78, 1];
     });
+
+  it('a pass skips outputs nobody reads: the keyer without its matte, colour and shadow draws less and gives the same trimap', async () => {
+    const scene = ringScene();
     const key = (outputs: Record<string, string>): GraphSpec => ({ version: 1, nodes: [{ id: 'key', pass: 'background.key', inputs: { image: '$source' } }], outputs });
-    const e = await engine();
-    const draws = (g: GraphSpec, retain: 'none' | 'all') => {
-      const runner = e.runner(g, retain);
-      try {
-        runner.setExternal('source', toGpu(e, scene));
-        const trimap = e.download(runner.run().get('trimap')!, { transfer: 'linear', alpha: 'premultiplied' }, 'float32');
-        return { draws: runner.lastRun.draws, trimap: { width: trimap.width, height: trimap.height, data: Float64Array.from(trimap.data) } };
-      } finally {
-        runner.dispose();
-      }
-    };
-    const trimapOnly = draws(key({ trimap: 'key:trimap' }), 'none');
-    const withMatte = draws(key({ trimap: 'key:trimap', alpha: 'key:alpha', foreground: 'key:foreground', shadow: 'key:shadow' }), 'none');
+    const trimapOnly = await renderCounting(key({ trimap: 'key:trimap' }), 'none', scene, 'trimap');
+    const every = await renderCounting(key({ trimap: 'key:trimap', alpha: 'key:alpha', foreground: 'key:foreground', shadow: 'key:shadow' }), 'none', scene, 'trimap');
     // retain "all" keeps every output for later views, so nothing is skipped there.
-    const cached = draws(key({ trimap: 'key:trimap' }), 'all');
-    console.log(`background.key draws: trimap only ${trimapOnly.draws}, every output ${withMatte.draws}, trimap only with retain all ${cached.draws}`);
-    expect(trimapOnly.draws).toBeLessThan(withMatte.draws);
-    expect(cached.draws).toBe(withMatte.draws);
-    expect(difference(trimapOnly.trimap, withMatte.trimap).max).toBe(0);
-    expect(trimapOnly.trimap.data.some((v, i) => i % 4 === 0 && v === 1)).toBe(true);
+    const cached = await renderCounting(key({ trimap: 'key:trimap' }), 'all', scene, 'trimap');
+    console.log(`background.key draws: trimap only ${trimapOnly.draws}, every output ${every.draws}, trimap only with retain all ${cached.draws}`);
+    expect(trimapOnly.draws).toBeLessThan(every.draws);
+    expect(cached.draws).toBe(every.draws);
+    expect(difference(trimapOnly.image, every.image).max).toBe(0);
+    expect(trimapOnly.image.data.some((v, i) => i % 4 === 0 && v === 1)).toBe(true);
+  });
+
+  it('glare.flatten draws its inspection outputs only when read, with the same result', async () => {
+    const scene = ringScene();
+    const glare = (outputs: Record<string, string>): GraphSpec => ({ version: 1, nodes: [{ id: 'glare', pass: 'glare.flatten', params: { veil: 0.4 }, inputs: { image: '$source' } }], outputs });
+    const resultOnly = await renderCounting(glare({ result: 'glare' }), 'none', scene, 'result');
+    const every = await renderCounting(glare({ result: 'glare', mask: 'glare:mask', base: 'glare:base', sparkle: 'glare:sparkle', veil: 'glare:veil' }), 'none', scene, 'result');
+    console.log(`glare.flatten draws: result only ${resultOnly.draws}, every output ${every.draws}`);
+    expect(every.draws - resultOnly.draws).toBe(4); // three apply draws and the veil difference
+    expect(difference(resultOnly.image, every.image).max).toBe(0);
   });
 
   it('a missing external image is a clear error', async () => {

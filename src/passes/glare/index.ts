@@ -144,7 +144,11 @@ export const glareFlattenPass = definePass({
           u_output: OUTPUT_MODE[mode],
         },
       });
-    return { out: draw('out'), mask: draw('mask'), base: draw('base'), sparkle: draw('sparkle'), veil: combine(ctx, raw, image, 'subtract', 1, 1) };
+    // The inspection outputs are drawn only when read (a batch render reads the result alone).
+    const result: Record<string, GpuImage> = { out: draw('out') };
+    for (const mode of ['mask', 'base', 'sparkle'] as const) if (ctx.wants(mode)) result[mode] = draw(mode);
+    if (ctx.wants('veil')) result.veil = combine(ctx, raw, image, 'subtract', 1, 1);
+    return result;
   },
 });
 
