@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { createImage, difference, rng, type CpuImage } from '../src/cpu/image.js';
 import { blendRef, decodeToWorking, exposureSaturationRef, gaussianBlurRef, linearToSrgb } from '../src/cpu/reference.js';
 import type { GraphSpec } from '../src/graph/types.js';
-import { engine, runGraph, toGpu, WORKING } from './helpers/gpu.js';
+import { gaussianTaps } from '../src/passes/core/gaussian.js';
+import { engine, onGpu, runGraph, toGpu, WORKING } from './helpers/gpu.js';
 
 /** Noise plus hard edges and thin lines: the content that exposes blur and sampling errors. */
 function testImage(w: number, h: number, seed: number): CpuImage {
@@ -67,6 +68,28 @@ describe('core passes on headless-gl vs float64 CPU references', () => {
     const d = difference(result, gaussianBlurRef(small, 60));
     console.log(`sigma 60 on 40x30: max ${d.max.toFixed(4)}, mean ${d.mean.toFixed(4)}`);
     expect(d.mean).toBeLessThan(0.01);
+  });
+
+  it("a draw's defines compile their own program: the blur with TAP_COUNT 3 equals the default bound with zero weights beyond", async () => {
+    const img = testImage(48, 32, 5);
+    const taps = gaussianTaps(1.5);
+    expect(taps.offsets).toHaveLength(3);
+    const blur = (defines?: Record<string, number>) =>
+      onGpu([img], (r, [g]) =>
+        r.draw({
+          shader: 'core/blur_gauss',
+          inputs: { u_image: g },
+          uniforms: { u_direction: [1, 0], u_centerWeight: taps.centerWeight, u_offsets: taps.offsets, u_weights: taps.weights },
+          defines,
+        }),
+      );
+    const unrolled = await blur({ TAP_COUNT: 3 });
+    const bounded = await blur();
+    expect(difference(unrolled, bounded).max).toBeLessThan(1e-6);
+    // The variant really is another program: one tap fewer changes the result.
+    const shorter = await blur({ TAP_COUNT: 2 });
+    expect(difference(shorter, bounded).max).toBeGreaterThan(1e-4);
+    await expect(blur({ tapCount: 3 })).rejects.toThrow(/define tapCount = 3 must be an upper-case name/);
   });
 
   // Tolerances: float32 shader arithmetic; llvmpipe's division is a reciprocal

@@ -22,9 +22,18 @@ export interface DrawOptions {
   /** Output size; defaults to the first input's size. */
   width?: number;
   height?: number;
+  /**
+   * Integer constants prepended as `#define`s; each set of values is its own
+   * program. For loop bounds: a loop with a uniform bound and a break runs
+   * several times slower on llvmpipe than one it can unroll (a 3-tap blur
+   * at 24 MP: 2.6 s against 0.7 s). The shader guards a default with #ifndef.
+   */
+  defines?: Record<string, number>;
 }
 
 const VERTEX_SHADER = 'core/fullscreen.vert';
+/** Between a shader's name and its defines in the command cache's keys. */
+const VARIANT_SEPARATOR = '|';
 const UNIFORM_DECL = /^\s*uniform\s+(\w+)\s+(\w+)\s*(?:\[\s*(\w+)\s*\])?\s*;/;
 
 interface Command {
@@ -65,7 +74,8 @@ export class Renderer {
   /** Drops compiled commands so edited shader text takes effect. */
   invalidate(names?: Iterable<string>): void {
     if (!names) return this.commands.clear();
-    for (const n of names) this.commands.delete(n);
+    const dropped = new Set(names);
+    for (const key of this.commands.keys()) if (dropped.has(key.split(VARIANT_SEPARATOR)[0])) this.commands.delete(key);
   }
 
   /** Checks that `source` would compile as fragment shader `name`, without installing it. */
@@ -94,7 +104,7 @@ export class Renderer {
   }
 
   drawInto(target: GpuImage | null, opts: DrawOptions): void {
-    const cmd = this.command(opts.shader);
+    const cmd = this.command(opts.shader, opts.defines);
     const props: Record<string, unknown> = {};
     for (const [name, img] of Object.entries(opts.inputs ?? {})) {
       if (img instanceof GpuImage && !img.alive) throw new Error(`draw ${opts.shader}: input ${name} was already returned to the pool`);
@@ -125,22 +135,24 @@ export class Renderer {
     this.drawCount++;
   }
 
-  private command(name: string): Command {
-    const cached = this.commands.get(name);
+  private command(name: string, defines?: Record<string, number>): Command {
+    const variant = defines ? Object.entries(defines).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${k}=${v}`).join(',') : '';
+    const key = variant ? `${name}${VARIANT_SEPARATOR}${variant}` : name;
+    const cached = this.commands.get(key);
     if (cached) return cached;
-    const frag = this.shaders.resolve(name);
+    const frag = this.shaders.resolve(name, defines);
     const vert = this.shaders.resolve(VERTEX_SHADER);
     checkCompiles(this.gl, frag, this.gl.FRAGMENT_SHADER);
     const uniforms = new Map<string, string>();
     const arrays = new Map<string, number>();
     const uniformProps: Record<string, unknown> = {};
-    const defines = collectIntDefines(frag.source);
+    const constants = collectIntDefines(frag.source);
     for (const line of frag.source.split('\n')) {
       const m = UNIFORM_DECL.exec(line);
       if (!m) continue;
       const [, type, uname, len] = m;
       if (len !== undefined) {
-        const n = /^\d+$/.test(len) ? Number(len) : defines.get(len);
+        const n = /^\d+$/.test(len) ? Number(len) : constants.get(len);
         if (n === undefined) throw new Error(`${name}: array size ${len} of uniform ${uname} must be a literal or #define`);
         arrays.set(uname, n);
         for (let i = 0; i < n; i++) {
@@ -164,7 +176,7 @@ export class Renderer {
       blend: { enable: false },
     });
     const cmd = { draw, uniforms, arrays };
-    this.commands.set(name, cmd);
+    this.commands.set(key, cmd);
     return cmd;
   }
 }
@@ -174,8 +186,9 @@ function byName(key: string) {
   return (_: unknown, props: Record<string, unknown>) => props[key];
 }
 
+/** Integer #defines; the first of a name wins (a draw's define precedes the shader's #ifndef default). */
 function collectIntDefines(source: string): Map<string, number> {
   const out = new Map<string, number>();
-  for (const m of source.matchAll(/^\s*#define\s+(\w+)\s+(\d+)\s*$/gm)) out.set(m[1], Number(m[2]));
+  for (const m of source.matchAll(/^\s*#define\s+(\w+)\s+(\d+)\s*$/gm)) if (!out.has(m[1])) out.set(m[1], Number(m[2]));
   return out;
 }

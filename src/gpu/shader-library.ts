@@ -79,8 +79,12 @@ export class ShaderLibrary {
     return [...files].map((f) => this.versions.get(f) ?? 0).join('.');
   }
 
-  /** Full source with includes expanded; fragment shaders get the precision prelude. */
-  resolve(name: string): ResolvedShader {
+  /**
+   * Full source with includes expanded; fragment shaders get the precision
+   * prelude, then one `#define NAME value` per entry of `defines` (a draw's
+   * compile-time constants, see DrawOptions.defines).
+   */
+  resolve(name: string, defines: Record<string, number> = {}): ResolvedShader {
     const key = this.key(name);
     const out: string[] = [];
     const lineMap: SourceLine[] = [];
@@ -89,6 +93,11 @@ export class ShaderLibrary {
         out.push(l);
         lineMap.push({ file: '(prelude)', line: 0 });
       }
+    }
+    for (const [define, value] of Object.entries(defines)) {
+      if (!/^[A-Z_][A-Z0-9_]*$/.test(define) || !Number.isInteger(value)) throw new Error(`shader ${name}: define ${define} = ${value} must be an upper-case name and an integer`);
+      out.push(`#define ${define} ${value}`);
+      lineMap.push({ file: '(draw defines)', line: 0 });
     }
     this.expand(key, out, lineMap, []);
     return { name: stripExtension(key), source: out.join('\n'), lineMap };

@@ -2,7 +2,7 @@ import type { GpuImage } from '../../gpu/texture-pool.js';
 import { definePass } from '../types.js';
 import { downsample2x, resample, type Drawer } from './resize.js';
 
-/** Must match MAX_TAPS in shaders/core/blur_gauss.frag. */
+/** Must match the default TAP_COUNT in shaders/core/blur_gauss.frag. */
 const MAX_TAPS = 16;
 /** Above this sigma (in texels) the blur runs on a downsampled level. */
 const DIRECT_SIGMA_MAX = 4;
@@ -61,13 +61,13 @@ function blurLevel(d: Drawer, img: GpuImage, sigma: number, linearFilter: boolea
     u_centerWeight: taps.centerWeight,
     u_offsets: taps.offsets,
     u_weights: taps.weights,
-    u_tapCount: taps.offsets.length,
   });
+  const defines = { TAP_COUNT: taps.offsets.length };
   let cur = img;
   for (let i = 0; i < passes; i++) {
-    const h = d.draw({ shader: 'core/blur_gauss', inputs: { u_image: cur }, uniforms: uniforms([1, 0]) });
+    const h = d.draw({ shader: 'core/blur_gauss', inputs: { u_image: cur }, uniforms: uniforms([1, 0]), defines });
     if (cur !== img) d.release(cur);
-    cur = d.draw({ shader: 'core/blur_gauss', inputs: { u_image: h }, uniforms: uniforms([0, 1]) });
+    cur = d.draw({ shader: 'core/blur_gauss', inputs: { u_image: h }, uniforms: uniforms([0, 1]), defines });
     d.release(h);
   }
   return cur;
