@@ -1,9 +1,11 @@
 // One stage of grey-level morphology with line segments, two orientations at
 // a time: channels r (opening) and g (closing) use the segment of u_lineA,
 // b and a that of u_lineB. The taps are the texel itself and +-(u_lineAx[k],
-// u_lineAy[k]) for k < u_taps: whole-texel offsets of a symmetric segment
+// u_lineAy[k]) for k < LINE_TAPS: whole-texel offsets of a symmetric segment
 // (lineOffsets in plan.ts), so every fetch is exact and the float64
-// reference mirrors it.
+// reference mirrors it. LINE_TAPS is the draw's define (a constant loop
+// bound unrolls; see DrawOptions.defines); the default, the most taps, is
+// for a standalone compile (unused offsets are 0: the texel again).
 //
 // Stage 1 (u_dilate = 0) erodes the opening channels and dilates the closing
 // ones. Stage 2 (u_dilate = 1) does the reverse, which completes the two
@@ -12,16 +14,17 @@
 // previous orientations'): (Y - max open, min close - Y, same, same), the
 // contrast of thin features shorter than the segment at every orientation.
 #include "chunks/texel"
-#define MAX_TAPS 48
+#ifndef LINE_TAPS
+#define LINE_TAPS 48
+#endif
 uniform sampler2D u_image;
 uniform vec2 u_image_size;
 uniform sampler2D u_reference;
 uniform sampler2D u_previous;
-uniform float u_lineAx[MAX_TAPS];
-uniform float u_lineAy[MAX_TAPS];
-uniform float u_lineBx[MAX_TAPS];
-uniform float u_lineBy[MAX_TAPS];
-uniform float u_taps;
+uniform float u_lineAx[LINE_TAPS];
+uniform float u_lineAy[LINE_TAPS];
+uniform float u_lineBx[LINE_TAPS];
+uniform float u_lineBy[LINE_TAPS];
 uniform float u_dilate;
 
 void main() {
@@ -29,8 +32,7 @@ void main() {
   vec4 c = texelAt(u_image, u_image_size, p);
   vec4 lo = c;
   vec4 hi = c;
-  for (int k = 0; k < MAX_TAPS; k++) {
-    if (float(k) >= u_taps) break;
+  for (int k = 0; k < LINE_TAPS; k++) {
     vec2 a = vec2(u_lineAx[k], u_lineAy[k]);
     vec2 b = vec2(u_lineBx[k], u_lineBy[k]);
     vec4 a1 = texelAt(u_image, u_image_size, p + a);

@@ -36,7 +36,8 @@ function morph(d: Drawer, img: GpuImage, o: MorphOptions): GpuImage {
   return d.draw({
     shader: 'imperfections/morph',
     inputs: o.reference ? { u_image: img, u_reference: o.reference } : { u_image: img },
-    uniforms: { u_step: o.step, u_radius: o.radius, u_dilate: o.dilate ? 1 : 0, u_residual: o.reference ? 1 : 0 },
+    uniforms: { u_step: o.step, u_dilate: o.dilate ? 1 : 0, u_residual: o.reference ? 1 : 0 },
+    defines: { MORPH_RADIUS: Math.floor(o.radius) },
   });
 }
 
@@ -93,10 +94,10 @@ function lineResidual(d: Drawer, luma: GpuImage, thin: GpuImage, lines: number[]
     const uniforms = {
       u_lineAx: a.map((o) => o[0]), u_lineAy: a.map((o) => o[1]),
       u_lineBx: b.map((o) => o[0]), u_lineBy: b.map((o) => o[1]),
-      u_taps: a.length,
     };
-    const eroded = d.draw({ shader: 'imperfections/line_morph', inputs: { u_image: luma }, uniforms: { ...uniforms, u_dilate: 0 } });
-    const next = d.draw({ shader: 'imperfections/line_morph', inputs: { u_image: eroded, u_reference: luma, u_previous: residual }, uniforms: { ...uniforms, u_dilate: 1 } });
+    const defines = { LINE_TAPS: a.length };
+    const eroded = d.draw({ shader: 'imperfections/line_morph', inputs: { u_image: luma }, uniforms: { ...uniforms, u_dilate: 0 }, defines });
+    const next = d.draw({ shader: 'imperfections/line_morph', inputs: { u_image: eroded, u_reference: luma, u_previous: residual }, uniforms: { ...uniforms, u_dilate: 1 }, defines });
     d.release(eroded);
     if (residual !== thin) d.release(residual);
     residual = next;
