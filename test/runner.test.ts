@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createImage, difference, rng } from '../src/cpu/image.js';
 import type { GraphSpec } from '../src/graph/types.js';
-import { engine, runGraph, toGpu } from './helpers/gpu.js';
+import { engine, runGraph, toGpu, WORKING } from './helpers/gpu.js';
 import { ShaderCompileError } from '../src/gpu/shader-library.js';
 
 const noise = (w: number, h: number, seed = 1) => {
@@ -132,7 +132,7 @@ describe('graph runner', () => {
     const runner = e.runner(graph, retain);
     try {
       runner.setExternal('source', toGpu(e, scene));
-      const px = e.download(runner.run().get(read)!, { transfer: 'linear', alpha: 'premultiplied' }, 'float32');
+      const px = e.download(runner.run().get(read)!, WORKING, 'float32');
       return { draws: runner.lastRun.draws, image: { width: px.width, height: px.height, data: Float64Array.from(px.data) } };
     } finally {
       runner.dispose();
