@@ -131,6 +131,33 @@ export function facetedStone(w: number, h: number, seed: number): CpuImage {
   });
 }
 
+/**
+ * A mosaic of small flat facets, as a brilliant's pavilion looks at 1.5-7 MP:
+ * a square grid of `facet` px cells, each split along a random diagonal into
+ * two triangles, light (0.5-0.9) or, one in eight, dark (0.05-0.2), with 4x4
+ * supersampled edges. A dark triangle among light ones is narrower than a 7x7
+ * square for facet < 14 px, like a dust speck to a square closing, yet it is
+ * detail.
+ */
+export function facetMosaic(w: number, h: number, seed: number, facet: number): CpuImage {
+  const r = rng(seed);
+  const [cols, rows] = [Math.ceil(w / facet), Math.ceil(h / facet)];
+  const tone = () => (r() < 0.125 ? 0.05 + 0.15 * r() : 0.5 + 0.4 * r());
+  const cells = Array.from({ length: cols * rows }, () => ({ flip: r() < 0.5, tones: [tone(), tone()] }));
+  return createImage(w, h, (x, y) => {
+    let acc = 0;
+    for (let sy = 0; sy < 4; sy++)
+      for (let sx = 0; sx < 4; sx++) {
+        const [px, py] = [(x + (sx + 0.5) / 4) / facet, (y + (sy + 0.5) / 4) / facet];
+        const cell = cells[Math.min(rows - 1, Math.floor(py)) * cols + Math.min(cols - 1, Math.floor(px))];
+        const [u, v] = [px % 1, py % 1];
+        acc += cell.tones[(cell.flip ? u + v < 1 : u < v) ? 0 : 1];
+      }
+    const v = acc / 16;
+    return [v, v, v, 1];
+  });
+}
+
 export interface DefectOptions {
   specks: number;
   scratches: number;
