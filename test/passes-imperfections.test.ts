@@ -180,11 +180,16 @@ describe('imperfections: what changes and what must not', () => {
 
   // Known limitation (docs/passes-imperfections.md, "Other sizes and real
   // photos"): facets about as narrow as maxSize pass for specks and scratches.
-  it.fails('zero changed pixels on a mosaic of small facets (10 px cells) (known miss)', async () => {
-    const clean = facetMosaic(256, 256, 5, 10);
+  // Counted 16 px clear of the frame, where facets cut by it look smaller still.
+  it.fails('zero changed pixels inside a mosaic of small facets (12 px cells) (known miss)', async () => {
+    const clean = asUploaded(facetMosaic(256, 256, 6, 12));
     const r = await runGraph(healGraph(), { source: clean });
-    const changed = changedPixels(r.result, asUploaded(clean));
-    console.log(`facet mosaic: ${changed} changed pixels`);
+    let changed = 0;
+    for (let p = 0; p < 256 * 256; p++) {
+      const [x, y] = [p % 256, Math.floor(p / 256)];
+      if (x >= 16 && y >= 16 && x < 240 && y < 240 && [0, 1, 2].some((c) => r.result.data[4 * p + c] !== clean.data[4 * p + c])) changed++;
+    }
+    console.log(`facet mosaic: ${changed} changed pixels inside`);
     expect(changed).toBe(0);
   });
 
