@@ -2,7 +2,10 @@ import type { GpuImage } from '../../gpu/texture-pool.js';
 import { definePass } from '../types.js';
 import { downsample2x, resample, type Drawer } from './resize.js';
 
-/** Must match the default TAP_COUNT in shaders/core/blur_gauss.frag. */
+/**
+ * Most merged taps one pass draws (its TAP_COUNT define; blur_gauss.frag's
+ * standalone default is the same): beyond it the blur runs on a coarser level.
+ */
 const MAX_TAPS = 16;
 /** Above this sigma (in texels) the blur runs on a downsampled level. */
 const DIRECT_SIGMA_MAX = 4;

@@ -120,7 +120,7 @@ const RIDGE_FRACTION = 0.5;
 
 /** Orientations of the line segments (even: line_morph.frag and the ridge test do two per draw). */
 const LINE_ORIENTATIONS = 8;
-/** Must match the default LINE_TAPS in shaders/imperfections/line_morph.frag. */
+/** Most taps on each side of a line segment (line_morph.frag's LINE_TAPS define; its standalone default is the same). */
 export const MAX_LINE_TAPS = 48;
 
 export function detectionPlan(p: DetectionSettings, width: number, height: number): DetectionPlan {
