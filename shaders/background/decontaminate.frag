@@ -9,7 +9,14 @@
 // composited over C it gives I + (1 - alpha)(C - B), the best possible for
 // this alpha. It is trusted from alpha 0.25 up; below, where noise divided by
 // alpha would dominate, the blur-fusion estimate takes over.
+// u_image is the shot with the contact shadow divided out (relight.frag), so
+// that the backdrop there matches B. That division lifts the piece's part of
+// an edge pixel too: I = a F + (1 - a) k B with the relight factor k = I / u_image
+// gives u_image = a F / k + (1 - a) B, so what the steps solve is F / k and the
+// final step multiplies k back. A fully covered pixel keeps the shot's colour.
+#include "chunks/backdrop"
 uniform sampler2D u_image;
+uniform sampler2D u_original; // the shot before relighting
 uniform sampler2D u_alpha;    // red
 uniform sampler2D u_backdrop;
 uniform sampler2D u_estimate; // blurred (alpha * F_previous, alpha)
@@ -49,5 +56,6 @@ void main() {
     float mixed = 1.0 - smoothstep(len, 1.5 * len, along);
     f = max(f - max(along, 0.0) * mixed * u, vec3(0.0));
   }
+  f *= relightFactor(texture2D(u_original, v_uv).rgb, c);
   gl_FragColor = vec4(f * a, a);
 }

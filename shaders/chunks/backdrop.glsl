@@ -25,3 +25,10 @@ float chromaDifference(vec3 c, vec3 backdrop) {
   float k = luminance(c) / max(luminance(backdrop), 1e-4);
   return length(c - k * backdrop) / backdropScale(backdrop);
 }
+
+// How much relight.frag brightened a pixel, as the factor that undoes it
+// (relight divides all three channels by one number in (0, 1]).
+float relightFactor(vec3 original, vec3 relit) {
+  float l = luminance(relit);
+  return l > 1e-6 ? min(luminance(original) / l, 1.0) : 1.0;
+}

@@ -84,9 +84,11 @@ export function guidedFilterRef(guide: CpuImage, input: CpuImage, r: number, eps
  * The final step blends in the direct inversion (I - (1 - a) B) / a from a = 0.05 to 0.25
  * and, where the trimap (green) marks the unknown band, removes any component
  * towards the backdrop beyond the local colour F^ (despill), fading out for
- * colours 1 to 1.5 times |B - F^| past F^ along that line.
+ * colours 1 to 1.5 times |B - F^| past F^ along that line. `img` is the
+ * relit shot; with `original` (the shot before relighting) the final colour
+ * is multiplied by the relight factor min(lum(original) / lum(img), 1).
  */
-export function decontaminateRef(img: CpuImage, alpha: CpuImage, backdrop: CpuImage, estimate: CpuImage, final: boolean, trimap?: CpuImage): CpuImage {
+export function decontaminateRef(img: CpuImage, alpha: CpuImage, backdrop: CpuImage, estimate: CpuImage, final: boolean, trimap?: CpuImage, original?: CpuImage): CpuImage {
   return createImage(img.width, img.height, (x, y) => {
     const i = (y * img.width + x) * 4;
     const a = alpha.data[i];
@@ -110,7 +112,9 @@ export function decontaminateRef(img: CpuImage, alpha: CpuImage, backdrop: CpuIm
       const excess = Math.max(0, along) * (1 - t * t * (3 - 2 * t));
       for (let c = 0; c < 3; c++) f[c] = Math.max(0, f[c] - (excess * toward[c]) / len);
     }
-    return [f[0] * a, f[1] * a, f[2] * a, a];
+    const relit = luminanceOf(img.data[i], img.data[i + 1], img.data[i + 2]);
+    const k = original && relit > 1e-6 ? Math.min(luminanceOf(original.data[i], original.data[i + 1], original.data[i + 2]) / relit, 1) : 1;
+    return [f[0] * k * a, f[1] * k * a, f[2] * k * a, a];
   });
 }
 

@@ -403,7 +403,7 @@ export const keyPass = definePass({
         const estimate = weightedBlur(ctx, previous, alpha, sigma, lf);
         const f = ctx.draw({
           shader: 'background/decontaminate',
-          inputs: { u_image: keyed, u_alpha: alpha, u_backdrop: backdrop, u_estimate: estimate, u_trimap: trimapped },
+          inputs: { u_image: keyed, u_original: image, u_alpha: alpha, u_backdrop: backdrop, u_estimate: estimate, u_trimap: trimapped },
           uniforms: { u_final: final ? 1 : 0 },
         });
         ctx.release(estimate);
