@@ -11,6 +11,6 @@ varying vec2 v_uv;
 void main() {
   float l = luminance(texture2D(u_image, v_uv).rgb);
   float mean = texture2D(u_stats, v_uv).r;
-  float e = abs(l - mean) / max(mean, 1e-4);
+  float e = abs(l - mean) / relativeBase(mean);
   gl_FragColor = vec4(e, e, e, 1.0);
 }

@@ -13,11 +13,12 @@ varying vec2 v_uv;
 
 void main() {
   vec4 key = texture2D(u_key, v_uv);
-  float lb = max(luminance(texture2D(u_backdrop, v_uv).rgb), 1e-4);
+  float backdrop = luminance(texture2D(u_backdrop, v_uv).rgb);
+  float lb = relativeBase(backdrop);
   float l = luminance(texture2D(u_image, v_uv).rgb);
   vec2 t = 1.0 / u_image_size;
   float lx = luminance(texture2D(u_image, v_uv + vec2(t.x, 0.0)).rgb);
   float ly = luminance(texture2D(u_image, v_uv + vec2(0.0, t.y)).rgb);
   float grain = 0.5 * (abs(lx - l) + abs(ly - l)) / lb;
-  gl_FragColor = vec4(key.b, l / lb - 1.0, grain, key.g);
+  gl_FragColor = vec4(key.b, (l - backdrop) / lb, grain, key.g);
 }

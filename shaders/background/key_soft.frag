@@ -45,7 +45,7 @@ void main() {
     shadowLike = (1.0 - smoothstep(textureTolerance, 2.0 * textureTolerance, texture2D(u_edges, v_uv).r))
                      * (1.0 - smoothstep(0.8 * u_shadowMax, u_shadowMax, backdropDarkening(c, b)))
                      * (1.0 - smoothstep(low, 2.0 * low, chroma));
-    float brightening = max(luminance(c) / max(luminance(b), 1e-4) - 1.0, 0.0);
+    float brightening = max((luminance(c) - luminance(b)) / relativeBase(luminance(b)), 0.0);
     contrast = mix(contrast, max(chroma, brightening), shadowLike);
     smoothedContrast = mix(smoothedContrast, max(chromaDifference(texture2D(u_smoothed, v_uv).rgb, b), brightening), shadowLike);
   }
@@ -58,7 +58,7 @@ void main() {
     // the same: skirt_grow keeps only what climbs smoothly from the backdrop,
     // and the core deeper than shadowMax only through evidence of a shadow.)
     vec3 s = texture2D(u_smoothed, v_uv).rgb;
-    float change = max(backdropDarkening(s, b), luminance(s) / max(luminance(b), 1e-4) - 1.0);
+    float change = max(backdropDarkening(s, b), (luminance(s) - luminance(b)) / relativeBase(luminance(b)));
     float smoothColourless = (1.0 - smoothstep(textureTolerance, 2.0 * textureTolerance, texture2D(u_edges, v_uv).r))
                            * (1.0 - smoothstep(low, 2.0 * low, chromaDifference(s, b)));
     skirt = smoothColourless * (1.0 - smoothstep(0.8 * u_shadowMax, u_shadowMax, change));

@@ -4,9 +4,14 @@
 // brightness and a saturated backdrop's weak channels do not inflate them.
 #include "chunks/color"
 
-// What colour differences are measured against.
+// What colour differences are measured against: the backdrop's brightest
+// channel, so that a difference of that size is a whole piece. On a dark
+// backdrop the piece is what is bright: its edges are measured against
+// DARK_BACKDROP_SCALE (a mid grey), or every faint spill of its light around
+// it would count as solid piece.
+const float DARK_BACKDROP_SCALE = 0.2;
 float backdropScale(vec3 backdrop) {
-  return max(max(backdrop.r, max(backdrop.g, backdrop.b)), 1e-4);
+  return max(max(backdrop.r, max(backdrop.g, backdrop.b)), DARK_BACKDROP_SCALE);
 }
 
 // Relative colour difference from the backdrop: alpha |F - B| / scale for a mixed pixel.
@@ -16,7 +21,7 @@ float backdropContrast(vec3 c, vec3 backdrop) {
 
 // Fraction of the backdrop's light missing at this pixel (0 = as bright, 1 = black).
 float backdropDarkening(vec3 c, vec3 backdrop) {
-  return clamp(1.0 - luminance(c) / max(luminance(backdrop), 1e-4), 0.0, 1.0);
+  return clamp((luminance(backdrop) - luminance(c)) / relativeBase(luminance(backdrop)), 0.0, 1.0);
 }
 
 // Colour difference left after explaining the pixel as the backdrop scaled in

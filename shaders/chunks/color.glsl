@@ -15,6 +15,15 @@ vec3 linearToSrgb(vec3 c) {
   return vec3(linearToSrgb1(c.r), linearToSrgb1(c.g), linearToSrgb1(c.b));
 }
 
+// Brightness that relative measures (a difference over the brightness it is
+// measured against) never divide by less than, in linear light (about 40/255
+// displayed). On a black backdrop brightness goes to 0 and one level of noise
+// would be a 100 % change; below this level differences count as absolute.
+const float RELATIVE_FLOOR = 0.02;
+float relativeBase(float brightness) {
+  return max(brightness, RELATIVE_FLOOR);
+}
+
 // Rec. 709 / sRGB luminance of linear RGB.
 float luminance(vec3 c) {
   return dot(c, vec3(0.2126, 0.7152, 0.0722));

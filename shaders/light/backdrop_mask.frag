@@ -24,7 +24,7 @@ varying vec2 v_uv;
 void main() {
   vec3 c = texture2D(u_image, v_uv).rgb;
   vec2 s = texture2D(u_stats, v_uv).rg;
-  float localContrast = sqrt(max(s.y - s.x * s.x, 0.0)) / max(s.x, 1e-4);
+  float localContrast = sqrt(max(s.y - s.x * s.x, 0.0)) / relativeBase(s.x);
   vec4 noise = texture2D(u_noise, vec2(0.5));
   // Noise alone must never make a pixel "detailed".
   float tolerance = max(u_textureTolerance, 2.0 * noise.r / max(noise.a, 1e-6));
@@ -33,20 +33,22 @@ void main() {
     // Clearly darker than the wide neighbourhood: a shadow or the piece, not light falloff
     // (vignetting and gradients barely change over one fit sigma).
     float wideMean = texture2D(u_wide, v_uv).r;
-    m *= 1.0 - smoothstep(u_colorTolerance, 2.0 * u_colorTolerance, 1.0 - luminance(c) / max(wideMean, 1e-4));
+    m *= 1.0 - smoothstep(u_colorTolerance, 2.0 * u_colorTolerance, (wideMean - luminance(c)) / relativeBase(wideMean));
   }
   if (u_mode == 1) {
     vec4 ref = texture2D(u_reference, vec2(0.5));
     vec3 refColor = ref.rgb / max(ref.a, 1e-6);
-    vec3 chroma = c / max(luminance(c), 1e-4);
+    // The pixel against the mean colour brought to its brightness: a
+    // chromaticity difference, measured against at least RELATIVE_FLOOR (the
+    // hue of a near-black pixel is noise).
     vec3 refChroma = refColor / max(luminance(refColor), 1e-4);
-    float d = length(chroma - refChroma);
+    float d = length(c - luminance(c) * refChroma) / relativeBase(luminance(c));
     m *= 1.0 - smoothstep(2.0 * u_colorTolerance, 4.0 * u_colorTolerance, d);
   } else if (u_mode == 2) {
     // Darker than the fit counts double: shadows and the piece only darken,
     // and a fit that sagged into a shadow must not keep its shadow pixels.
     vec3 b = texture2D(u_reference, v_uv).rgb;
-    float d = length(c - b) / max(luminance(b), 1e-4);
+    float d = length(c - b) / relativeBase(luminance(b));
     if (luminance(c) < luminance(b)) d *= 2.0;
     m *= 1.0 - smoothstep(u_colorTolerance, 2.0 * u_colorTolerance, d);
   }

@@ -131,9 +131,15 @@ export interface TrimapOptions {
   fill?: CpuImage;
 }
 
+/** Brightness relative measures never divide by less than (RELATIVE_FLOOR in shaders/chunks/color.glsl). */
+const RELATIVE_FLOOR = 0.02;
+const relativeBase = (brightness: number) => Math.max(brightness, RELATIVE_FLOOR);
+/** What colour differences are measured against on a dark backdrop (DARK_BACKDROP_SCALE in shaders/chunks/backdrop.glsl). */
+const DARK_BACKDROP_SCALE = 0.2;
+
 const chromaDifferenceOf = (c: number[], b: number[]) => {
   const k = luminanceOf(c[0], c[1], c[2]) / Math.max(luminanceOf(b[0], b[1], b[2]), 1e-4);
-  return Math.hypot(c[0] - k * b[0], c[1] - k * b[1], c[2] - k * b[2]) / Math.max(b[0], b[1], b[2], 1e-4);
+  return Math.hypot(c[0] - k * b[0], c[1] - k * b[1], c[2] - k * b[2]) / Math.max(b[0], b[1], b[2], DARK_BACKDROP_SCALE);
 };
 
 /**
@@ -201,9 +207,10 @@ export function enclosedPackRef(key: CpuImage, image: CpuImage, backdrop: CpuIma
   return createImage(key.width, key.height, (x, y) => {
     const k = texel(key, x, y);
     const b = texel(backdrop, x, y);
-    const lb = Math.max(luminanceOf(b[0], b[1], b[2]), 1e-4);
+    const backdropLum = luminanceOf(b[0], b[1], b[2]);
+    const lb = relativeBase(backdropLum);
     const l = lum(x, y);
-    return [k[2], l / lb - 1, (0.5 * (Math.abs(lum(x + 1, y) - l) + Math.abs(lum(x, y + 1) - l))) / lb, k[1]];
+    return [k[2], (l - backdropLum) / lb, (0.5 * (Math.abs(lum(x + 1, y) - l) + Math.abs(lum(x, y + 1) - l))) / lb, k[1]];
   });
 }
 

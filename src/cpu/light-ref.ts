@@ -118,6 +118,9 @@ export function normalizedConvolutionRef(img: CpuImage, weight: CpuImage, sigma:
   return out;
 }
 
+/** Linear level below which a channel's illumination is not measured (MEASURABLE_LIGHT in flatten_apply.frag). */
+const MEASURABLE_LIGHT = 0.01;
+
 /**
  * Flat-field gain of shaders/light/flatten_apply.frag given the illumination,
  * the backdrop mask and the mean backdrop colour. `level` is an sRGB grey (0 = keep the mean).
@@ -132,7 +135,8 @@ export function flattenApplyRef(
   return createImage(img.width, img.height, (x, y) => {
     const i = (y * img.width + x) * 4;
     const amount = pieceAmount + (1 - pieceAmount) * mask.data[i];
-    const px = [0, 1, 2].map((c) => img.data[i + c] * (target[c] / Math.max(illumination.data[i + c], 1e-4)) ** amount);
+    const gain = (c: number) => Math.max(target[c], MEASURABLE_LIGHT) / Math.max(illumination.data[i + c], MEASURABLE_LIGHT);
+    const px = [0, 1, 2].map((c) => img.data[i + c] * gain(c) ** amount);
     return [px[0], px[1], px[2], img.data[i + 3]];
   });
 }
