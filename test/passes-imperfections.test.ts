@@ -146,8 +146,8 @@ describe('imperfections: GPU shaders vs float64 CPU reference', () => {
     const image = facetedStone(96, 80, 3);
     const { result } = await runGraph(single('imperfections.fill', { reach: 6 }, { image: '$source', mask: '$mask' }), { source: image, mask });
     const ref = fillRef(image, mask, 6);
-    // Float32 push-pull sums and the blurred tensor (linear-sampling Gaussian
-    // taps vs exact float64 taps) differ by ~1e-5; the edge direction can round
+    // Float32 push-pull sums and the blurred tensor (float32 Gaussian taps vs
+    // float64 taps) differ by ~1e-5; the edge direction can round
     // to a different texel where the angle sits on a rounding boundary, which
     // changes a few texels by up to the local edge contrast: at most 0.5% of values.
     const d = compare(result, ref, 2e-4);

@@ -179,7 +179,9 @@ describe('graph runner', () => {
     const e = await engine();
     const name = 'core/resample';
     const good = e.shaders.text(name);
-    const broken = good.replace('gl_FragColor = texture2D(u_image, v_uv);', 'gl_FragColor = texture2D(u_image, v_uv) * undefinedThing;');
+    // The line sits below an #include, so the reported line must be the file's, not the expanded source's.
+    const broken = good.replace('u_output_size);', 'u_output_size) * undefinedThing;');
+    expect(broken).not.toBe(good);
     let err: unknown;
     try {
       e.editShader(name, broken);

@@ -2,6 +2,7 @@ import { rng } from '../cpu/image.js';
 import type { Renderer, UniformValue } from '../gpu/renderer.js';
 import type { GpuImage } from '../gpu/texture-pool.js';
 import { gaussianBlur } from '../passes/core/gaussian.js';
+import { resample } from '../passes/core/resize.js';
 import type { DefectKind } from './types.js';
 import { seedOffset } from './scene.js';
 
@@ -251,7 +252,7 @@ export function applyDefects(
             inputs: pieceAlpha ? { u_image: current, u_guide: pieceAlpha } : { u_image: current },
             uniforms: { u_hasGuide: pieceAlpha ? 1 : 0 },
           });
-          veil = gaussianBlur(renderer, source, plan.glareSigma, renderer.caps.linearFilter);
+          veil = gaussianBlur(renderer, source, plan.glareSigma);
           source.release();
           inputs.u_veil = veil;
         }
@@ -266,7 +267,7 @@ export function applyDefects(
       if (group) pack(group);
     }
     // Always hand back a new image, so the caller can release raw and clean alike.
-    const raw = current === clean ? renderer.draw({ shader: 'core/resample', inputs: { u_image: clean } }) : current;
+    const raw = current === clean ? resample(renderer, clean, clean.width, clean.height) : current;
     return { raw, packedMasks };
   } catch (e) {
     for (const img of [...stages.values(), ...packedMasks]) if (img.alive) img.release();

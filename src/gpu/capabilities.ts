@@ -53,7 +53,7 @@ export function probeCapabilities(regl: REGL.Regl, gl: WebGLRenderingContext): C
     format === 'uint8' ||
     (format === 'float' && regl.hasExtension('OES_texture_float_linear')) ||
     (format === 'half float' && regl.hasExtension('OES_texture_half_float_linear'));
-  if (!linearFilter) warnings.push(`${format} textures cannot be filtered linearly here: blurs use more taps`);
+  if (!linearFilter) warnings.push(`${format} textures cannot be filtered linearly here: shaders that read a smaller image straight through texture2D see nearest-texel steps`);
 
   const vp = gl.getParameter(gl.MAX_VIEWPORT_DIMS) as Int32Array;
   const dbg = gl.getExtension('WEBGL_debug_renderer_info');

@@ -28,10 +28,9 @@ export const cleanPass = definePass({
     const alpha = inputs.alpha!;
     if (alpha.width !== image.width || alpha.height !== image.height)
       throw new RangeError(`background.clean: alpha is ${alpha.width}x${alpha.height}, the image ${image.width}x${image.height}`);
-    const lf = ctx.caps.linearFilter;
     const edgeSigma = EDGE_SIGMA;
-    const smooth = weightedBlur(ctx, image, alpha, Math.max(p.blur as number, edgeSigma), lf, true);
-    const near = weightedBlur(ctx, image, alpha, edgeSigma, lf, true);
+    const smooth = weightedBlur(ctx, image, alpha, Math.max(p.blur as number, edgeSigma), true);
+    const near = weightedBlur(ctx, image, alpha, edgeSigma, true);
     const packed = ctx.draw({ shader: 'light/weight_pack', inputs: { u_image: image, u_weight: alpha }, uniforms: { u_invert: 1 } });
     const mean = reduceToMean(ctx, packed);
     ctx.release(packed);

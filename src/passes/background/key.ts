@@ -4,7 +4,7 @@ import { definePass } from '../types.js';
 import { BACKDROP_PARAMS } from '../light/flatten.js';
 import { estimateBackdrop, estimateNoise, localContrastStats, reduceToMean, weightedBlur } from '../light/illumination.js';
 import { boxMean, guidedFilter, MAX_BOX_RADIUS, separableBox } from './guided.js';
-import { downsampleTogether, type Drawer } from '../core/resize.js';
+import { downsampleTogether, resample, type Drawer } from '../core/resize.js';
 
 /**
  * Shadows must be smooth over this multiple of detailSigma, which keeps smooth
@@ -240,7 +240,6 @@ export const keyPass = definePass({
   ],
   run(ctx, inputs, p) {
     const image = inputs.image!;
-    const lf = ctx.caps.linearFilter;
     const low = p.lowContrast as number;
     const high = p.highContrast as number;
     if (!(high > low)) throw new RangeError(`background.key: highContrast (${high}) must be above lowContrast (${low})`);
@@ -250,11 +249,11 @@ export const keyPass = definePass({
       if (img && (img.width !== image.width || img.height !== image.height))
         throw new RangeError(`background.key: ${name} is ${img.width}x${img.height}, the image ${image.width}x${image.height}`);
 
-    const stats = localContrastStats(ctx, image, p.detailSigma as number, lf);
+    const stats = localContrastStats(ctx, image, p.detailSigma as number);
     const noise = estimateNoise(ctx, stats);
     let backdrop: GpuImage;
     if (inputs.backdrop) {
-      backdrop = ctx.draw({ shader: 'core/resample', inputs: { u_image: inputs.backdrop } });
+      backdrop = resample(ctx, inputs.backdrop, image.width, image.height);
     } else {
       const est = estimateBackdrop(ctx, image, stats, {
         noise,
@@ -263,7 +262,6 @@ export const keyPass = definePass({
         colorTolerance: p.colorTolerance as number,
         iterations: p.iterations as number,
         hints: inputs.hints,
-        linearFilter: lf,
       });
       ctx.release(est.mask);
       backdrop = est.backdrop;
@@ -273,7 +271,7 @@ export const keyPass = definePass({
     const shadowWindow = SHADOW_WINDOW_FACTOR * (p.detailSigma as number);
     let backdropTexture: GpuImage | undefined;
     const differenceKey = (img: GpuImage, separateShadow: boolean, edges?: GpuImage, skirt = false) => {
-      const smoothed = gaussianBlur(ctx, img, BACKDROP_TEST_SIGMA, lf);
+      const smoothed = gaussianBlur(ctx, img, BACKDROP_TEST_SIGMA);
       const key = ctx.draw({
         shader: 'background/key_soft',
         inputs: {
@@ -297,8 +295,8 @@ export const keyPass = definePass({
     let shadowSeed: GpuImage | undefined;
     if (p.separateShadow) {
       const edgeEnergy = ctx.draw({ shader: 'background/edge_energy', inputs: { u_image: image, u_stats: stats } });
-      wideEdges = gaussianBlur(ctx, edgeEnergy, shadowWindow, lf);
-      fineEdges = gaussianBlur(ctx, edgeEnergy, p.detailSigma as number, lf);
+      wideEdges = gaussianBlur(ctx, edgeEnergy, shadowWindow);
+      fineEdges = gaussianBlur(ctx, edgeEnergy, p.detailSigma as number);
       ctx.release(edgeEnergy);
       // The open backdrop's own texture around each pixel (certain backdrop
       // of the plain key), over the skirt's reach: a shadow must be as
@@ -310,11 +308,11 @@ export const keyPass = definePass({
         uniforms: { u_textureTolerance: p.textureTolerance as number },
       });
       ctx.release(plainKey);
-      backdropTexture = gaussianBlur(ctx, packed, SKIRT_REACH_FACTOR * (p.detailSigma as number), lf);
+      backdropTexture = gaussianBlur(ctx, packed, SKIRT_REACH_FACTOR * (p.detailSigma as number));
       ctx.release(packed);
       const shadowKey = differenceKey(image, true, wideEdges);
       shadowSeed = ctx.draw({ shader: 'background/shadow_seed', inputs: { u_image: image, u_backdrop: backdrop, u_key: shadowKey } });
-      const spread = gaussianBlur(ctx, shadowSeed, shadowWindow, lf);
+      const spread = gaussianBlur(ctx, shadowSeed, shadowWindow);
       const shadowBand = boxMean(ctx, shadowKey, bandRadius);
       ctx.release(shadowKey);
       keyed = ctx.draw({
@@ -351,7 +349,7 @@ export const keyPass = definePass({
     // backdrop next to the piece there instead of a dark rim.
     if (p.separateShadow) {
       const seed = ctx.draw({ shader: 'background/shadow_seed', inputs: { u_image: keyed, u_backdrop: backdrop, u_key: key } });
-      const spread = gaussianBlur(ctx, seed, shadowWindow, lf);
+      const spread = gaussianBlur(ctx, seed, shadowWindow);
       ctx.release(seed);
       const relit = ctx.draw({
         shader: 'background/relight',
@@ -400,7 +398,7 @@ export const keyPass = definePass({
       // Blur fusion, twice: a wide average gets colour into thin structures, a narrow one keeps it local.
       const colorRadius = p.colorRadius as number;
       const fuse = (previous: GpuImage, sigma: number, final: boolean) => {
-        const estimate = weightedBlur(ctx, previous, alpha, sigma, lf);
+        const estimate = weightedBlur(ctx, previous, alpha, sigma);
         const f = ctx.draw({
           shader: 'background/decontaminate',
           inputs: { u_image: keyed, u_original: image, u_alpha: alpha, u_backdrop: backdrop, u_estimate: estimate, u_trimap: trimapped },
@@ -418,7 +416,7 @@ export const keyPass = definePass({
 
     if (ctx.wants('shadow')) {
       const shadowPacked = ctx.draw({ shader: 'background/shadow_pack', inputs: { u_image: image, u_backdrop: backdrop, u_alpha: alpha } });
-      const shadowBlurred = gaussianBlur(ctx, shadowPacked, Math.max(1, p.edgeBand as number), lf);
+      const shadowBlurred = gaussianBlur(ctx, shadowPacked, Math.max(1, p.edgeBand as number));
       ctx.release(shadowPacked);
       result.shadow = ctx.draw({ shader: 'background/shadow_fill', inputs: { u_packed: shadowBlurred }, uniforms: { u_threshold: p.shadowThreshold as number } });
       ctx.release(shadowBlurred);

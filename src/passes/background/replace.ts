@@ -33,7 +33,7 @@ export const replacePass = definePass({
     const mode = p.mode as (typeof REPLACE_MODES)[number];
     if (mode === 'image' && !inputs.background) throw new Error('background.replace: mode "image" needs the background input connected');
     const softness = p.shadowSoftness as number;
-    const shadow = inputs.shadow && softness > 0 ? gaussianBlur(ctx, inputs.shadow, softness, ctx.caps.linearFilter) : inputs.shadow;
+    const shadow = inputs.shadow && softness > 0 ? gaussianBlur(ctx, inputs.shadow, softness) : inputs.shadow;
     const angle = ((p.angle as number) * Math.PI) / 180;
     const out = ctx.draw({
       shader: 'background/replace',

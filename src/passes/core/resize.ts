@@ -31,8 +31,9 @@ export function downsampleTogether(d: Drawer, images: GpuImage[], levels: number
   return cur;
 }
 
+/** Bilinear resample to width x height (shaders/core/resample.frag). */
 export function resample(d: Drawer, img: GpuImage, width: number, height: number): GpuImage {
-  return d.draw({ shader: 'core/resample', inputs: { u_image: img }, width, height });
+  return d.draw({ shader: 'core/resample', inputs: { u_image: img }, uniforms: { u_output_size: [width, height] }, width, height });
 }
 
 /**

@@ -21,7 +21,7 @@ export const detailSharpenPass = definePass({
   shaders: ['detail/sharpen', 'core/blur_gauss', 'core/downsample', 'core/resample'],
   run(ctx, inputs, p) {
     const image = inputs.image!;
-    const blur = gaussianBlur(ctx, image, p.radius as number, ctx.caps.linearFilter);
+    const blur = gaussianBlur(ctx, image, p.radius as number);
     const out = ctx.draw({
       shader: 'detail/sharpen',
       inputs: inputs.mask ? { u_image: image, u_blur: blur, u_mask: inputs.mask } : { u_image: image, u_blur: blur },

@@ -23,12 +23,12 @@ export function bilateralLevels(rangeSigma: number): { levels: number[]; spacing
  * does not grow with the spatial sigma, because gaussianBlur runs large
  * sigmas on a pyramid. Never an O(r^2) loop.
  */
-export function bilateralFilter(d: Drawer, img: GpuImage, spatialSigma: number, rangeSigma: number, linearFilter: boolean): GpuImage {
+export function bilateralFilter(d: Drawer, img: GpuImage, spatialSigma: number, rangeSigma: number): GpuImage {
   const { levels, spacing } = bilateralLevels(rangeSigma);
   let sum: GpuImage | undefined;
   for (const level of levels) {
     const weighted = d.draw({ shader: 'frequency/bilateral_level', inputs: { u_image: img }, uniforms: { u_level: level, u_rangeSigma: rangeSigma } });
-    const blurred = gaussianBlur(d, weighted, spatialSigma, linearFilter);
+    const blurred = gaussianBlur(d, weighted, spatialSigma);
     d.release(weighted);
     const next = d.draw({
       shader: 'frequency/bilateral_accumulate',

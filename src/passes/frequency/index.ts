@@ -36,8 +36,8 @@ export const frequencySplitPass = definePass({
     const radius = p.radius as number;
     const low =
       p.method === 'edge-aware'
-        ? bilateralFilter(ctx, image, radius, p.edgeTolerance as number, ctx.caps.linearFilter)
-        : gaussianBlur(ctx, image, radius, ctx.caps.linearFilter);
+        ? bilateralFilter(ctx, image, radius, p.edgeTolerance as number)
+        : gaussianBlur(ctx, image, radius);
     return { low, high: combine(ctx, image, low, 'subtract', 1, 1) };
   },
 });
@@ -68,7 +68,7 @@ export const frequencyCleanLowPass = definePass({
   shaders: [...BILATERAL_SHADERS, 'frequency/tone_transfer', 'core/blend'],
   run(ctx, inputs, p) {
     const low = inputs.low!;
-    const smoothed = bilateralFilter(ctx, low, p.radius as number, p.tolerance as number, ctx.caps.linearFilter);
+    const smoothed = bilateralFilter(ctx, low, p.radius as number, p.tolerance as number);
     const toned = ctx.draw({ shader: 'frequency/tone_transfer', inputs: { u_image: low, u_smoothed: smoothed }, uniforms: { u_epsilon: TONE_TRANSFER_EPSILON } });
     ctx.release(smoothed);
     const out = combine(ctx, low, toned, 'mix', 1, p.amount as number, inputs.mask);

@@ -57,7 +57,6 @@ export const glareFlattenPass = definePass({
   run(ctx, inputs, p) {
     const raw = inputs.image!;
     const matte = inputs.matte;
-    const lf = ctx.caps.linearFilter;
     const withMatte = (images: Record<string, GpuImage>) => (matte ? { ...images, u_matte: matte } : images);
     const matteFlag = { u_hasMatte: matte ? 1 : 0 };
 
@@ -74,7 +73,7 @@ export const glareFlattenPass = definePass({
       for (let step = 0; step < VEIL_STEPS; step++) {
         const scatter = (backdrop: boolean) => {
           const source = ctx.draw({ shader: 'glare/veil_source', inputs: withMatte({ u_image: image }), uniforms: { ...matteFlag, u_backdrop: backdrop ? 1 : 0, u_sourceLevel: p.sourceLevel as number } });
-          const scattered = gaussianBlur(ctx, source, p.veilRadius as number, lf);
+          const scattered = gaussianBlur(ctx, source, p.veilRadius as number);
           ctx.release(source);
           return scattered;
         };
@@ -102,15 +101,15 @@ export const glareFlattenPass = definePass({
       for (const one of [stats?.u_statsA, stats?.u_statsB, pieceBound]) if (one) ctx.release(one);
     }
 
-    const base = bilateralFilter(ctx, image, p.spatialSigma as number, p.rangeSigma as number, lf);
+    const base = bilateralFilter(ctx, image, p.spatialSigma as number, p.rangeSigma as number);
     const highlightMap = ctx.draw({
       shader: 'glare/highlights',
       inputs: withMatte({ u_base: base, u_raw: raw }),
       uniforms: { ...matteFlag, u_threshold: p.threshold as number, u_blownLevel: p.blownLevel as number, u_bloomLevel: p.bloomLevel as number },
     });
-    const highlights = gaussianBlur(ctx, highlightMap, p.surroundRadius as number, lf);
+    const highlights = gaussianBlur(ctx, highlightMap, p.surroundRadius as number);
     const compact = ctx.draw({ shader: 'glare/compact_highlights', inputs: { u_highlightMap: highlightMap, u_highlights: highlights } });
-    const nearby = gaussianBlur(ctx, compact, p.reach as number, lf);
+    const nearby = gaussianBlur(ctx, compact, p.reach as number);
     ctx.release(compact);
     let surround: GpuImage | undefined;
     let surroundNear: GpuImage | undefined;
@@ -120,15 +119,15 @@ export const glareFlattenPass = definePass({
         inputs: { u_base: base, u_highlightMap: highlightMap, u_highlights: highlights, ...(surround ? { u_surround: surround } : {}) },
         uniforms: { u_hasSurround: surround ? 1 : 0, u_excess: p.excess as number },
       });
-      const next = gaussianBlur(ctx, weights, p.surroundRadius as number, lf);
+      const next = gaussianBlur(ctx, weights, p.surroundRadius as number);
       // The glare-free tone within the reach, for blooms on thin pieces (glare/apply).
-      if (i === (p.iterations as number) - 1) surroundNear = gaussianBlur(ctx, weights, p.reach as number, lf);
+      if (i === (p.iterations as number) - 1) surroundNear = gaussianBlur(ctx, weights, p.reach as number);
       ctx.release(weights);
       if (surround) ctx.release(surround);
       surround = next;
     }
     ctx.release(highlightMap);
-    const local = gaussianBlur(ctx, image, p.sparkleSize as number, lf);
+    const local = gaussianBlur(ctx, image, p.sparkleSize as number);
     const draw = (mode: keyof typeof OUTPUT_MODE) =>
       ctx.draw({
         shader: 'glare/apply',

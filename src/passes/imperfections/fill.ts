@@ -30,13 +30,13 @@ const COARSEST_SIDE = 1;
  * best-matching displaced neighbourhood (fill_texture.frag).
  * Bounded: 2 log2(size) + FILL_RELAX_STEPS + 9 draws.
  */
-export function fillMasked(d: Drawer, image: GpuImage, mask: GpuImage, reach: number, linearFilter: boolean): GpuImage {
+export function fillMasked(d: Drawer, image: GpuImage, mask: GpuImage, reach: number): GpuImage {
   if (mask.width !== image.width || mask.height !== image.height)
     throw new Error(`imperfections.fill: mask is ${mask.width}x${mask.height} but the image is ${image.width}x${image.height}`);
   const levels: GpuImage[] = [d.draw({ shader: 'imperfections/fill_weight', inputs: { u_image: image, u_mask: mask } })];
   const plan = texturePlan(reach);
   // Local mean of valid texels (validity-weighted blur), which splits the texture off.
-  const low = gaussianBlur(d, levels[0], plan.lowSigma, linearFilter);
+  const low = gaussianBlur(d, levels[0], plan.lowSigma);
   const detail = d.draw({ shader: 'imperfections/fill_detail', inputs: { u_image: image, u_mask: mask, u_low: low } });
   while (Math.max(levels[levels.length - 1].width, levels[levels.length - 1].height) > COARSEST_SIDE) {
     const prev = levels[levels.length - 1];
@@ -63,7 +63,7 @@ export function fillMasked(d: Drawer, image: GpuImage, mask: GpuImage, reach: nu
   }
 
   const tensorRaw = d.draw({ shader: 'imperfections/fill_tensor', inputs: { u_image: image, u_mask: mask } });
-  const tensor = gaussianBlur(d, tensorRaw, reach / 2, linearFilter);
+  const tensor = gaussianBlur(d, tensorRaw, reach / 2);
   d.release(tensorRaw);
   const fill = d.draw({
     shader: 'imperfections/fill_heal',
@@ -103,6 +103,6 @@ export const fillPass = definePass({
   params: FILL_PARAMS,
   shaders: FILL_SHADERS,
   run(ctx, inputs, p) {
-    return { out: fillMasked(ctx, inputs.image!, inputs.mask!, p.reach as number, ctx.caps.linearFilter) };
+    return { out: fillMasked(ctx, inputs.image!, inputs.mask!, p.reach as number) };
   },
 });

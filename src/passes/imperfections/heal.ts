@@ -54,7 +54,7 @@ export const healPass = definePass({
       mask = applySpots(ctx, detected, spots);
       ctx.release(detected);
     }
-    const out = fillMasked(ctx, inputs.image!, mask, p.reach as number, ctx.caps.linearFilter);
+    const out = fillMasked(ctx, inputs.image!, mask, p.reach as number);
     return { out, mask };
   },
 });

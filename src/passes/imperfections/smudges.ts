@@ -39,16 +39,16 @@ export const SMUDGE_PARAMS = {
  * edge is near. Returns the corrected image (only masked texels change) and
  * the mask. Bounded: four blurs and blockLevel + 8 other draws.
  */
-export function removeSmudges(d: Drawer, image: GpuImage, settings: SmudgeSettings, linearFilter: boolean): { out: GpuImage; mask: GpuImage } {
+export function removeSmudges(d: Drawer, image: GpuImage, settings: SmudgeSettings): { out: GpuImage; mask: GpuImage } {
   const plan = smudgePlan(settings, image.height);
   const display = d.draw({ shader: 'imperfections/smudge_prep', inputs: { u_image: image } });
-  const coarse = gaussianBlur(d, display, plan.surroundSigma, linearFilter);
+  const coarse = gaussianBlur(d, display, plan.surroundSigma);
   const clipped = d.draw({ shader: 'imperfections/smudge_clip', inputs: { u_display: display, u_coarse: coarse }, uniforms: { u_clip: SMUDGE_CLIP } });
   d.release(display);
-  const low = gaussianBlur(d, clipped, plan.lowSigma, linearFilter);
+  const low = gaussianBlur(d, clipped, plan.lowSigma);
   const weighted = d.draw({ shader: 'imperfections/smudge_weight', inputs: { u_clipped: clipped, u_low: low, u_coarse: coarse }, uniforms: { u_weightScale: SMUDGE_WEIGHT_SCALE } });
   for (const img of [clipped, coarse]) d.release(img);
-  const surround = gaussianBlur(d, weighted, plan.surroundSigma, linearFilter);
+  const surround = gaussianBlur(d, weighted, plan.surroundSigma);
   d.release(weighted);
 
   let blocks = d.draw({ shader: 'imperfections/smudge_stats', inputs: { u_low: low, u_surround: surround }, uniforms: { u_lowSigma: plan.lowSigma } });
@@ -67,7 +67,7 @@ export function removeSmudges(d: Drawer, image: GpuImage, settings: SmudgeSettin
     height: image.height,
   });
   d.release(activity);
-  const spread = gaussianBlur(d, core, plan.lowSigma, linearFilter);
+  const spread = gaussianBlur(d, core, plan.lowSigma);
   d.release(core);
   const mask = d.draw({
     shader: 'imperfections/smudge_grow',
@@ -94,6 +94,6 @@ export const smudgesPass = definePass({
   params: SMUDGE_PARAMS,
   shaders: SMUDGE_SHADERS,
   run(ctx, inputs, p) {
-    return removeSmudges(ctx, inputs.image!, { sensitivity: p.sensitivity as number, size: p.size as number }, ctx.caps.linearFilter);
+    return removeSmudges(ctx, inputs.image!, { sensitivity: p.sensitivity as number, size: p.size as number });
   },
 });

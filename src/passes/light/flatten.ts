@@ -57,7 +57,7 @@ export const flattenPass = definePass({
   shaders: ['light/luma_moments', 'light/noise_pack', 'light/backdrop_mask', 'light/weight_pack', 'light/nc_moments', 'light/nc_solve', 'light/flatten_apply', 'core/blur_gauss', 'core/downsample', 'core/resample'],
   run(ctx, inputs, p) {
     const image = inputs.image!;
-    const stats = localContrastStats(ctx, image, p.detailSigma as number, ctx.caps.linearFilter);
+    const stats = localContrastStats(ctx, image, p.detailSigma as number);
     const noise = estimateNoise(ctx, stats);
     const est = estimateBackdrop(ctx, image, stats, {
       noise,
@@ -66,7 +66,6 @@ export const flattenPass = definePass({
       colorTolerance: p.colorTolerance as number,
       iterations: p.iterations as number,
       hints: inputs.hints,
-      linearFilter: ctx.caps.linearFilter,
     });
     const level = p.level as number;
     const mean = weightedMean(ctx, image, est.mask);

@@ -49,9 +49,9 @@ export const NC_PRIOR_WEIGHT = 1e-4;
  * weight (red of `weight`, or 1 - red with invert). Returns (rgb * w, w)
  * blurred; shaders divide rgb by alpha to get the average.
  */
-export function weightedBlur(d: Drawer, image: GpuImage, weight: GpuImage, sigma: number, linearFilter: boolean, invert = false): GpuImage {
+export function weightedBlur(d: Drawer, image: GpuImage, weight: GpuImage, sigma: number, invert = false): GpuImage {
   const packed = d.draw({ shader: 'light/weight_pack', inputs: { u_image: image, u_weight: weight }, uniforms: { u_invert: invert ? 1 : 0 } });
-  const blurred = gaussianBlur(d, packed, sigma, linearFilter);
+  const blurred = gaussianBlur(d, packed, sigma);
   d.release(packed);
   return blurred;
 }
@@ -93,7 +93,7 @@ export function solveLevel(image: GpuImage, sigma: number): number {
  * solveLevel, both blurs, the prior's global means and the solve run there,
  * and only the fitted colour is upsampled to full resolution.
  */
-export function normalizedConvolution(d: Drawer, image: GpuImage, weight: GpuImage, sigma: number, linearFilter: boolean, ridge = 1e-3): GpuImage {
+export function normalizedConvolution(d: Drawer, image: GpuImage, weight: GpuImage, sigma: number, ridge = 1e-3): GpuImage {
   sigma = fitSigma(image, sigma);
   const coarseSigma = fitSigma(image, sigma * COARSE_SIGMA_FACTOR);
   const level = solveLevel(image, sigma);
@@ -113,8 +113,8 @@ export function normalizedConvolution(d: Drawer, image: GpuImage, weight: GpuIma
       m = next;
     }
     if (part === 0 || part === 2) priorSums.push(reduceToMean(d, m));
-    fine.push(gaussianBlur(d, m, levelSigma(sigma), linearFilter));
-    coarse.push(gaussianBlur(d, m, levelSigma(coarseSigma), linearFilter));
+    fine.push(gaussianBlur(d, m, levelSigma(sigma)));
+    coarse.push(gaussianBlur(d, m, levelSigma(coarseSigma)));
     d.release(m);
   }
   const solved = d.draw({
@@ -141,9 +141,9 @@ export function normalizedConvolution(d: Drawer, image: GpuImage, weight: GpuIma
  * Local luminance statistics: Gaussian-blurred (L, L^2) at `sigma` texels,
  * from which shaders read the relative local contrast sqrt(var) / mean.
  */
-export function localContrastStats(d: Drawer, image: GpuImage, sigma: number, linearFilter: boolean): GpuImage {
+export function localContrastStats(d: Drawer, image: GpuImage, sigma: number): GpuImage {
   const lumaMoments = d.draw({ shader: 'light/luma_moments', inputs: { u_image: image } });
-  const stats = gaussianBlur(d, lumaMoments, sigma, linearFilter);
+  const stats = gaussianBlur(d, lumaMoments, sigma);
   d.release(lumaMoments);
   return stats;
 }
@@ -183,7 +183,6 @@ export interface BackdropOptions {
   /** 1x1 noise estimate (estimateNoise); the texture tolerance is at least twice the noise. */
   noise: GpuImage;
   hints?: GpuImage;
-  linearFilter: boolean;
 }
 
 export interface BackdropEstimate {
@@ -202,7 +201,7 @@ export interface BackdropEstimate {
  */
 export function estimateBackdrop(d: Drawer, image: GpuImage, stats: GpuImage, o: BackdropOptions): BackdropEstimate {
   const hintInputs: Record<string, GpuImage> = o.hints ? { u_hints: o.hints } : {};
-  const wide = localContrastStats(d, image, fitSigma(image, o.sigma), o.linearFilter);
+  const wide = localContrastStats(d, image, fitSigma(image, o.sigma));
   const mask = (mode: number, reference?: GpuImage, pack = false) =>
     d.draw({
       shader: 'light/backdrop_mask',
@@ -216,11 +215,11 @@ export function estimateBackdrop(d: Drawer, image: GpuImage, stats: GpuImage, o:
   d.release(smoothPacked);
   let m = mask(1, smoothMean);
   d.release(smoothMean);
-  let backdrop = normalizedConvolution(d, image, m, o.sigma, o.linearFilter);
+  let backdrop = normalizedConvolution(d, image, m, o.sigma);
   for (let i = 0; i < o.iterations; i++) {
     d.release(m);
     m = mask(2, backdrop);
-    const next = normalizedConvolution(d, image, m, o.sigma, o.linearFilter);
+    const next = normalizedConvolution(d, image, m, o.sigma);
     d.release(backdrop);
     backdrop = next;
   }
