@@ -142,13 +142,15 @@ const machine = {
   node: process.version,
   glRenderer: engine.caps.renderer,
   glVersion: String(engine.gl.getParameter(engine.gl.VERSION)),
+  // ANGLE hides the renderer; under Xvfb this says whether NVIDIA's GLX (the GPU) or Mesa's (llvmpipe) renders.
+  glxVendor: process.env.__GLX_VENDOR_LIBRARY_NAME ?? "the X server's",
   textureFormat: engine.caps.format,
   maxTextureSize: engine.caps.maxTextureSize,
   sharp: sharp.versions,
   loadAverageAtStart: loadavg().map((x) => +x.toFixed(2)),
   loadAverageAtEnd: [] as number[],
 };
-progress(`${machine.cpu}, ${machine.cores} cores, node ${machine.node}, GL "${machine.glRenderer}" (${machine.glVersion}), max texture ${machine.maxTextureSize}, load ${machine.loadAverageAtStart.join(' ')}`);
+progress(`${machine.cpu}, ${machine.cores} cores, node ${machine.node}, GL "${machine.glRenderer}" (${machine.glVersion}), GLX vendor ${machine.glxVendor}, max texture ${machine.maxTextureSize}, load ${machine.loadAverageAtStart.join(' ')}`);
 
 let opencv: { cv: OpenCv; loadMs: number } | undefined;
 let opencvStatus = 'disabled by --no-opencv';

@@ -37,7 +37,8 @@ export async function createHeadlessEngine(registry?: PassRegistry): Promise<Eng
   const gl = createGL(1, 1, { preserveDrawingBuffer: true, antialias: false, depth: false, stencil: false, premultipliedAlpha: false });
   if (!gl)
     throw new GpuUnavailableError(
-      `headless-gl could not create a WebGL context on display ${process.env.DISPLAY}. Check that the X server is running and Mesa (libgl1-mesa-dri) is installed.`,
+      `headless-gl could not create a WebGL context on display ${process.env.DISPLAY}. Check that the X server is running and Mesa (libgl1-mesa-dri) is installed.` +
+        (process.env.__GLX_VENDOR_LIBRARY_NAME === 'nvidia' ? ' The NVIDIA GLX library was asked for: set __GLX_VENDOR_LIBRARY_NAME=mesa to render on the CPU instead.' : ''),
     );
   const regl = createREGL({ gl, optionalExtensions: OPTIONAL_EXTENSIONS });
   return new Engine(regl, gl, new ShaderLibrary(readShaderFiles()), registry);
