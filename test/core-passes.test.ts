@@ -153,6 +153,31 @@ describe('core passes on headless-gl vs float64 CPU references', () => {
     gpu.release();
   });
 
+  it('the 8-bit download (an 8-bit framebuffer read as is) equals the float download clamped and rounded', async () => {
+    const e = await engine();
+    const r = rng(9);
+    // Out-of-range values too (a signed layer, a boosted highlight): the conversion must clamp them.
+    const img = createImage(257, 61, () => [1.4 * r() - 0.2, 1.4 * r() - 0.2, r(), 0.02 + 0.98 * r()]);
+    const gpu = toGpu(e, img);
+    for (const encoding of [undefined, WORKING, { transfer: 'srgb', alpha: 'premultiplied' } as const]) {
+      const bytes = e.download(gpu, encoding, 'uint8').data;
+      const floats = e.download(gpu, encoding, 'float32').data;
+      // The GPU multiplies in float32: where v * 255 lies within float32 rounding (1.5e-5) of a
+      // tie k + 0.5, it may round the other way than float64 does. Nowhere else.
+      const offTie = [];
+      let ties = 0;
+      for (let i = 0; i < floats.length; i++) {
+        const scaled = Math.min(1, Math.max(0, floats[i])) * 255;
+        if (bytes[i] === Math.round(scaled)) continue;
+        if (Math.abs(scaled - Math.floor(scaled) - 0.5) < 1e-4 && Math.abs(bytes[i] - scaled) <= 0.5 + 1e-4) ties++;
+        else offTie.push([i, floats[i], bytes[i]]);
+      }
+      expect(offTie, JSON.stringify(encoding)).toEqual([]);
+      expect(ties, JSON.stringify(encoding)).toBeLessThan(floats.length / 1000);
+    }
+    gpu.release();
+  });
+
   it('rejects absurd sizes before allocating', async () => {
     const e = await engine();
     const max = e.caps.maxTextureSize;

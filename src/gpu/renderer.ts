@@ -12,6 +12,13 @@ export interface Sampleable {
 
 export type UniformValue = number | boolean | number[] | Float32Array;
 
+/** Where a draw renders: a pool image, or any framebuffer of a known size (null: the canvas). */
+export interface RenderTarget {
+  fbo: REGL.Framebuffer2D;
+  width: number;
+  height: number;
+}
+
 export interface DrawOptions {
   /** Fragment shader name under shaders/, e.g. "core/blur_gauss". */
   shader: string;
@@ -103,7 +110,7 @@ export class Renderer {
     img.release();
   }
 
-  drawInto(target: GpuImage | null, opts: DrawOptions): void {
+  drawInto(target: RenderTarget | null, opts: DrawOptions): void {
     const cmd = this.command(opts.shader, opts.defines);
     const props: Record<string, unknown> = {};
     for (const [name, img] of Object.entries(opts.inputs ?? {})) {

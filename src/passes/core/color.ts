@@ -1,5 +1,5 @@
 import { mat4 } from 'gl-matrix';
-import type { Sampleable } from '../../gpu/renderer.js';
+import type { DrawOptions, Sampleable } from '../../gpu/renderer.js';
 import type { GpuImage } from '../../gpu/texture-pool.js';
 import { definePass } from '../types.js';
 import type { Drawer } from './resize.js';
@@ -17,7 +17,12 @@ const IDENTITY = mat4.create();
 
 /** One draw of shaders/core/color_convert.frag: transfer function, alpha form and a colour matrix. */
 export function convertColor(d: Drawer, img: Sampleable, o: ConvertOptions): GpuImage {
-  return d.draw({
+  return d.draw(convertColorDraw(img, o));
+}
+
+/** The draw of convertColor, for rendering into a target of one's own (Engine.download's 8-bit path). */
+export function convertColorDraw(img: Sampleable, o: ConvertOptions): DrawOptions {
+  return {
     shader: 'core/color_convert',
     inputs: { u_image: img },
     uniforms: {
@@ -27,7 +32,7 @@ export function convertColor(d: Drawer, img: Sampleable, o: ConvertOptions): Gpu
       u_unpremultiply: o.unpremultiply ? 1 : 0,
       u_colorMatrix: Array.from(o.colorMatrix ?? (IDENTITY as ArrayLike<number>)),
     },
-  });
+  };
 }
 
 /**
