@@ -296,7 +296,12 @@ async function benchSize(width: number, height: number): Promise<SizeResult> {
           ratioEndToEnd: oursMs !== undefined && p.ms && endToEndExtra !== undefined ? (oursMs + endToEndExtra) / p.ms : undefined,
         });
       }
-    progress(`${label}: peers for ${c.operation} done`);
+    // The figures go into the progress line too, so a run stopped by a time limit keeps them.
+    const timed = (name: string, t: { medianMs?: number; ms?: number; error?: string; skipped?: string } | undefined) => {
+      const ms = t?.medianMs ?? t?.ms;
+      return `${name} ${ms !== undefined ? `${fmtMs(ms)} ms` : (t?.error ?? t?.skipped ?? '-')}`;
+    };
+    progress(`${label}: peers for ${c.operation}: ${[...ours.map((o) => timed(o?.type ?? 'ours', o)), ...peerTimes.map((p) => timed(p.peer, p))].join('; ')}`);
   }
   if (typeof cvImages !== 'string') cvImages.delete();
   source?.release();
