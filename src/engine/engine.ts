@@ -138,7 +138,9 @@ export class Engine {
   /**
    * 8-bit read-back: the conversion draws into an 8-bit framebuffer, whose
    * float-to-unorm conversion clamps and rounds to nearest like
-   * Math.round(clamp(v) * 255), and the bytes are read as they are: a
+   * Math.round(clamp(v) * 255) (but for values within float32 rounding of a
+   * tie, which the GPU's float32 product may round the other way), and the
+   * bytes are read as they are: a
    * quarter of the float read and no per-value loop in JavaScript (24 MP on
    * llvmpipe: the float read took 0.38 s and the loop 1.1 s).
    */
