@@ -150,13 +150,45 @@ describe('graph runner', () => {
     const key = (outputs: Record<string, string>): GraphSpec => ({ version: 1, nodes: [{ id: 'key', pass: 'background.key', inputs: { image: '$source' } }], outputs });
     const trimapOnly = await renderCounting(key({ trimap: 'key:trimap' }), 'none', scene, 'trimap');
     const every = await renderCounting(key({ trimap: 'key:trimap', alpha: 'key:alpha', foreground: 'key:foreground', shadow: 'key:shadow' }), 'none', scene, 'trimap');
-    // retain "all" keeps every output for later views, so nothing is skipped there.
+    // The preview's cache (retain "all") skips them too: a view asks for them when it shows them.
     const cached = await renderCounting(key({ trimap: 'key:trimap' }), 'all', scene, 'trimap');
     console.log(`background.key draws: trimap only ${trimapOnly.draws}, every output ${every.draws}, trimap only with retain all ${cached.draws}`);
     expect(trimapOnly.draws).toBeLessThan(every.draws);
-    expect(cached.draws).toBe(every.draws);
+    expect(cached.draws).toBe(trimapOnly.draws);
     expect(difference(trimapOnly.image, every.image).max).toBe(0);
     expect(trimapOnly.image.data.some((v, i) => i % 4 === 0 && v === 1)).toBe(true);
+  });
+
+  it('the preview cache draws a skipped output when a view first asks for it, then keeps it', async () => {
+    const e = await engine();
+    const graph: GraphSpec = {
+      version: 1,
+      nodes: [
+        { id: 'key', pass: 'background.key', inputs: { image: '$source' } },
+        { id: 'tone', pass: 'color.convert', params: { exposure: 0.2 }, inputs: { image: 'key:trimap' } },
+      ],
+      outputs: { result: 'tone', alpha: 'key:alpha' },
+    };
+    const runner = e.runner(graph, 'all');
+    try {
+      runner.setExternal('source', toGpu(e, ringScene()));
+      runner.run({ outputs: ['result'] });
+      const firstDraws = runner.lastRun.draws;
+      const alpha = e.download(runner.run({ outputs: ['alpha'] }).get('alpha')!, WORKING, 'float32');
+      // Only the keyer runs again, for its matte; the downstream node is reused.
+      expect(runner.lastRun.nodesRun).toEqual(['key']);
+      expect(runner.lastRun.nodesReused).toEqual([]);
+      const alphaDraws = runner.lastRun.draws;
+      runner.run({ outputs: ['result'] });
+      expect(runner.lastRun.draws).toBe(0);
+      runner.run({ outputs: ['alpha'] });
+      expect(runner.lastRun.draws).toBe(0);
+      console.log(`preview cache: trimap path ${firstDraws} draws, first alpha view ${alphaDraws}, flipping back and forth 0`);
+      const fresh = await renderCounting(graph, 'none', ringScene(), 'alpha');
+      expect(difference({ width: alpha.width, height: alpha.height, data: Float64Array.from(alpha.data) }, fresh.image).max).toBe(0);
+    } finally {
+      runner.dispose();
+    }
   });
 
   it('glare.flatten draws its inspection outputs only when read, with the same result', async () => {

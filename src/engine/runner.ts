@@ -11,7 +11,8 @@ import { resizeImage } from '../passes/core/resize.js';
 /**
  * What to keep between runs.
  * - "all": every node's outputs stay cached, so changing one parameter re-runs
- *   only that node and its dependants (interactive preview).
+ *   only that node and its dependants (interactive preview). A node draws only
+ *   the outputs a run reads; another view of it later re-runs it once.
  * - "none": intermediates go back to the pool as soon as their last reader has
  *   run, so a chain of N passes holds a handful of textures (batch rendering).
  */
@@ -160,15 +161,19 @@ export class GraphRunner {
       );
       signatures.set(node.id, signature);
       const cached = this.cache.get(node.id);
+      const current = cached?.signature === signature ? cached : undefined;
+      // An output is drawn when this run reads it; a cached node is re-run only
+      // for an output it skipped, and then keeps what it had, so flipping
+      // between views of one node does not redraw it each time.
+      const wanted = (output: string) => (remaining.get(`${node.id}:${output}`) ?? 0) > 0 || (current !== undefined && output in current.outputs);
       let outputs: Record<string, GpuImage>;
-      if (cached && cached.signature === signature) {
-        outputs = cached.outputs;
+      if (current && node.pass.outputs.every((o) => !wanted(o.name) || o.name in current.outputs)) {
+        outputs = current.outputs;
         for (const img of Object.values(outputs)) img.retain();
         stats.nodesReused.push(node.id);
       } else {
         const inputs: Record<string, GpuImage | undefined> = {};
         for (const inp of node.inputs) inputs[inp.slot] = fetch(inp.ref);
-        const wanted = (output: string) => this.retain === 'all' || (remaining.get(`${node.id}:${output}`) ?? 0) > 0;
         outputs = this.execute(node, inputs, pxScale, wanted);
         stats.nodesRun.push(node.id);
         if (this.retain === 'all') {
