@@ -225,6 +225,66 @@ describe('glare.flatten', () => {
     expect(at(result, hot[0], hot[1])).toBeLessThan(0.6);
   });
 
+  // A hotspot on the metal of a pendant around a sapphire, as in the built-in
+  // sample: the metal around the hotspot drops out of the glare-free tone
+  // (highlight, or elevated above the first estimate), the gem is what is
+  // left, and the hotspot was filled with its blue (white metal: up to +0.55
+  // blue over red and green, gold: +1.01). A tone of another hue than the
+  // piece around the pixel is not used now, so the hotspot stays as shot.
+  // (A hotspot on gold with gold around is still flattened: "restores a gold plate".)
+  const pendantScene = (scale: number, metal: readonly number[]) => {
+    const [w, h] = [Math.round(128 * scale), Math.round(96 * scale)];
+    const [cx, cy] = [w / 2, 0.46 * h];
+    const hot = [cx, cy + 23 * scale];
+    const image = createImage(w, h, (x, y) => {
+      const r = Math.hypot(x - cx, y - cy);
+      if (r >= 30 * scale) return [0.9, 0.9, 0.9, 1];
+      if (r < 16 * scale) return [0.03, 0.06, 0.55, 1];
+      const glare = 3 * Math.exp(-((x - hot[0]) ** 2 + (y - hot[1]) ** 2) / (2 * (4 * scale) ** 2));
+      const shade = 0.97 + 0.03 * Math.sin(x / (5 * scale));
+      return [0, 1, 2].map((c) => Math.min(1, metal[c] * shade + glare)).concat(1) as [number, number, number, number];
+    });
+    const matte = createImage(w, h, (x, y) => (Math.hypot(x - cx, y - cy) < 30 * scale ? [1, 1, 1, 1] : [0, 0, 0, 1]));
+    return { image, matte };
+  };
+  const METALS = { 'white metal': [0.85, 0.85, 0.86], gold: GOLD } as const;
+  const withMatte = (p: Partial<GlareParams>): GraphSpec => ({ ...flatten(p), nodes: [{ id: 'g', pass: 'glare.flatten', params: p as never, inputs: { image: '$source', matte: '$matte' } }] });
+  /** The largest increase of blue over the mean of red and green from `before` to `after`. */
+  const blueAdded = (before: CpuImage, after: CpuImage) => {
+    let worst = 0;
+    for (let i = 0; i < before.data.length; i += 4) {
+      const excess = (img: CpuImage) => img.data[i + 2] - 0.5 * (img.data[i] + img.data[i + 1]);
+      worst = Math.max(worst, excess(after) - excess(before));
+    }
+    return worst;
+  };
+
+  it("does not fill a hotspot on a pendant's metal with the colour of the gem it holds", async () => {
+    for (const [name, metal] of Object.entries(METALS)) {
+      const { image, matte } = pendantScene(1, metal);
+      const { result } = await runGraph(withMatte({ surroundRadius: 16, reach: 6, spatialSigma: 3, sparkleSize: 1.5 }), { source: image, matte });
+      const added = blueAdded(image, result);
+      console.log(`hotspot on a pendant's ${name} around a sapphire: most blue added ${added.toFixed(3)}`);
+      expect(added).toBeLessThan(0.02);
+    }
+  });
+
+  it('the hue test matches the float64 reference at small sigmas', async () => {
+    // The same pendant at about a third of the size, so every blur takes exact taps (see the first test).
+    const p: GlareParams = { ...GLARE_DEFAULTS, threshold: 0.98, spatialSigma: 1.5, surroundRadius: 4, reach: 2, sparkleSize: 1, sparkleContrast: 1.3 };
+    for (const [name, metal] of Object.entries(METALS)) {
+      const { image, matte } = pendantScene(0.35, metal);
+      const gpu = await runGraph(withMatte(p), { source: image, matte });
+      const ref = glareFlattenRef(image, p, matte);
+      const d = difference(gpu.result, ref.out, [0, 1, 2]);
+      const added = blueAdded(image, ref.out);
+      console.log(`hue test, ${name} at small sigmas: GPU vs reference max ${d.max.toExponential(2)}, mean ${d.mean.toExponential(2)}; reference adds blue ${added.toFixed(3)}`);
+      expect(d.max).toBeLessThan(5e-3);
+      expect(d.mean).toBeLessThan(1e-5);
+      expect(added).toBeLessThan(0.02);
+    }
+  });
+
   // A bloom on a chain: a soft clipped disc several pixels across centred on a
   // 2 px strand over a blue backdrop, as the generator makes them (s24). The
   // bilateral base smooths the small disc below the threshold, and the strand

@@ -65,6 +65,29 @@ float glareCompactness(vec4 wideSum) {
   return 1.0 - smoothstep(0.2, 0.35, highlight / glareShareOf(wideSum));
 }
 
+// Hue test of the glare-free tone. The tone is taken from the glare-free piece
+// around a hotspot; where the metal there is itself near the threshold (white
+// metal), what is left is another material, e.g. the sapphire in a silver
+// bezel, and the hotspot was filled blue. The piece's own colour around the
+// pixel (all of it, highlights included, blurred at the reach) tells: a tone
+// of that hue, up to GLARE_HUE_SATURATION times as saturated (the hotspot's
+// white dilutes gold around it), fits; another hue does not. Chromaticity is
+// rgb / (r + g + b) less grey; the mismatch is the distance from the tone's
+// to the nearest allowed one, and the flattening fades out between the two
+// GLARE_HUE_MISMATCH levels.
+const float GLARE_HUE_SATURATION = 4.0;
+const vec2 GLARE_HUE_MISMATCH = vec2(0.03, 0.08);
+
+vec3 glareChromaticity(vec3 c) {
+  return c / max(c.r + c.g + c.b, 1e-6) - vec3(1.0 / 3.0);
+}
+
+float glareSameHue(vec3 tone, vec3 around) {
+  vec3 t = glareChromaticity(tone);
+  vec3 a = glareChromaticity(around);
+  float along = clamp(dot(t, a) / max(dot(a, a), 1e-9), 0.0, GLARE_HUE_SATURATION);
+  return 1.0 - smoothstep(GLARE_HUE_MISMATCH.x, GLARE_HUE_MISMATCH.y, length(t - along * a));
+}
 
 // Veil amount: the least-squares slope from the 1x1 sums of glare/veil_stats,
 // a = (sum w, sum w s, sum w i, sum w s^2), swsi = sum w s i; in [0, 1].

@@ -20,6 +20,7 @@ uniform sampler2D u_nearby;     // compact highlights blurred at the reach
 uniform sampler2D u_matte;
 uniform int u_hasMatte;
 uniform sampler2D u_local;      // image blurred at the sparkle size
+uniform sampler2D u_pieceColour; // glare/piece_colour blurred at the reach
 uniform float u_strength;
 uniform float u_excess;
 uniform float u_sparkleContrast;
@@ -62,7 +63,9 @@ void main() {
   // its uncertain band fill little of any neighbourhood (a bloom on a chain:
   // sn.a ~0.17, s.a ~0.07; a blown speck whose band is all elevated: 0).
   float toneSupport = mix(smoothstep(TONE_SUPPORT_MIN, 4.0 * TONE_SUPPORT_MIN, s.a), smoothstep(0.4 * TONE_SUPPORT_MIN, 1.6 * TONE_SUPPORT_MIN, sn.a), thin);
-  float amount = u_strength * glareElevation(base.rgb, surround, u_excess) * nearGlare * confidence * toneSupport * m * (1.0 - u_sparkleProtection * sparkle);
+  vec4 piece = texture2D(u_pieceColour, v_uv);
+  float sameHue = piece.a > 1e-6 ? glareSameHue(surround, piece.rgb / piece.a) : 1.0;
+  float amount = u_strength * glareElevation(base.rgb, surround, u_excess) * nearGlare * confidence * toneSupport * sameHue * m * (1.0 - u_sparkleProtection * sparkle);
 
   vec3 flattened = mix(base.rgb, surround, amount);
   // Glare only adds light: inside flattened areas, positive detail beyond a

@@ -65,6 +65,21 @@ function highlight(base: ArrayLike<number>, raw: ArrayLike<number>, i: number, p
   return Math.max(smoothstep(p.threshold - 0.03, p.threshold, linearToSrgb(lum(base, i))), blown(raw, i, p.blownLevel));
 }
 
+/** Hue test of the glare-free tone against the piece's colour around (chunks/glare, glareSameHue). */
+const HUE_SATURATION = 4;
+const HUE_MISMATCH = [0.03, 0.08] as const;
+function sameHue(tone: number[], around: number[]): number {
+  const chromaticity = (c: number[]) => {
+    const sum = Math.max(c[0] + c[1] + c[2], 1e-6);
+    return c.map((v) => v / sum - 1 / 3);
+  };
+  const t = chromaticity(tone);
+  const a = chromaticity(around);
+  const dot = (u: number[], v: number[]) => u[0] * v[0] + u[1] * v[1] + u[2] * v[2];
+  const along = Math.min(Math.max(dot(t, a) / Math.max(dot(a, a), 1e-9), 0), HUE_SATURATION);
+  return 1 - smoothstep(HUE_MISMATCH[0], HUE_MISMATCH[1], Math.hypot(...t.map((v, c) => v - along * a[c])));
+}
+
 function elevation(base: ArrayLike<number>, i: number, surround: number[], excess: number): number {
   const ratio = lum(base, i) / Math.max(0.2126 * surround[0] + 0.7152 * surround[1] + 0.0722 * surround[2], 1e-4);
   return smoothstep(1 + 0.5 * (excess - 1), excess, ratio);
@@ -198,6 +213,9 @@ export function glareFlattenRef(raw: CpuImage, p: GlareParams, matte?: CpuImage)
     if (k === p.iterations - 1) surroundNear = gaussianBlurRef(weighted, p.reach);
   }
   const local = gaussianBlurRef(img, p.sparkleSize);
+  const pieceColourMap = createImage(raw.width, raw.height);
+  for (let q = 0; q < n; q++) pieceColourMap.data.set([img.data[4 * q] * m(q), img.data[4 * q + 1] * m(q), img.data[4 * q + 2] * m(q), m(q)], 4 * q);
+  const pieceColour = gaussianBlurRef(pieceColourMap, p.reach);
 
   const make = () => createImage(raw.width, raw.height);
   const out = { out: make(), mask: make(), base: make(), sparkle: make(), veil: make() };
@@ -213,7 +231,9 @@ export function glareFlattenRef(raw: CpuImage, p: GlareParams, matte?: CpuImage)
     const sparkle = smoothstep(0.8 * p.sparkleContrast, 1.2 * p.sparkleContrast, lum(img.data, i) / Math.max(lum(local.data, i), 1e-4));
     const wideSupport = smoothstep(0.05, 0.2, surround!.data[i + 3]);
     const toneSupport = wideSupport + (smoothstep(0.02, 0.08, surroundNear!.data[i + 3]) - wideSupport) * thin;
-    const amount = p.strength * elevation(base.data, i, tone, p.excess) * nearGlare * confidence * toneSupport * m(q) * (1 - p.sparkleProtection * sparkle);
+    const around = pieceColour.data[i + 3] > 1e-6 ? [0, 1, 2].map((c) => pieceColour.data[i + c] / pieceColour.data[i + 3]) : undefined;
+    const hue = around ? sameHue(tone, around) : 1;
+    const amount = p.strength * elevation(base.data, i, tone, p.excess) * nearGlare * confidence * toneSupport * hue * m(q) * (1 - p.sparkleProtection * sparkle);
     for (let c = 0; c < 3; c++) {
       const flattened = base.data[i + c] + (tone[c] - base.data[i + c]) * amount;
       const detail = img.data[i + c] - base.data[i + c];

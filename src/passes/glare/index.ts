@@ -18,7 +18,7 @@ export const glareFlattenPass = definePass({
   title: 'Glare flattening',
   category: 'glare',
   description:
-    'Removes veiling glare and flattens specular hotspots while keeping texture and small glints. (1) Veil: light above a source level (on the piece only when a matte is given), blurred by the lens\'s scatter tail and scaled, is subtracted; with backdropVeil the backdrop\'s scattered light too, by an amount bounded by the piece\'s dark floor (nothing under a veil is darker than the veil). (2) Hotspots: an edge-preserving base (range-level bilateral guided by luminance) and detail split; near highlights, where the base is elevated above the glare-free tone of its surroundings, the base is pulled to that tone, which carries the metal\'s own colour (gold stays gold, silver neutral); detail is kept and glints much brighter than their immediate neighbourhood are protected. On a thin piece (a chain or wire) a spot blown in every channel is a bloom: it counts as a highlight and takes the strand\'s and backdrop\'s tone from within the reach.',
+    'Removes veiling glare and flattens specular hotspots while keeping texture and small glints. (1) Veil: light above a source level (on the piece only when a matte is given), blurred by the lens\'s scatter tail and scaled, is subtracted; with backdropVeil the backdrop\'s scattered light too, by an amount bounded by the piece\'s dark floor (nothing under a veil is darker than the veil). (2) Hotspots: an edge-preserving base (range-level bilateral guided by luminance) and detail split; near highlights, where the base is elevated above the glare-free tone of its surroundings, the base is pulled to that tone, which carries the metal\'s own colour (gold stays gold, silver neutral), unless the tone\'s hue is not that of the piece around the pixel (another material: a hotspot on a silver bezel whose glare-free surroundings are its sapphire is left as shot); detail is kept and glints much brighter than their immediate neighbourhood are protected. On a thin piece (a chain or wire) a spot blown in every channel is a bloom: it counts as a highlight and takes the strand\'s and backdrop\'s tone from within the reach.',
   inputs: [
     { name: 'image', description: 'image with glare' },
     { name: 'matte', description: 'where the piece is (red channel, 0..1, e.g. the keyer alpha or trimap): only there is light a veil source and flattened; the whole frame when absent', optional: true },
@@ -53,7 +53,7 @@ export const glareFlattenPass = definePass({
     detailCeiling: { type: 'number', default: 0.2, min: 0, max: 4, unit: 'x', step: 0.01, description: 'inside flattened areas, positive detail is capped at this fraction of the restored tone (glare residue at hotspot rims); negative detail is kept' },
     detail: { type: 'number', default: 1, min: 0, max: 2, unit: 'x', step: 0.01, description: 'gain of the detail layer inside flattened areas' },
   },
-  shaders: [...BILATERAL_SHADERS, 'glare/veil_source', 'glare/veil_remove', 'glare/veil_stats', 'glare/veil_floor', 'glare/veil_floor_amount', 'glare/reduce_sum', 'glare/highlights', 'glare/compact_highlights', 'glare/surround_weights', 'glare/apply', 'core/blend'],
+  shaders: [...BILATERAL_SHADERS, 'glare/veil_source', 'glare/veil_remove', 'glare/veil_stats', 'glare/veil_floor', 'glare/veil_floor_amount', 'glare/reduce_sum', 'glare/highlights', 'glare/compact_highlights', 'glare/surround_weights', 'glare/piece_colour', 'glare/apply', 'core/blend'],
   run(ctx, inputs, p) {
     const raw = inputs.image!;
     const matte = inputs.matte;
@@ -128,10 +128,13 @@ export const glareFlattenPass = definePass({
     }
     ctx.release(highlightMap);
     const local = gaussianBlur(ctx, image, p.sparkleSize as number);
+    const pieceColourMap = ctx.draw({ shader: 'glare/piece_colour', inputs: withMatte({ u_image: image }), uniforms: matteFlag });
+    const pieceColour = gaussianBlur(ctx, pieceColourMap, p.reach as number);
+    ctx.release(pieceColourMap);
     const draw = (mode: keyof typeof OUTPUT_MODE) =>
       ctx.draw({
         shader: 'glare/apply',
-        inputs: withMatte({ u_image: image, u_base: base, u_surround: surround!, u_surroundNear: surroundNear!, u_highlights: highlights, u_nearby: nearby, u_local: local }),
+        inputs: withMatte({ u_image: image, u_base: base, u_surround: surround!, u_surroundNear: surroundNear!, u_highlights: highlights, u_nearby: nearby, u_local: local, u_pieceColour: pieceColour }),
         uniforms: {
           ...matteFlag,
           u_strength: p.strength as number,
