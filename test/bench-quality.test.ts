@@ -137,6 +137,27 @@ describe('quality benchmark plumbing (stand-in generator)', () => {
     expect(rows).toHaveLength(1); // the case still appears on the sheet, as "none"
   });
 
+  it('scores sharpening: the plain unsharp mask overshoots and amplifies noise, the sharpen preset neither', async () => {
+    const e = await engine();
+    const [shot] = await collect(generatedCases(standIn([]), e, { width: W, height: H }, [{ task: 'sharpening', seed: 5, subject: 'ring', background: 'white' }]));
+    // The stand-in has no noise defect: add 2/255 of deterministic noise to the clean shot.
+    let seed = 7;
+    const next = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648) - 0.5;
+    const c: QualityCase = { ...shot, raw: { ...shot.truth, data: shot.truth.data.map((v, i) => (i % 4 < 3 ? v + (4 / 255) * next() * v : v)) } };
+    const sharpen = JSON.parse(readFileSync(new URL('../src/presets/sharpen.json', import.meta.url), 'utf8'));
+    const { record } = await evaluateCase(c, [...BASELINES.sharpening, graphMethod(e, 'preset sharpen', sharpen, 'sharpening')], []);
+    const [none, plain, preset] = record.methods.map((m) => m.scores);
+    expect(none.acutance).toBeCloseTo(1, 12);
+    expect(none.overshootP95).toBe(0);
+    expect(none.noiseGain).toBeCloseTo(1, 12);
+    expect(plain.acutance).toBeGreaterThan(1.2);
+    expect(plain.overshootP95).toBeGreaterThan(0.05);
+    expect(plain.noiseGain).toBeGreaterThan(1.5);
+    expect(preset.acutance).toBeGreaterThan(1.01); // 1.03 on this soft disc edge (1.17-1.22 on the generated shots)
+    expect(preset.overshootP95).toBeLessThanOrEqual(0.05);
+    expect(preset.noiseGain).toBeLessThanOrEqual(1.1);
+  });
+
   it('keys with the chroma baseline and scores the matte against the truth', async () => {
     const [c] = await collect(generatedCases(standIn([]), await engine(), { width: W, height: H }, [{ task: 'keying', seed: 3, subject: 'ring', background: 'white' }]));
     const { record } = await evaluateCase(c, BASELINES.keying, []);

@@ -14,6 +14,9 @@ import {
   invertMask,
   mattingErrors,
   maskFromPredicate,
+  acutance,
+  noiseGain,
+  overshoot,
   psnr,
   spotContrast,
   ssim,
@@ -236,6 +239,39 @@ describe('colour contamination', () => {
     expect(colourContamination(mixed, red, white, all)).toBeCloseTo(0.2 / Math.SQRT2, 12);
     const halfSeen = createImage(4, 4, (x) => (x < 2 ? [1, 0.1, 0.1, 1] : [1, 0, 0, 0.5]));
     expect(colourContamination(halfSeen, red, white, all)).toBeCloseTo(((0.2 / Math.SQRT2) * 1) / 1.5, 12);
+  });
+});
+
+describe('sharpening metrics', () => {
+  const all = (w: number, h: number) => grey(w, h, () => 1);
+
+  it('acutance is the luma slope: a ramp of 0.01 per px gives 0.01, twice as steep twice that', () => {
+    expect(acutance(grey(20, 8, (x) => 0.2 + 0.01 * x), all(20, 8))).toBeCloseTo(0.01, 12);
+    const region = maskFromPredicate({ width: 20, height: 8 }, (p) => p % 20 > 0 && p % 20 < 19);
+    expect(acutance(grey(20, 8, (x) => 0.02 * x), region)).toBeCloseTo(0.02, 12);
+  });
+
+  it('overshoot: a pixel 0.05 above a 0.2 -> 0.7 step is 10% of its contrast; staying inside the range is 0', () => {
+    const step = grey(12, 5, (x) => (x < 6 ? 0.2 : 0.7));
+    const ringing = grey(12, 5, (x) => (x < 6 ? 0.2 : x === 6 ? 0.75 : 0.7));
+    const row = maskFromPredicate(step, (p) => Math.floor(p / 12) === 2 && p % 12 >= 4 && p % 12 <= 7);
+    const o = overshoot(ringing, step, row, 2);
+    // Measured pixels x = 4..7; only x = 6 leaves the range, by 0.05 / 0.5.
+    expect(o.count).toBe(4);
+    expect(o.mean).toBeCloseTo(0.1 / 4, 12);
+    expect(o.p95).toBeCloseTo(0.1, 12);
+    expect(overshoot(step, step, row, 2).mean).toBe(0);
+    // A flat neighbourhood (range below minContrast) is not measured.
+    expect(overshoot(step, step, maskFromPredicate(step, (p) => p % 12 === 0), 2).count).toBe(0);
+  });
+
+  it('noise gain: doubling the noise around the truth gives 2, the raw image itself 1', () => {
+    const truth = grey(16, 16, () => 0.5);
+    const r = rng(3);
+    const raw = grey(16, 16, () => 0.5 + 0.02 * (r() - 0.5));
+    const doubled = { ...raw, data: raw.data.map((v, i) => (i % 4 < 3 ? 0.5 + 2 * (v - 0.5) : v)) };
+    expect(noiseGain(raw, raw, truth, all(16, 16))).toBeCloseTo(1, 12);
+    expect(noiseGain(doubled, raw, truth, all(16, 16))).toBeCloseTo(2, 12);
   });
 });
 

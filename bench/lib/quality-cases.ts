@@ -12,8 +12,8 @@ import type { Background, DefectKind, Shot, ShotOptions, Subject } from '../../s
 import { DEFECT_KINDS } from '../../src/generator/types.js';
 import { fromDisplay } from '../../src/metrics/index.js';
 
-export type Task = 'restoration' | 'glare' | 'lighting' | 'keying';
-export const TASKS: readonly Task[] = ['restoration', 'glare', 'lighting', 'keying'];
+export type Task = 'restoration' | 'glare' | 'lighting' | 'keying' | 'sharpening';
+export const TASKS: readonly Task[] = ['restoration', 'glare', 'lighting', 'keying', 'sharpening'];
 
 /** The defects each task switches on; every other defect is off so a score measures one thing. */
 export const TASK_DEFECTS: Record<Task, DefectKind[]> = {
@@ -21,6 +21,7 @@ export const TASK_DEFECTS: Record<Task, DefectKind[]> = {
   glare: ['glare'],
   lighting: ['lighting'],
   keying: ['noise'],
+  sharpening: ['noise'],
 };
 
 export type CaseMaskName = DefectKind | 'thin' | 'gem' | 'glints';
@@ -86,6 +87,10 @@ export const GENERATED_CASES: readonly GeneratedSpec[] = [
   { task: 'keying', seed: 41, subject: 'set', background: 'white' },
   { task: 'keying', seed: 42, subject: 'chain', background: 'white' },
   { task: 'keying', seed: 43, subject: 'ring', background: 'coloured' },
+  // Sharpening: sensor noise only, on plain backdrops, so the backdrop far from the piece measures the noise gain.
+  { task: 'sharpening', seed: 51, subject: 'set', background: 'white' },
+  { task: 'sharpening', seed: 52, subject: 'pendant', background: 'coloured' },
+  { task: 'sharpening', seed: 53, subject: 'chain', background: 'white' },
 ];
 
 /**

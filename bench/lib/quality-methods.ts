@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { CpuImage } from '../../src/cpu/image.js';
 import type { Engine } from '../../src/engine/engine.js';
 import type { GraphSpec } from '../../src/graph/types.js';
-import { chromaKey, doNothing, opaqueMatte, tuneDustAndScratches } from '../../src/baselines/index.js';
+import { chromaKey, doNothing, opaqueMatte, tuneDustAndScratches, unsharpMask } from '../../src/baselines/index.js';
 import { fromDisplay, psnr, toDisplay } from '../../src/metrics/index.js';
 import type { QualityCase, Task } from './quality-cases.js';
 
@@ -55,11 +55,18 @@ const chroma: Method = {
   },
 };
 
+/** The textbook unsharp mask at the `sharpen` preset's amount and radius, with no threshold and no overshoot limit. */
+const plainUnsharpMask: Method = {
+  name: 'unsharp mask (plain)',
+  run: async (c) => ({ result: fromDisplay(unsharpMask(toDisplay(c.raw), 1, 1.5)), params: { amount: 1, radius: 1.5 } }),
+};
+
 export const BASELINES: Record<Task, Method[]> = {
   restoration: [none, medianTuned],
   glare: [none],
   lighting: [none],
   keying: [none, chroma],
+  sharpening: [none, plainUnsharpMask],
 };
 
 /** Presets expected per task (src/presets/<name>.json); missing ones are skipped with a note. */
@@ -68,6 +75,7 @@ export const TASK_PRESETS: Record<Task, string[]> = {
   glare: ['glare', 'glare-whole-frame'],
   lighting: ['lighting'],
   keying: ['cutout'],
+  sharpening: ['sharpen'],
 };
 
 export const PRESETS_DIR = fileURLToPath(new URL('../../src/presets/', import.meta.url));

@@ -119,6 +119,13 @@ export const COLUMNS: Record<Task, Column[]> = {
     { key: 'gemSad', label: 'gem SAD/px', format: percent(2) },
     { key: 'contamination', label: 'contam/255', format: fixed(2) },
   ],
+  sharpening: [
+    { key: 'psnr', label: 'PSNR', format: dB },
+    { key: 'acutance', label: 'acutance x', format: fixed(3) },
+    { key: 'overshootMean', label: 'overshoot mean', format: percent(2) },
+    { key: 'overshootP95', label: 'overshoot p95', format: percent(2) },
+    { key: 'noiseGain', label: 'noise gain x', format: fixed(3) },
+  ],
 };
 
 export function formatTable(rows: SummaryRow[]): string {

@@ -21,6 +21,7 @@ function zoomWeight(c: QualityCase): CpuImage | undefined {
     glare: present(['glare', 'glints']),
     lighting: edge ? [edge] : [],
     keying: [...present(['thin', 'gem']), ...(edge ? [edge] : [])],
+    sharpening: edge ? [edge] : [],
   };
   const masks = candidates[c.task];
   return masks.length ? unionMasks(masks[0], ...masks.slice(1)) : undefined;
@@ -52,6 +53,8 @@ function headline(task: Task, s: Record<string, number>): string {
       return `CoV ${f(100 * s.cov)}%, halo ${f(s.halo)}/255, PSNR ${f(s.psnr)} dB`;
     case 'keying':
       return `SAD/px ${f(100 * s.sad)}%`;
+    case 'sharpening':
+      return `acutance x${f(s.acutance, 3)}, overshoot p95 ${f(100 * s.overshootP95)}%, noise x${f(s.noiseGain, 3)}`;
   }
 }
 

@@ -5,6 +5,7 @@
  */
 import { createImage, type CpuImage } from '../../src/cpu/image.js';
 import {
+  acutance,
   backdropVariation,
   changedFraction,
   clippedFraction,
@@ -13,10 +14,13 @@ import {
   dilateMask,
   distanceToMask,
   invertMask,
+  lumaGradient,
   mattingErrors,
   maskFromPredicate,
   maskValue,
   meanLuma,
+  noiseGain,
+  overshoot,
   psnr,
   spotContrast,
   ssim,
@@ -139,6 +143,31 @@ export function keyingScores(c: QualityCase, out: MethodOutput): Scores {
   return s;
 }
 
+/** True edges: luma slope of the clean shot of at least this much per px (display units; about 13/255). */
+const EDGE_SLOPE = 0.05;
+/** Flat backdrop for the noise gain: true alpha 0 and this far from the piece, px. */
+const FLAT_MARGIN = 10;
+
+/**
+ * Issue 4's sharpening targets: acutance gain on the true edges (result over
+ * raw), overshoot beyond the raw image's 5x5 range within 1 px of them (as a
+ * fraction of that range), noise gain on the flat backdrop.
+ */
+export function sharpeningScores(c: QualityCase, out: MethodOutput): Scores {
+  const raw = toDisplay(c.raw);
+  const result = toDisplay(out.result);
+  const truth = toDisplay(c.truth);
+  const slope = lumaGradient(truth);
+  const edges = maskFromPredicate(truth, (p) => slope[p] >= EDGE_SLOPE);
+  const o = overshoot(result, raw, dilateMask(edges, 1), 2);
+  const s: Scores = { psnr: psnr(result, truth), acutance: acutance(result, edges) / acutance(raw, edges), overshootMean: o.mean, overshootP95: o.p95 };
+  if (c.alpha) {
+    const d = distanceToMask(thresholdMask(c.alpha, 0.002));
+    s.noiseGain = noiseGain(result, raw, truth, maskFromPredicate(c.alpha, (p) => d[p] > FLAT_MARGIN));
+  }
+  return s;
+}
+
 export function scoreCase(c: QualityCase, out: MethodOutput): Scores {
   switch (c.task) {
     case 'restoration':
@@ -149,12 +178,14 @@ export function scoreCase(c: QualityCase, out: MethodOutput): Scores {
       return lightingScores(c, out);
     case 'keying':
       return keyingScores(c, out);
+    case 'sharpening':
+      return sharpeningScores(c, out);
   }
 }
 
 /** What the ground truth itself scores where that is informative (clipping, glints, backdrop evenness). */
 export function truthScores(c: QualityCase): Scores {
-  const keep: Record<string, string[]> = { restoration: [], glare: ['clipped', 'glint'], lighting: ['cov'], keying: [] };
+  const keep: Record<string, string[]> = { restoration: [], glare: ['clipped', 'glint'], lighting: ['cov'], keying: [], sharpening: [] };
   if (keep[c.task].length === 0) return {};
   const s = scoreCase(c, { result: c.truth, alpha: c.alpha });
   return Object.fromEntries(Object.entries(s).filter(([k]) => keep[c.task].includes(k)));

@@ -1,12 +1,13 @@
 /**
  * CPU baselines the quality benchmark scores beside Loupe's graphs, so every
- * figure has a reference: doing nothing, Photoshop-style Dust & Scratches and
- * a plain chroma key.
+ * figure has a reference: doing nothing, Photoshop-style Dust & Scratches, a
+ * plain chroma key and the textbook unsharp mask.
  */
 import { createImage, type CpuImage } from '../cpu/image.js';
 
 export * from './dust-and-scratches.js';
 export * from './chroma-key.js';
+export * from './unsharp-mask.js';
 
 /** The "do nothing" reference: the raw image itself. */
 export function doNothing(raw: CpuImage): CpuImage {

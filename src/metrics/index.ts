@@ -4,3 +4,4 @@ export * from './mask.js';
 export * from './fidelity.js';
 export * from './matting.js';
 export * from './scene.js';
+export * from './sharpness.js';
