@@ -165,9 +165,10 @@ export class GraphRunner {
       // An output is drawn when this run reads it; a cached node is re-run only
       // for an output it skipped, and then keeps what it had, so flipping
       // between views of one node does not redraw it each time.
-      const wanted = (output: string) => (remaining.get(`${node.id}:${output}`) ?? 0) > 0 || (current !== undefined && output in current.outputs);
+      const read = (output: string) => (remaining.get(`${node.id}:${output}`) ?? 0) > 0;
+      const wanted = (output: string) => read(output) || (current !== undefined && output in current.outputs);
       let outputs: Record<string, GpuImage>;
-      if (current && node.pass.outputs.every((o) => !wanted(o.name) || o.name in current.outputs)) {
+      if (current && node.pass.outputs.every((o) => !read(o.name) || o.name in current.outputs)) {
         outputs = current.outputs;
         for (const img of Object.values(outputs)) img.retain();
         stats.nodesReused.push(node.id);
