@@ -13,6 +13,8 @@
  * - incremental: full re-render after a change to the last node as a
  *   fraction of one after a change to the first node.
  * Every time is taken after a 1-pixel readback, which waits for the GPU.
+ * Also: the first full render's draws and the textures the preview then
+ * holds (headless-gl pool).
  * Writes bench-results/preview-latency.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -87,7 +89,11 @@ async function benchNode(engine: Engine, graph: GraphSpec, pixels: PixelBuffer, 
   proxy?.setExternal('source', source.retain());
   source.release();
   finishNode(engine, full, output, 1);
+  const firstDraws = full.lastRun.draws;
   if (proxy) finishNode(engine, proxy, output, scale!);
+  // What the preview holds once it shows its first picture: both runners' caches and the source.
+  const pool = engine.renderer.pool.snapshot();
+  const held = { textures: pool.live, megabytes: pool.bytes / 2 ** 20, firstDraws };
   const result: Record<string, { proxy: number[]; full: number[]; nodesRun: string[] }> = {};
   for (const s of sliders) {
     const r = (result[s.node] = { proxy: [] as number[], full: [] as number[], nodesRun: [] as string[] });
@@ -108,7 +114,7 @@ async function benchNode(engine: Engine, graph: GraphSpec, pixels: PixelBuffer, 
   }
   full.dispose();
   proxy?.dispose();
-  return result;
+  return { result, held };
 }
 
 async function benchBrowser(graph: GraphSpec, pixels: PixelBuffer, sliders: ReturnType<typeof sliderOf>[]) {
@@ -148,12 +154,13 @@ const sliders = [sliderOf(engine, graph, order[0].id), sliderOf(engine, graph, o
 console.log(`graph "${args.preset}" (${order.map((n) => n.id).join(' -> ')}), ${width}x${height}, proxy scale ${proxyScale(width, height) ?? 'none'}, ${runs} runs each`);
 console.log(`sliders: ${sliders.map((s) => `${s.node}.${s.param} ${s.values.join('<->')}`).join(', ')}`);
 const pixels = await samplePixels(engine);
-const node = await benchNode(engine, graph, pixels, sliders);
+const { result: node, held } = await benchNode(engine, graph, pixels, sliders);
 const web = await benchBrowser(graph, pixels, sliders);
 
 const [first, last] = sliders.map((s) => s.node);
 const lines = [
   `headless-gl (${engine.caps.renderer}):`,
+  `  first render: ${held.firstDraws} draws; then held by the preview (runners' caches and the source): ${held.textures} textures, ${held.megabytes.toFixed(1)} MB`,
   ...sliders.map((s) => `  change ${s.node}.${s.param}: first pixels (proxy) ${ms(node[s.node].proxy.length ? median(node[s.node].proxy) : null)}, full render ${ms(median(node[s.node].full))} (re-ran ${node[s.node].nodesRun.join(', ')})`),
   `  incremental: full re-render after ${last} = ${(median(node[last].full) / median(node[first].full)).toFixed(2)} of one after ${first}`,
   `headless Chromium (${web.renderer}), through the demo UI:`,
@@ -165,5 +172,5 @@ const lines = [
 ];
 console.log(lines.join('\n'));
 mkdirSync('bench-results', { recursive: true });
-writeFileSync('bench-results/preview-latency.json', JSON.stringify({ preset: args.preset, width, height, runs, sliders, node, browser: web }, null, 2));
+writeFileSync('bench-results/preview-latency.json', JSON.stringify({ preset: args.preset, width, height, runs, sliders, held, node, browser: web }, null, 2));
 process.exit(0);
