@@ -20,7 +20,7 @@ uniform sampler2D u_nearby;     // compact highlights blurred at the reach
 uniform sampler2D u_matte;
 uniform int u_hasMatte;
 uniform sampler2D u_local;      // image blurred at the sparkle size
-uniform sampler2D u_pieceColour; // glare/piece_colour blurred at the reach
+uniform sampler2D u_pieceColour; // (image * matte, matte) blurred at the reach (light/weight_pack)
 uniform float u_strength;
 uniform float u_excess;
 uniform float u_sparkleContrast;

@@ -53,7 +53,7 @@ export const glareFlattenPass = definePass({
     detailCeiling: { type: 'number', default: 0.2, min: 0, max: 4, unit: 'x', step: 0.01, description: 'inside flattened areas, positive detail is capped at this fraction of the restored tone (glare residue at hotspot rims); negative detail is kept' },
     detail: { type: 'number', default: 1, min: 0, max: 2, unit: 'x', step: 0.01, description: 'gain of the detail layer inside flattened areas' },
   },
-  shaders: [...BILATERAL_SHADERS, 'glare/veil_source', 'glare/veil_remove', 'glare/veil_stats', 'glare/veil_floor', 'glare/veil_floor_amount', 'glare/reduce_sum', 'glare/highlights', 'glare/compact_highlights', 'glare/surround_weights', 'glare/piece_colour', 'glare/apply', 'core/blend'],
+  shaders: [...BILATERAL_SHADERS, 'glare/veil_source', 'glare/veil_remove', 'glare/veil_stats', 'glare/veil_floor', 'glare/veil_floor_amount', 'glare/reduce_sum', 'glare/highlights', 'glare/compact_highlights', 'glare/surround_weights', 'light/weight_pack', 'glare/apply', 'core/blend'],
   run(ctx, inputs, p) {
     const raw = inputs.image!;
     const matte = inputs.matte;
@@ -128,9 +128,11 @@ export const glareFlattenPass = definePass({
     }
     ctx.release(highlightMap);
     const local = gaussianBlur(ctx, image, p.sparkleSize as number);
-    const pieceColourMap = ctx.draw({ shader: 'glare/piece_colour', inputs: withMatte({ u_image: image }), uniforms: matteFlag });
+    // The piece's colour around each pixel, highlights included (glare/apply's hue test): the image
+    // averaged over the matte, or the image itself without one (the test reads chromaticity only).
+    const pieceColourMap = matte ? ctx.draw({ shader: 'light/weight_pack', inputs: { u_image: image, u_weight: matte }, uniforms: { u_invert: 0 } }) : image;
     const pieceColour = gaussianBlur(ctx, pieceColourMap, p.reach as number);
-    ctx.release(pieceColourMap);
+    if (pieceColourMap !== image) ctx.release(pieceColourMap);
     const draw = (mode: keyof typeof OUTPUT_MODE) =>
       ctx.draw({
         shader: 'glare/apply',
