@@ -392,12 +392,15 @@ describe('imperfections: a generated shot with sensor noise (issue 5)', () => {
     const gainIn = maskedPsnr(result, truth, inside) - maskedPsnr(raw, truth, inside);
     const lossOut = maskedPsnr(raw, truth, outside) - maskedPsnr(result, truth, outside);
     console.log(`generated set s11 384x288: specks removed ${specks.removed}/${specks.visible}, PSNR gain inside ${gainIn.toFixed(2)} dB, loss outside ${lossOut.toFixed(3)} dB vs none`);
-    // Measured: 14 of 34 specks removed (41%), inside +1.27 dB over doing
+    // Measured: 13 of 34 specks removed (38%), inside +1.20 dB over doing
     // nothing, outside unchanged (40.86 dB both: the clean truth has no noise,
     // so noise bounds it). Thresholds a little below, as regression guards; the
     // issue's 95% target is far off on these shots (specks on the chain and on
-    // bright metal are kept as structure).
-    expect(specks.removed / specks.visible).toBeGreaterThanOrEqual(0.4);
+    // bright metal are kept as structure). Before the generator drew specks
+    // meant for the chain from its pixels when rejection sampling missed it
+    // (defects.ts, pickPixel), such specks landed anywhere in the frame and
+    // the shot scored 14 of 34, +1.27 dB, with the guard at 40%.
+    expect(specks.removed / specks.visible).toBeGreaterThanOrEqual(0.35);
     expect(gainIn).toBeGreaterThanOrEqual(1.0);
     // Outside: a missed strand cut as a scratch costs ~1 dB here; allow rounding only.
     expect(lossOut).toBeLessThanOrEqual(0.05);
