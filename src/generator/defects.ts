@@ -52,7 +52,7 @@ type Where = (i: number) => boolean;
 
 /**
  * A random pixel satisfying `where`: rejection sampling, then, for a surface
- * too small for it (a fine chain covers ~0.3-0.5 % of a 512x384 shot, so 400
+ * too small for it (a fine chain covers 0.3-0.6 % of a 512x384 shot, so 400
  * tries missed it one time in five and the speck landed anywhere), a draw from
  * the list of matching pixels; any pixel only when the shot has no such
  * surface (a ring shot has no chain).
