@@ -136,20 +136,20 @@ export class Engine {
   }
 
   /**
-   * 8-bit read-back: the conversion draws into an 8-bit framebuffer, whose
-   * float-to-unorm conversion clamps and rounds to nearest like
+   * 8-bit read-back: the conversion rounds to exact 8-bit levels like
    * Math.round(clamp(v) * 255) (but for values within float32 rounding of a
-   * tie, which the GPU's float32 product may round the other way), and the
-   * bytes are read as they are: a
+   * tie, which the GPU's float32 product may round the other way) and draws
+   * them into an 8-bit framebuffer, whose bytes are read as they are: a
    * quarter of the float read and no per-value loop in JavaScript (24 MP on
-   * llvmpipe: the float read took 0.38 s and the loop 1.1 s).
+   * llvmpipe: the float read took 0.38 s and the loop 1.1 s). The rounding is
+   * the shader's own because GPUs' float-to-unorm conversions differ.
    */
   private downloadBytes(img: GpuImage, conversion: ConvertOptions): PixelBuffer {
     const { width, height } = img;
     const texture = this.regl.texture({ width, height, format: 'rgba', type: 'uint8' });
     const fbo = this.regl.framebuffer({ color: texture, depthStencil: false });
     try {
-      this.renderer.drawInto({ fbo, width, height }, convertColorDraw(img, conversion));
+      this.renderer.drawInto({ fbo, width, height }, convertColorDraw(img, { ...conversion, quantize8: true }));
       const data = new Uint8Array(width * height * 4);
       this.regl.read({ framebuffer: fbo, data });
       return { width, height, data };

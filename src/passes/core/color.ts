@@ -11,6 +11,8 @@ export interface ConvertOptions {
   unpremultiply?: boolean;
   /** Column-major 4x4 matrix applied to linear RGB. */
   colorMatrix?: ArrayLike<number>;
+  /** Round to exact 8-bit levels, Math.round(clamp(v) * 255) / 255, for an 8-bit target. */
+  quantize8?: boolean;
 }
 
 const IDENTITY = mat4.create();
@@ -31,6 +33,7 @@ export function convertColorDraw(img: Sampleable, o: ConvertOptions): DrawOption
       u_premultiply: o.premultiply ? 1 : 0,
       u_unpremultiply: o.unpremultiply ? 1 : 0,
       u_colorMatrix: Array.from(o.colorMatrix ?? (IDENTITY as ArrayLike<number>)),
+      u_quantize8: o.quantize8 ? 1 : 0,
     },
   };
 }
