@@ -19,8 +19,8 @@ void main() {
   if (u_encodeSrgb == 1) c.rgb = linearToSrgb(c.rgb);
   if (u_premultiply == 1) c = premultiply(c);
   // Round here rather than leave it to the target's float-to-unorm conversion:
-  // NVIDIA's rounds x.50-x.56 down (an H100 gave 52 for 52.54), llvmpipe's to
-  // nearest. An exact level k / 255 converts to k under either.
+  // an H100 rounded values just past a tie down (52 for 52.54), llvmpipe
+  // rounds to nearest. An exact level k / 255 converts to k under either.
   if (u_quantize8 == 1) c = floor(clamp(c, 0.0, 1.0) * 255.0 + 0.5) / 255.0;
   gl_FragColor = c;
 }
