@@ -196,7 +196,7 @@ describe('core passes on headless-gl vs float64 CPU references', () => {
       if (Math.abs(k - Math.round(k)) > 5e-3) offLevel++;
       const scaled = Math.min(1, Math.max(0, encoded.data[i])) * 255;
       if (Math.round(k) === Math.round(scaled)) continue;
-      // Near a tie float32, and here the leak in both reads, may round the other way.
+      // Near a tie, float32 (and here the leak in both reads) may round the other way.
       if (Math.abs(scaled - Math.floor(scaled) - 0.5) < 5e-3) ties++;
       else offLevel++;
     }
