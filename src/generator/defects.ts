@@ -55,9 +55,11 @@ type Where = (i: number) => boolean;
  * too small for it (a fine chain covers 0.3-0.6 % of a 512x384 shot, so 400
  * tries missed it one time in five and the speck landed anywhere), a draw from
  * the list of matching pixels; any pixel only when the shot has no such
- * surface (a ring shot has no chain).
+ * surface (a ring shot has no chain). A caller that already holds that list
+ * (`known`, non-empty) draws from it at once.
  */
-function pickPixel(r: () => number, g: PlacementGuide, where: Where | undefined): [number, number] {
+function pickPixel(r: () => number, g: PlacementGuide, where: Where | undefined, known: number[] = []): [number, number] {
+  if (known.length > 0) return pickFrom(r, g, known);
   for (let tries = 0; tries < (where ? 400 : 1); tries++) {
     const x = Math.floor(r() * g.width);
     const y = Math.floor(r() * g.height);
@@ -186,7 +188,7 @@ export function planDefects(seed: number, g: PlacementGuide): DefectPlan {
     const chainSpots = chainOnly ? matchingPixels(g, bright) : [];
     const u: Record<string, number[]> = { x: [], y: [], radius: [], amount: [] };
     for (let k = 0; k < 3; k++) {
-      const [x, y] = chainSpots.length > 0 ? pickFrom(r, g, chainSpots) : pickPixel(r, g, bright);
+      const [x, y] = pickPixel(r, g, bright, chainSpots);
       u.x.push(x);
       u.y.push(y);
       u.radius.push((8 + 14 * r()) * Math.max(rowScale, 0.5));
