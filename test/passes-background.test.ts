@@ -652,10 +652,10 @@ describe('background.key on synthetic shots (targets of issue 6)', () => {
   // 3 px band is narrower than it (docs/passes-light-background.md,
   // "Defocused edges"): measured SAD 1.199 % with the defaults, 0.073 % with
   // closeGaps off and edgeBand 6.
-  const defocusedDisc = () => {
+  const defocusedDisc = (radius = 70) => {
     const coverage = createImage(W, W, (x, y) => {
       let inside = 0;
-      for (let sy = 0; sy < 4; sy++) for (let sx = 0; sx < 4; sx++) inside += Math.hypot(x + (sx + 0.5) / 4 - 128, y + (sy + 0.5) / 4 - 128) < 70 ? 1 : 0;
+      for (let sy = 0; sy < 4; sy++) for (let sx = 0; sx < 4; sx++) inside += Math.hypot(x + (sx + 0.5) / 4 - W / 2, y + (sy + 0.5) / 4 - W / 2) < radius ? 1 : 0;
       const a = inside / 16;
       return [a, a, a, 1];
     });
@@ -664,6 +664,7 @@ describe('background.key on synthetic shots (targets of issue 6)', () => {
     const [F, B] = [[0.75, 0.5, 0.18], [0.86, 0.86, 0.86]];
     const image = createImage(W, W, (x, y) => {
       const a = alpha.data[4 * (y * W + x)];
+      // Uniform noise of standard deviation 0.002 (the width of a uniform step is sqrt(12) = 3.46 sd).
       return [0, 1, 2].map((c) => a * F[c] + (1 - a) * B[c] + 0.002 * 3.46 * (r() - 0.5)).concat(1) as [number, number, number, number];
     });
     return { image, alpha };
