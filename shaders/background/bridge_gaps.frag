@@ -11,7 +11,11 @@
 // is a rim or facet the backdrop shows through (the sum would make it solid,
 // backdrop colour and all); between two covered pixels it lies inside the
 // body, where a stone that refracts the backdrop shows its hue too.
+// Soft (defocused) edges are left as the guided filter resolved them: their
+// ramp is wider than a pixel, and bridging would raise it to solid.
 uniform sampler2D u_alpha;   // red
+uniform sampler2D u_soft;    // r = 1: soft edges (soft_edge_region.frag)
+uniform int u_hasSoft;
 uniform sampler2D u_trimap;  // trimap.frag output: alpha = ceiling where the pixel shows the backdrop's hue, else 1
 uniform vec2 u_alpha_size;
 uniform float u_minSide;
@@ -31,6 +35,10 @@ float bridge(vec2 d, float ceiling) {
 
 void main() {
   float a = texture2D(u_alpha, v_uv).r;
+  if (u_hasSoft == 1 && texture2D(u_soft, v_uv).r > 0.5) {
+    gl_FragColor = vec4(vec3(a), 1.0);
+    return;
+  }
   float ceiling = texture2D(u_trimap, v_uv).a;
   float filled = max(bridge(vec2(1.0, 0.0), ceiling), bridge(vec2(0.0, 1.0), ceiling));
   a = max(a, filled);

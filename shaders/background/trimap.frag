@@ -30,6 +30,9 @@
 
 uniform sampler2D u_key;    // key_soft output
 uniform sampler2D u_band;   // band_stats of u_key over the edge band: r = maximum of key.r, g, b = box means of key.g, key.b
+uniform sampler2D u_wideBand; // the same over the wide band, used where u_soft marks soft (defocused) edges
+uniform sampler2D u_soft;     // r = 1: soft edges (soft_edge_region.frag)
+uniform int u_hasSoft;
 uniform float u_high;
 uniform sampler2D u_hints;
 uniform sampler2D u_noise;  // 1x1 (sum, 0, 0, count): relative noise std
@@ -44,7 +47,8 @@ varying vec2 v_uv;
 
 void main() {
   vec4 key = texture2D(u_key, v_uv);
-  vec4 band = texture2D(u_band, v_uv);
+  bool softEdge = u_hasSoft == 1 && texture2D(u_soft, v_uv).r > 0.5;
+  vec4 band = softEdge ? texture2D(u_wideBand, v_uv) : texture2D(u_band, v_uv);
   // Noise alone gives a bare backdrop pixel a contrast of about sqrt(3) noise
   // (three channels).
   vec4 noisePacked = texture2D(u_noise, vec2(0.5));

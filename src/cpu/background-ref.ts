@@ -1,5 +1,5 @@
 import { createImage, rng, type CpuImage } from './image.js';
-import { linearToSrgb, srgbToLinear } from './reference.js';
+import { gaussianBlurRef, linearToSrgb, srgbToLinear } from './reference.js';
 import { luminanceOf } from './light-ref.js';
 
 /**
@@ -129,6 +129,8 @@ export interface TrimapOptions {
   hints?: CpuImage;
   /** red > 0.5: enclosed piece (enclosedDecideRef carried to full resolution) */
   fill?: CpuImage;
+  /** Soft edges (red > 0.5, softEdgesRef) take their band statistics from `wideBand`. */
+  soft?: { region: CpuImage; wideBand: CpuImage };
 }
 
 /** Brightness relative measures never divide by less than (RELATIVE_FLOOR in shaders/chunks/color.glsl). */
@@ -145,7 +147,7 @@ const chromaDifferenceOf = (c: number[], b: number[]) => {
 /**
  * Trimap and soft guess, as trimap.frag: from the key (r contrast, b
  * certain backdrop) and its band statistics (r peak contrast, g and b shares
- * of certain piece / backdrop) over the edge band. Backdrop where the band is
+ * of certain piece / backdrop) over the edge band (over the wide band at soft edges). Backdrop where the band is
  * all backdrop, piece where it is all piece or holds no backdrop, except an
  * enclosed pixel that shows a coloured backdrop's hue (unknown); a pixel
  * that `fill` marks is piece with no ceiling. Output
@@ -153,11 +155,12 @@ const chromaDifferenceOf = (c: number[], b: number[]) => {
  * (the soft guess where the key or that hue test calls the pixel backdrop),
  * a = the ceiling from the hue test alone.
  */
-export function trimapRef(key: CpuImage, band: CpuImage, image: CpuImage, backdrop: CpuImage, o: TrimapOptions): CpuImage {
+export function trimapRef(key: CpuImage, narrowBand: CpuImage, image: CpuImage, backdrop: CpuImage, o: TrimapOptions): CpuImage {
   const noiseContrast = 1.73 * o.noise;
   return createImage(key.width, key.height, (x, y) => {
     const i = (y * key.width + x) * 4;
     const px = (img: CpuImage) => [img.data[i], img.data[i + 1], img.data[i + 2]];
+    const band = o.soft && o.soft.region.data[i] > 0.5 ? o.soft.wideBand : narrowBand;
     let trimap = 0.5;
     let backdropHue = false;
     if (band.data[i + 2] > 0.999) trimap = 0;
@@ -304,10 +307,67 @@ export function enclosedDecideRef(pack: CpuImage, reached: CpuImage, open: CpuIm
   });
 }
 
+/** Parameters of the soft-edge region (SOFT_EDGES in src/passes/background/key.ts), for an edge band of `edgeBand` px. */
+export interface SoftEdgesOptions {
+  edgeBand: number;
+  fine: number;
+  extra: number;
+  soft: number;
+  minContrast: number;
+  share: number;
+  minEdges: number;
+  /** Radius (texels) of the vote window. */
+  voteRadius: number;
+}
+
+/**
+ * Where the key finds soft (defocused) edges, as soft_edges.frag and
+ * soft_edge_region.frag with exact Gaussian blurs: edge maxima of luminance
+ * (blurred by fine x edgeBand, central differences, not below either
+ * neighbour along the gradient, contrast at least minContrast of the
+ * backdrop's brightest channel); a maximum is soft when a further blur by
+ * extra x edgeBand lowers its gradient by a ratio R with R^2 < 1 + extra^2 /
+ * (soft^2 + fine^2) (its own blur is above soft x edgeBand). The region (r = 1)
+ * is where at least `share` of the maxima in the vote window are soft and at
+ * least `minEdges` maxima lie in it.
+ */
+export function softEdgesRef(image: CpuImage, backdrop: CpuImage, o: SoftEdgesOptions): CpuImage {
+  const { width: w, height: h } = image;
+  const [fineSigma, extraSigma, softSigma] = [o.fine, o.extra, o.soft].map((f) => f * o.edgeBand);
+  const fine = gaussianBlurRef(image, fineSigma);
+  const coarse = gaussianBlurRef(image, Math.hypot(fineSigma, extraSigma));
+  const luma = (img: CpuImage, x: number, y: number) => {
+    const i = (Math.min(h - 1, Math.max(0, y)) * w + Math.min(w - 1, Math.max(0, x))) * 4;
+    return luminanceOf(img.data[i], img.data[i + 1], img.data[i + 2]);
+  };
+  const gradient = (img: CpuImage, x: number, y: number) => [(luma(img, x + 1, y) - luma(img, x - 1, y)) / 2, (luma(img, x, y + 1) - luma(img, x, y - 1)) / 2];
+  const softLimit = 1 + extraSigma ** 2 / (softSigma ** 2 + fineSigma ** 2);
+  const edges = createImage(w, h, (x, y) => {
+    const i = (y * w + x) * 4;
+    const scale = Math.max(backdrop.data[i], backdrop.data[i + 1], backdrop.data[i + 2], DARK_BACKDROP_SCALE);
+    const g = gradient(fine, x, y);
+    const peak = Math.hypot(g[0], g[1]);
+    if (peak * fineSigma * Math.sqrt(2 * Math.PI) < o.minContrast * scale) return [0, 0, 0, 1];
+    const [ax, ay] = g.map((v) => Math.floor(v / Math.max(peak, 1e-12) + 0.5));
+    if (Math.hypot(...gradient(fine, x + ax, y + ay)) > peak || Math.hypot(...gradient(fine, x - ax, y - ay)) > peak) return [0, 0, 0, 1];
+    const ratio = peak / Math.max(Math.hypot(...gradient(coarse, x, y)), 1e-12);
+    return [ratio * ratio < softLimit ? 1 : 0, 1, 0, 1];
+  });
+  const vote = boxMeanRef(edges, o.voteRadius);
+  const minShare = o.minEdges / (2 * o.voteRadius + 1) ** 2;
+  return createImage(w, h, (x, y) => {
+    const i = (y * w + x) * 4;
+    const soft = vote.data[i + 1] >= minShare && vote.data[i] >= o.share * vote.data[i + 1] ? 1 : 0;
+    return [soft, soft, soft, 1];
+  });
+}
+
 /** Parameters of bridge_gaps.frag. */
 export interface BridgeGapsOptions {
   minSide: number;
   insideSide: number;
+  /** Soft edges (red > 0.5, softEdgesRef) are left as they are. */
+  soft?: CpuImage;
 }
 
 /**
@@ -315,7 +375,8 @@ export interface BridgeGapsOptions {
  * edge): a pixel between two neighbours of at least `minSide` on opposite
  * sides (horizontal or vertical) gets at least their sum, at most 1 and, for
  * a pixel showing a coloured backdrop's hue (trimap alpha, trimapRef), at
- * most that ceiling unless both neighbours reach `insideSide`.
+ * most that ceiling unless both neighbours reach `insideSide`. Soft edges
+ * (`soft`) are not bridged.
  */
 export function bridgeGapsRef(alpha: CpuImage, trimap: CpuImage, o: BridgeGapsOptions): CpuImage {
   const { width: w, height: h } = alpha;
@@ -323,6 +384,7 @@ export function bridgeGapsRef(alpha: CpuImage, trimap: CpuImage, o: BridgeGapsOp
   return createImage(w, h, (x, y) => {
     const ceiling = trimap.data[(y * w + x) * 4 + 3];
     let a = at(x, y);
+    if (o.soft && o.soft.data[(y * w + x) * 4] > 0.5) return [a, a, a, 1];
     for (const [dx, dy] of [[1, 0], [0, 1]]) {
       const l = at(x + dx, y + dy);
       const r = at(x - dx, y - dy);

@@ -64,6 +64,46 @@ export const ENCLOSED_FILL = { contrast: 4, texture: 1.4, coarseSide: 64, refine
  */
 export const enclosedCeiling = (lowContrast: number) => lowContrast / Math.sqrt(3);
 
+/**
+ * Soft (defocused) edges, in multiples of the edge band: edges are found on
+ * the image blurred by `fine` and their blur read from a further blur by
+ * `extra` (shaders/background/soft_edges.frag); an edge blurred by more than
+ * `soft` is wider than the band's guided filter and one-pixel bridge can
+ * resolve. Where at least `share` of the edge maxima within `wide` (and at
+ * least `minEdges` of them) are soft, the key uses a band `wide` times as
+ * wide and bridges no gaps. `minContrast` keeps noise from making edges.
+ * Shared with the CPU reference (softEdgesRef).
+ */
+export const SOFT_EDGES = { fine: 1 / 3, extra: 2 / 3, soft: 0.47, minContrast: 0.03, share: 0.7, minEdges: 3, wide: 2 };
+
+/** Radius (texels) of the wide band and of the soft-edge vote for an edge band of `bandRadius` texels. */
+export const wideBandRadius = (bandRadius: number) => Math.min(MAX_BOX_RADIUS, SOFT_EDGES.wide * bandRadius);
+
+/** 1 where most edges nearby are soft (defocused), from the image and its backdrop. */
+function softEdgeRegion(d: Drawer, image: GpuImage, backdrop: GpuImage, edgeBand: number, bandRadius: number): GpuImage {
+  const fineSigma = SOFT_EDGES.fine * edgeBand;
+  const extraSigma = SOFT_EDGES.extra * edgeBand;
+  const fine = gaussianBlur(d, image, fineSigma);
+  const coarse = gaussianBlur(d, image, Math.hypot(fineSigma, extraSigma));
+  const edges = d.draw({
+    shader: 'background/soft_edges',
+    inputs: { u_fine: fine, u_coarse: coarse, u_backdrop: backdrop },
+    uniforms: { u_fineSigma: fineSigma, u_extraSigma: extraSigma, u_softSigma: SOFT_EDGES.soft * edgeBand, u_minContrast: SOFT_EDGES.minContrast },
+  });
+  d.release(fine);
+  d.release(coarse);
+  const radius = wideBandRadius(bandRadius);
+  const vote = boxMean(d, edges, radius);
+  d.release(edges);
+  const region = d.draw({
+    shader: 'background/soft_edge_region',
+    inputs: { u_vote: vote },
+    uniforms: { u_minEdges: SOFT_EDGES.minEdges / (2 * radius + 1) ** 2, u_softShare: SOFT_EDGES.share },
+  });
+  d.release(vote);
+  return region;
+}
+
 /** The first blur-fusion step averages over this multiple of the colour radius (Forte & Pitie use 90 and 6 px). */
 const FUSION_WIDE_FACTOR = 8;
 
@@ -181,6 +221,7 @@ export const keyPass = definePass({
     { name: 'foreground', description: 'decontaminated piece colour, premultiplied by alpha' },
     { name: 'shadow', description: 'contact shadow layer: how much the backdrop is darkened (0..1)' },
     { name: 'backdrop', description: 'the clean backdrop the key compared against' },
+    { name: 'softEdges', description: 'where edges were found soft (defocused): 1 = the key used the wide band and no gap bridging there (when softEdges is on)' },
   ],
   params: {
     ...BACKDROP_PARAMS,
@@ -212,6 +253,10 @@ export const keyPass = definePass({
       type: 'boolean', default: false,
       description: 'key as piece the backdrop-like regions a piece encloses that are brighter and busier than the backdrop as a whole (the face of white metal on white); holes that show the backdrop stay. Off by default: veiling glare brightens a ring\'s hole the same way and it gets filled, so use it on glare-free white-on-white shots',
     },
+    softEdges: {
+      type: 'boolean', default: true,
+      description: 'find soft (defocused) edges, blurred wider than the edge band holds, and key them with a band twice as wide and no gap bridging (which would raise their ramp to solid)',
+    },
     closeGaps: { type: 'boolean', default: true, description: 'fill one-pixel gaps between two covered pixels (the backdrop-bright centre line of a white chain) and gaps of up to 5 pixels along a thin strand' },
     separateShadow: { type: 'boolean', default: true, description: 'treat smooth colourless darkening as shadow (its own layer) instead of matte' },
     shadowMax: {
@@ -233,7 +278,7 @@ export const keyPass = definePass({
   },
   shaders: [
     'light/luma_moments', 'light/noise_pack', 'light/backdrop_mask', 'light/weight_pack', 'light/nc_moments', 'light/nc_solve',
-    'background/edge_energy', 'background/texture_pack', 'background/key_soft', 'background/shadow_seed', 'background/relight', 'background/box_mean', 'background/band_stats', 'background/bridge_gaps', 'background/close_strands', 'background/trimap',
+    'background/edge_energy', 'background/texture_pack', 'background/soft_edges', 'background/soft_edge_region', 'background/key_soft', 'background/shadow_seed', 'background/relight', 'background/box_mean', 'background/band_stats', 'background/bridge_gaps', 'background/close_strands', 'background/trimap',
     'background/enclosed_pack', 'background/enclosed_reduce', 'background/enclosed_grow', 'background/enclosed_allowed', 'background/enclosed_open', 'background/enclosed_decide', 'background/guided_moments', 'background/guided_coeffs',
     'background/guided_apply', 'background/channel_mask', 'background/skirt_seed', 'background/skirt_grow', 'background/skirt_apply', 'background/decontaminate', 'background/shadow_pack', 'background/shadow_fill',
     'core/blur_gauss', 'core/downsample', 'core/resample',
@@ -360,18 +405,29 @@ export const keyPass = definePass({
       if (keyed !== image) ctx.release(keyed);
       keyed = relit;
     }
+    // Soft edges are found on the relit image: a contact shadow's soft rim is
+    // not the piece's edge. Found for the output even when the key ignores them.
+    const softFound = p.softEdges || ctx.wants('softEdges') ? softEdgeRegion(ctx, keyed, backdrop, p.edgeBand as number, bandRadius) : undefined;
+    const soft = p.softEdges ? softFound : undefined;
+    const wideBand = soft && separableBox(ctx, key, wideBandRadius(bandRadius), 'background/band_stats');
+    const softInputs: Record<string, GpuImage> = soft ? { u_soft: soft } : {};
     const trimapped = ctx.draw({
       shader: 'background/trimap',
-      inputs: { u_key: key, u_band: band, u_noise: noise, u_image: keyed, u_backdrop: backdrop, ...hintInputs, ...(fill ? { u_fill: fill } : {}) },
-      uniforms: { u_hasHints: inputs.hints ? 1 : 0, u_hasFill: fill ? 1 : 0, u_high: high, u_hueShare: ENCLOSED_HUE.hueShare, u_hueMargin: ENCLOSED_HUE.margin },
+      inputs: {
+        u_key: key, u_band: band, u_noise: noise, u_image: keyed, u_backdrop: backdrop, ...hintInputs, ...softInputs,
+        ...(wideBand ? { u_wideBand: wideBand } : {}), ...(fill ? { u_fill: fill } : {}),
+      },
+      uniforms: {
+        u_hasHints: inputs.hints ? 1 : 0, u_hasFill: fill ? 1 : 0, u_hasSoft: soft ? 1 : 0, u_high: high,
+        u_hueShare: ENCLOSED_HUE.hueShare, u_hueMargin: ENCLOSED_HUE.margin,
+      },
     });
-    for (const t of [key, band, noise]) ctx.release(t);
-    if (fill) ctx.release(fill);
+    for (const t of [key, band, noise, wideBand, fill]) if (t) ctx.release(t);
     const trimap = ctx.draw({ shader: 'background/channel_mask', inputs: { u_image: trimapped }, uniforms: { u_channel: 1 } });
     // The refined matte, colour and shadow cost most of the key at large
     // windows; a graph that reads only the trimap (the glare preset's veil
     // source) or the backdrop skips them.
-    const keyOnly: Record<string, GpuImage> = { trimap, backdrop };
+    const keyOnly: Record<string, GpuImage> = { trimap, backdrop, ...(softFound ? { softEdges: softFound } : {}) };
     if (!['alpha', 'foreground', 'shadow'].some((o) => ctx.wants(o))) return keyOnly;
 
     const refined = guidedFilter(ctx, keyed, trimapped, {
@@ -383,7 +439,11 @@ export const keyPass = definePass({
     });
     let alpha = refined;
     if (p.closeGaps) {
-      const bridged = ctx.draw({ shader: 'background/bridge_gaps', inputs: { u_alpha: refined, u_trimap: trimapped }, uniforms: { u_minSide: BRIDGE_GAPS.minSide, u_insideSide: BRIDGE_GAPS.insideSide } });
+      const bridged = ctx.draw({
+        shader: 'background/bridge_gaps',
+        inputs: { u_alpha: refined, u_trimap: trimapped, ...softInputs },
+        uniforms: { u_hasSoft: soft ? 1 : 0, u_minSide: BRIDGE_GAPS.minSide, u_insideSide: BRIDGE_GAPS.insideSide },
+      });
       ctx.release(refined);
       alpha = ctx.draw({
         shader: 'background/close_strands',
@@ -393,7 +453,7 @@ export const keyPass = definePass({
       ctx.release(bridged);
     }
 
-    const result: Record<string, GpuImage> = { alpha, trimap, backdrop };
+    const result: Record<string, GpuImage> = { alpha, trimap, backdrop, ...(softFound ? { softEdges: softFound } : {}) };
     if (ctx.wants('foreground')) {
       // Blur fusion, twice: a wide average gets colour into thin structures, a narrow one keeps it local.
       const colorRadius = p.colorRadius as number;
