@@ -5,7 +5,7 @@ import {
   alphaGradientError, alphaSad, boxMeanRef, bridgeGapsRef, closeStrandsRef, decontaminateRef, distanceTo, edgeContamination, enclosedAllowedRef, enclosedDecideRef, enclosedGrowRef,
   enclosedOpenRef, enclosedPackRef, enclosedReduceRef, guidedFilterRef, replaceRef, softEdgesRef, syntheticScene, trimapRef, type Scene,
 } from '../src/cpu/background-ref.js';
-import { BRIDGE_GAPS, CLOSE_STRANDS, ENCLOSED_FILL, ENCLOSED_HUE, SOFT_EDGES, wideBandRadius } from '../src/passes/background/key.js';
+import { BRIDGE_GAPS, CLOSE_STRANDS, ENCLOSED_FILL, ENCLOSED_HUE, SOFT_EDGES, softBandRadius } from '../src/passes/background/key.js';
 import { chromaKey } from '../src/baselines/chroma-key.js';
 import { boxMean, guidedFilter } from '../src/passes/background/guided.js';
 import type { GraphSpec } from '../src/graph/types.js';
@@ -138,24 +138,26 @@ describe('background: GPU stages vs float64 CPU references', () => {
     const band = createImage(w, h, () => [0.6 * r(), pick([0, 0.5, 1]), pick([0, 0.5, 1]), 1]);
     const hints = createImage(w, h, () => [r() < 0.05 ? 1 : 0, r() < 0.05 ? 1 : 0, 0, 1]);
     const fill = createImage(w, h, () => [r() < 0.2 ? 1 : 0, 0, 0, 1]);
-    // Soft edges over a quarter of the pixels, with their own (wide) band statistics.
-    const softRegion = createImage(w, h, () => (r() < 0.25 ? [1, 1, 1, 1] : [0, 0, 0, 1]));
+    // Soft edges over a quarter of the pixels (a third of them very soft), with their own band statistics.
+    const softRegion = createImage(w, h, () => (r() < 0.25 ? [1, 1, r() < 0.33 ? 1 : 0, 1] : [0, 0, 0, 1]));
     const wideBand = createImage(w, h, () => [0.6 * r(), pick([0, 0.5, 1]), pick([0, 0.5, 1]), 1]);
+    const widerBand = createImage(w, h, () => [0.6 * r(), pick([0, 0.5, 1]), pick([0, 0.5, 1]), 1]);
     const noise = 0.01;
     const noiseImage = createImage(1, 1, () => [noise, 0, 0, 1]);
-    const gpu = await onGpu([key, band, image, backdrop, noiseImage, hints, fill, softRegion, wideBand], (rd, [k, b, im, bd, n, hi, fi, so, wb]) =>
+    const gpu = await onGpu([key, band, image, backdrop, noiseImage, hints, fill, softRegion, wideBand, widerBand], (rd, [k, b, im, bd, n, hi, fi, so, wb, wr]) =>
       rd.draw({
         shader: 'background/trimap',
-        inputs: { u_key: k, u_band: b, u_image: im, u_backdrop: bd, u_noise: n, u_hints: hi, u_fill: fi, u_soft: so, u_wideBand: wb },
+        inputs: { u_key: k, u_band: b, u_image: im, u_backdrop: bd, u_noise: n, u_hints: hi, u_fill: fi, u_soft: so, u_wideBand: wb, u_widerBand: wr },
         uniforms: { u_hasHints: 1, u_hasFill: 1, u_hasSoft: 1, u_high: 0.3, u_hueShare: ENCLOSED_HUE.hueShare, u_hueMargin: ENCLOSED_HUE.margin },
       }),
     );
     const opts = { high: 0.3, noise, hueShare: ENCLOSED_HUE.hueShare, hueMargin: ENCLOSED_HUE.margin, hints };
-    const soft = { region: softRegion, wideBand };
+    const soft = { region: softRegion, wideBand, widerBand };
     const ref = trimapRef(key, band, image, backdrop, { ...opts, fill, soft });
     expect(difference(gpu, ref, [0, 1, 2, 3]).max).toBeLessThan(1e-5);
-    // The wide band decides at soft edges: without it the reference differs there.
-    expect(difference(trimapRef(key, band, image, backdrop, { ...opts, fill }), ref, [0, 1, 2, 3]).max).toBeGreaterThan(0.1);
+    // The wide and wider bands decide at soft edges: with either one swapped the reference differs.
+    expect(difference(trimapRef(key, band, image, backdrop, { ...opts, fill, soft: { ...soft, wideBand: band } }), ref, [0, 1, 2, 3]).max).toBeGreaterThan(0.1);
+    expect(difference(trimapRef(key, band, image, backdrop, { ...opts, fill, soft: { ...soft, widerBand: band } }), ref, [0, 1, 2, 3]).max).toBeGreaterThan(0.1);
     // A filled pixel is piece with no ceiling, even where the key calls it certain backdrop.
     const filledBackdrop = Array.from({ length: w * h }, (_, p) => p * 4).filter((i) => fill.data[i] > 0.5 && key.data[i + 2] > 0.5 && hints.data[i + 1] === 0);
     expect(filledBackdrop.length).toBeGreaterThan(5);
@@ -438,7 +440,9 @@ describe('background.key on synthetic shots (targets of issue 6)', () => {
   it('contact shadow goes mostly to the shadow layer, not the matte', async () => {
     const scene = syntheticScene({ width: W, height: W, lighting: true, shadow: true, noise: 0.002, seed: 15 });
     const { alpha, shadow } = await runGraph(keyGraph(), { source: scene.image });
-    const plain = await runGraph(keyGraph({ separateShadow: false }), { source: scene.image });
+    // The control keys the shadow with neither shadow separation nor the
+    // soft-edge rule (which softens a soft shadow's rim on its own: mean 0.86).
+    const plain = await runGraph(keyGraph({ separateShadow: false, softEdges: false }), { source: scene.image });
     report('shadow', scene, alpha);
     const dist = distanceTo(scene.alpha, 0.001, 8);
     let a = 0;
@@ -686,45 +690,66 @@ describe('background.key on synthetic shots (targets of issue 6)', () => {
     return { image, alpha };
   };
 
-  it('soft edges: the region found on the GPU equals the float64 reference; it covers a defocused edge and not a sharp one', async () => {
+  it('soft edges: the regions found on the GPU equal the float64 reference; soft covers a defocused edge, very soft only a wider one, neither a sharp one', async () => {
     const graph: GraphSpec = {
       version: 1,
       nodes: [{ id: 'k', pass: 'background.key', params: { illuminationSigma: 16 } as never, inputs: { image: '$source' } }],
       outputs: { soft: 'k:softEdges', backdrop: 'k:backdrop' },
     };
-    const opts = { ...SOFT_EDGES, edgeBand: 3, voteRadius: wideBandRadius(3) };
-    for (const sigma of [0.7, 2]) {
+    const opts = { ...SOFT_EDGES, edgeBand: 3, voteRadius: softBandRadius(3, SOFT_EDGES.wide) };
+    for (const sigma of [0.7, 2, 4]) {
       const disc = defocusedDisc(sigma);
       const { soft, backdrop } = await runGraph(graph, { source: disc.image });
       const ref = softEdgesRef(disc.image, backdrop, opts);
+      // The region is a threshold on counts of edge maxima, and float32 blurs
+      // move a maximum now and then: the two may differ only along the
+      // reference region's rims (within 2 px of a pixel on its other side).
+      const nearRim = (i: number, c: number) => {
+        const [x, y] = [i % W, Math.floor(i / W)];
+        for (let dy = -2; dy <= 2; dy++)
+          for (let dx = -2; dx <= 2; dx++) {
+            const [u, v] = [x + dx, y + dy];
+            if (u >= 0 && v >= 0 && u < W && v < W && ref.data[(v * W + u) * 4 + c] !== ref.data[i * 4 + c]) return true;
+          }
+        return false;
+      };
       let differ = 0;
-      let found = 0;
+      let inside = 0;
+      const found = [0, 0];
+      const onRamp = [0, 0];
       let ramp = 0;
-      let rampFound = 0;
       for (let i = 0; i < W * W; i++) {
-        if (soft.data[i * 4] !== ref.data[i * 4]) differ++;
-        found += soft.data[i * 4];
         const a = disc.alpha.data[i * 4];
-        if (a > 0.05 && a < 0.95) {
-          ramp++;
-          rampFound += soft.data[i * 4];
-        }
+        const isRamp = a > 0.05 && a < 0.95;
+        if (isRamp) ramp++;
+        [0, 2].forEach((c, k) => {
+          if (soft.data[i * 4 + c] !== ref.data[i * 4 + c]) {
+            differ++;
+            if (!nearRim(i, c)) inside++;
+          }
+          found[k] += soft.data[i * 4 + c];
+          if (isRamp) onRamp[k] += soft.data[i * 4 + c];
+        });
       }
-      console.log(`soft edges, disc blurred by ${sigma}: region ${found} px (${rampFound} of ${ramp} ramp px), GPU vs reference differ at ${differ} px`);
-      expect(differ).toBeLessThanOrEqual(0.002 * W * W);
-      if (sigma < 1) expect(found).toBe(0);
-      else expect(rampFound).toBe(ramp);
+      console.log(`soft edges, disc blurred by ${sigma}: soft ${found[0]} px, very soft ${found[1]} px (of ${ramp} ramp px: ${onRamp[0]}, ${onRamp[1]}), GPU vs reference differ at ${differ} px, ${inside} away from the rims`);
+      expect(inside).toBe(0);
+      if (sigma < 1) expect(found).toEqual([0, 0]);
+      else if (sigma < 3) expect(onRamp).toEqual([ramp, 0]);
+      // At sigma 4 the ramp's outermost tail (alpha near 0.05) lies beyond the vote window.
+      else for (const k of [0, 1]) expect(onRamp[k]).toBeGreaterThan(0.99 * ramp);
     }
   });
 
-  it('a defocused edge keys within 0.3 % SAD with the default parameters (soft edges), and misses without them', async () => {
-    const disc = defocusedDisc(2);
-    const { alpha } = await runGraph(keyGraph(), { source: disc.image });
-    const { alpha: plain } = await runGraph(keyGraph({ softEdges: false }), { source: disc.image });
-    console.log(`defocused disc: SAD/px ${(100 * alphaSad(alpha, disc.alpha)).toFixed(3)}%, softEdges off ${(100 * alphaSad(plain, disc.alpha)).toFixed(3)}%`);
-    expect(alphaSad(alpha, disc.alpha)).toBeLessThan(0.003);
-    // The shot needs the rule: without it the bridge and the narrow band miss by far more than the bound.
-    expect(alphaSad(plain, disc.alpha)).toBeGreaterThan(0.009);
+  it('defocused edges key within 0.3 % SAD with the default parameters (soft edges), and miss without them', async () => {
+    for (const sigma of [2, 4]) {
+      const disc = defocusedDisc(sigma);
+      const { alpha } = await runGraph(keyGraph(), { source: disc.image });
+      const { alpha: plain } = await runGraph(keyGraph({ softEdges: false }), { source: disc.image });
+      console.log(`disc blurred by ${sigma}: SAD/px ${(100 * alphaSad(alpha, disc.alpha)).toFixed(3)}%, softEdges off ${(100 * alphaSad(plain, disc.alpha)).toFixed(3)}%`);
+      expect(alphaSad(alpha, disc.alpha)).toBeLessThan(0.003);
+      // The shot needs the rule: without it the bridge and the narrow band miss by far more than the bound.
+      expect(alphaSad(plain, disc.alpha)).toBeGreaterThan(0.009);
+    }
   });
 
   it('generated shot with a contact shadow: no grey skirt around the pieces (matte 0 on the backdrop next to them)', async () => {

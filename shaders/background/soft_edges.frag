@@ -8,7 +8,8 @@
 // 1 + extra^2 / (soft^2 + fine^2). Gradients are of luminance relative to the
 // backdrop's brightness (as the key's contrast is), central differences.
 // Output: r = 1 at a soft edge maximum, g = 1 at any edge maximum whose
-// contrast (peak gradient x fine sigma x sqrt(2 pi)) is at least u_minContrast.
+// contrast (peak gradient x fine sigma x sqrt(2 pi)) is at least u_minContrast,
+// b = 1 at a very soft one (blur above u_verySoftSigma).
 #include "chunks/texel"
 #include "chunks/backdrop"
 
@@ -19,6 +20,7 @@ uniform vec2 u_fine_size;
 uniform float u_fineSigma;
 uniform float u_extraSigma;
 uniform float u_softSigma;
+uniform float u_verySoftSigma;
 uniform float u_minContrast;
 
 float lumaAt(sampler2D tex, vec2 texel) {
@@ -28,6 +30,11 @@ float lumaAt(sampler2D tex, vec2 texel) {
 vec2 gradientAt(sampler2D tex, vec2 texel) {
   return 0.5 * vec2(lumaAt(tex, texel + vec2(1.0, 0.0)) - lumaAt(tex, texel - vec2(1.0, 0.0)),
                     lumaAt(tex, texel + vec2(0.0, 1.0)) - lumaAt(tex, texel - vec2(0.0, 1.0)));
+}
+
+// The edge's own blur exceeds `sigma` (see above).
+bool blurAbove(float ratio, float sigma) {
+  return ratio * ratio < 1.0 + u_extraSigma * u_extraSigma / (sigma * sigma + u_fineSigma * u_fineSigma);
 }
 
 void main() {
@@ -40,6 +47,7 @@ void main() {
   vec2 across = floor(g / max(peak, 1e-12) + 0.5);
   bool maximum = strong && length(gradientAt(u_fine, texel + across)) <= peak && length(gradientAt(u_fine, texel - across)) <= peak;
   float ratio = peak / max(length(gradientAt(u_coarse, texel)), 1e-12);
-  bool soft = maximum && ratio * ratio < 1.0 + u_extraSigma * u_extraSigma / (u_softSigma * u_softSigma + u_fineSigma * u_fineSigma);
-  gl_FragColor = vec4(soft ? 1.0 : 0.0, maximum ? 1.0 : 0.0, 0.0, 1.0);
+  bool soft = maximum && blurAbove(ratio, u_softSigma);
+  bool verySoft = maximum && blurAbove(ratio, u_verySoftSigma);
+  gl_FragColor = vec4(soft ? 1.0 : 0.0, maximum ? 1.0 : 0.0, verySoft ? 1.0 : 0.0, 1.0);
 }

@@ -30,8 +30,9 @@
 
 uniform sampler2D u_key;    // key_soft output
 uniform sampler2D u_band;   // band_stats of u_key over the edge band: r = maximum of key.r, g, b = box means of key.g, key.b
-uniform sampler2D u_wideBand; // the same over the wide band, used where u_soft marks soft (defocused) edges
-uniform sampler2D u_soft;     // r = 1: soft edges (soft_edge_region.frag)
+uniform sampler2D u_wideBand;  // the same over the wide band, used where u_soft marks soft (defocused) edges
+uniform sampler2D u_widerBand; // and over the wider band, where u_soft marks them very soft
+uniform sampler2D u_soft;      // r = 1: soft edges, b = 1: very soft (soft_edge_region.frag)
 uniform int u_hasSoft;
 uniform float u_high;
 uniform sampler2D u_hints;
@@ -47,8 +48,9 @@ varying vec2 v_uv;
 
 void main() {
   vec4 key = texture2D(u_key, v_uv);
-  bool softEdge = u_hasSoft == 1 && texture2D(u_soft, v_uv).r > 0.5;
-  vec4 band = softEdge ? texture2D(u_wideBand, v_uv) : texture2D(u_band, v_uv);
+  vec4 softEdges = u_hasSoft == 1 ? texture2D(u_soft, v_uv) : vec4(0.0);
+  vec4 band = softEdges.b > 0.5 ? texture2D(u_widerBand, v_uv)
+            : softEdges.r > 0.5 ? texture2D(u_wideBand, v_uv) : texture2D(u_band, v_uv);
   // Noise alone gives a bare backdrop pixel a contrast of about sqrt(3) noise
   // (three channels).
   vec4 noisePacked = texture2D(u_noise, vec2(0.5));

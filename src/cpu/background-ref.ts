@@ -129,8 +129,8 @@ export interface TrimapOptions {
   hints?: CpuImage;
   /** red > 0.5: enclosed piece (enclosedDecideRef carried to full resolution) */
   fill?: CpuImage;
-  /** Soft edges (red > 0.5, softEdgesRef) take their band statistics from `wideBand`. */
-  soft?: { region: CpuImage; wideBand: CpuImage };
+  /** Soft edges (softEdgesRef: red > 0.5 soft, blue > 0.5 very soft) take their band statistics from `wideBand` or `widerBand`. */
+  soft?: { region: CpuImage; wideBand: CpuImage; widerBand: CpuImage };
 }
 
 /** Brightness relative measures never divide by less than (RELATIVE_FLOOR in shaders/chunks/color.glsl). */
@@ -147,7 +147,7 @@ const chromaDifferenceOf = (c: number[], b: number[]) => {
 /**
  * Trimap and soft guess, as trimap.frag: from the key (r contrast, b
  * certain backdrop) and its band statistics (r peak contrast, g and b shares
- * of certain piece / backdrop) over the edge band (over the wide band at soft edges). Backdrop where the band is
+ * of certain piece / backdrop) over the edge band (the wide or wider band at soft edges). Backdrop where the band is
  * all backdrop, piece where it is all piece or holds no backdrop, except an
  * enclosed pixel that shows a coloured backdrop's hue (unknown); a pixel
  * that `fill` marks is piece with no ceiling. Output
@@ -160,7 +160,8 @@ export function trimapRef(key: CpuImage, narrowBand: CpuImage, image: CpuImage, 
   return createImage(key.width, key.height, (x, y) => {
     const i = (y * key.width + x) * 4;
     const px = (img: CpuImage) => [img.data[i], img.data[i + 1], img.data[i + 2]];
-    const band = o.soft && o.soft.region.data[i] > 0.5 ? o.soft.wideBand : narrowBand;
+    const region = o.soft?.region.data.subarray(i, i + 4);
+    const band = o.soft && region![2] > 0.5 ? o.soft.widerBand : o.soft && region![0] > 0.5 ? o.soft.wideBand : narrowBand;
     let trimap = 0.5;
     let backdropHue = false;
     if (band.data[i + 2] > 0.999) trimap = 0;
@@ -313,6 +314,7 @@ export interface SoftEdgesOptions {
   fine: number;
   extra: number;
   soft: number;
+  verySoft: number;
   minContrast: number;
   share: number;
   minEdges: number;
@@ -327,13 +329,15 @@ export interface SoftEdgesOptions {
  * neighbour along the gradient, contrast at least minContrast of the
  * backdrop's brightest channel); a maximum is soft when a further blur by
  * extra x edgeBand lowers its gradient by a ratio R with R^2 < 1 + extra^2 /
- * (soft^2 + fine^2) (its own blur is above soft x edgeBand). The region (r = 1)
- * is where at least `share` of the maxima in the vote window are soft and at
- * least `minEdges` maxima lie in it.
+ * (soft^2 + fine^2) (its own blur is above soft x edgeBand), very soft
+ * likewise above verySoft x edgeBand. The region (r = g = 1) is where at
+ * least `share` of the maxima in the vote window are soft and at least
+ * `minEdges` maxima lie in it; b = 1 where also `share` of the soft ones are
+ * very soft.
  */
 export function softEdgesRef(image: CpuImage, backdrop: CpuImage, o: SoftEdgesOptions): CpuImage {
   const { width: w, height: h } = image;
-  const [fineSigma, extraSigma, softSigma] = [o.fine, o.extra, o.soft].map((f) => f * o.edgeBand);
+  const [fineSigma, extraSigma] = [o.fine, o.extra].map((f) => f * o.edgeBand);
   const fine = gaussianBlurRef(image, fineSigma);
   const coarse = gaussianBlurRef(image, Math.hypot(fineSigma, extraSigma));
   const luma = (img: CpuImage, x: number, y: number) => {
@@ -341,7 +345,7 @@ export function softEdgesRef(image: CpuImage, backdrop: CpuImage, o: SoftEdgesOp
     return luminanceOf(img.data[i], img.data[i + 1], img.data[i + 2]);
   };
   const gradient = (img: CpuImage, x: number, y: number) => [(luma(img, x + 1, y) - luma(img, x - 1, y)) / 2, (luma(img, x, y + 1) - luma(img, x, y - 1)) / 2];
-  const softLimit = 1 + extraSigma ** 2 / (softSigma ** 2 + fineSigma ** 2);
+  const limit = (blur: number) => 1 + extraSigma ** 2 / ((blur * o.edgeBand) ** 2 + fineSigma ** 2);
   const edges = createImage(w, h, (x, y) => {
     const i = (y * w + x) * 4;
     const scale = Math.max(backdrop.data[i], backdrop.data[i + 1], backdrop.data[i + 2], DARK_BACKDROP_SCALE);
@@ -351,14 +355,16 @@ export function softEdgesRef(image: CpuImage, backdrop: CpuImage, o: SoftEdgesOp
     const [ax, ay] = g.map((v) => Math.floor(v / Math.max(peak, 1e-12) + 0.5));
     if (Math.hypot(...gradient(fine, x + ax, y + ay)) > peak || Math.hypot(...gradient(fine, x - ax, y - ay)) > peak) return [0, 0, 0, 1];
     const ratio = peak / Math.max(Math.hypot(...gradient(coarse, x, y)), 1e-12);
-    return [ratio * ratio < softLimit ? 1 : 0, 1, 0, 1];
+    return [ratio * ratio < limit(o.soft) ? 1 : 0, 1, ratio * ratio < limit(o.verySoft) ? 1 : 0, 1];
   });
   const vote = boxMeanRef(edges, o.voteRadius);
-  const minShare = o.minEdges / (2 * o.voteRadius + 1) ** 2;
+  const area = (2 * o.voteRadius + 1) ** 2;
+  // Counts of maxima, compared with a hundredth of a count to spare (soft_edge_region.frag).
+  const slack = 0.01;
   return createImage(w, h, (x, y) => {
-    const i = (y * w + x) * 4;
-    const soft = vote.data[i + 1] >= minShare && vote.data[i] >= o.share * vote.data[i + 1] ? 1 : 0;
-    return [soft, soft, soft, 1];
+    const [soft, all, verySoft] = [0, 1, 2].map((c) => vote.data[(y * w + x) * 4 + c] * area);
+    const region = all >= o.minEdges - slack && soft >= o.share * all - slack ? 1 : 0;
+    return [region, region, region && verySoft >= o.share * soft - slack ? 1 : 0, 1];
   });
 }
 

@@ -71,15 +71,17 @@ export const enclosedCeiling = (lowContrast: number) => lowContrast / Math.sqrt(
  * `soft` is wider than the band's guided filter and one-pixel bridge can
  * resolve. Where at least `share` of the edge maxima within `wide` (and at
  * least `minEdges` of them) are soft, the key uses a band `wide` times as
- * wide and bridges no gaps. `minContrast` keeps noise from making edges.
- * Shared with the CPU reference (softEdgesRef).
+ * wide and bridges no gaps; where `share` of those soft ones are blurred by
+ * more than `verySoft`, a band `wider` times as wide (a band of about three
+ * times the blur holds the ramp). `minContrast` keeps noise from making
+ * edges. Shared with the CPU reference (softEdgesRef).
  */
-export const SOFT_EDGES = { fine: 1 / 3, extra: 2 / 3, soft: 0.47, minContrast: 0.03, share: 0.7, minEdges: 3, wide: 2 };
+export const SOFT_EDGES = { fine: 1 / 3, extra: 2 / 3, soft: 0.47, verySoft: 0.94, minContrast: 0.03, share: 0.7, minEdges: 3, wide: 2, wider: 4 };
 
-/** Radius (texels) of the wide band and of the soft-edge vote for an edge band of `bandRadius` texels. */
-export const wideBandRadius = (bandRadius: number) => Math.min(MAX_BOX_RADIUS, SOFT_EDGES.wide * bandRadius);
+/** Radius (texels) of a band `factor` times the edge band of `bandRadius` texels (the soft-edge bands, the vote window). */
+export const softBandRadius = (bandRadius: number, factor: number) => Math.min(MAX_BOX_RADIUS, factor * bandRadius);
 
-/** 1 where most edges nearby are soft (defocused), from the image and its backdrop. */
+/** r = 1 where most edges nearby are soft (defocused), b = 1 where very soft; from the image and its backdrop. */
 function softEdgeRegion(d: Drawer, image: GpuImage, backdrop: GpuImage, edgeBand: number, bandRadius: number): GpuImage {
   const fineSigma = SOFT_EDGES.fine * edgeBand;
   const extraSigma = SOFT_EDGES.extra * edgeBand;
@@ -88,17 +90,23 @@ function softEdgeRegion(d: Drawer, image: GpuImage, backdrop: GpuImage, edgeBand
   const edges = d.draw({
     shader: 'background/soft_edges',
     inputs: { u_fine: fine, u_coarse: coarse, u_backdrop: backdrop },
-    uniforms: { u_fineSigma: fineSigma, u_extraSigma: extraSigma, u_softSigma: SOFT_EDGES.soft * edgeBand, u_minContrast: SOFT_EDGES.minContrast },
+    uniforms: {
+      u_fineSigma: fineSigma, u_extraSigma: extraSigma, u_softSigma: SOFT_EDGES.soft * edgeBand, u_verySoftSigma: SOFT_EDGES.verySoft * edgeBand,
+      u_minContrast: SOFT_EDGES.minContrast,
+    },
   });
   d.release(fine);
   d.release(coarse);
-  const radius = wideBandRadius(bandRadius);
+  // A window as wide as the wide band keeps the vote local: a wider one mixed
+  // the two sides of a thin defocused wire with other parts and left the
+  // region patchy along it, which showed as steps in the matte.
+  const radius = softBandRadius(bandRadius, SOFT_EDGES.wide);
   const vote = boxMean(d, edges, radius);
   d.release(edges);
   const region = d.draw({
     shader: 'background/soft_edge_region',
     inputs: { u_vote: vote },
-    uniforms: { u_minEdges: SOFT_EDGES.minEdges / (2 * radius + 1) ** 2, u_softShare: SOFT_EDGES.share },
+    uniforms: { u_area: (2 * radius + 1) ** 2, u_minEdges: SOFT_EDGES.minEdges, u_softShare: SOFT_EDGES.share },
   });
   d.release(vote);
   return region;
@@ -221,7 +229,7 @@ export const keyPass = definePass({
     { name: 'foreground', description: 'decontaminated piece colour, premultiplied by alpha' },
     { name: 'shadow', description: 'contact shadow layer: how much the backdrop is darkened (0..1)' },
     { name: 'backdrop', description: 'the clean backdrop the key compared against' },
-    { name: 'softEdges', description: 'where edges were found soft (defocused): 1 = the key used the wide band and no gap bridging there (when softEdges is on)' },
+    { name: 'softEdges', description: 'where edges were found soft (defocused): r = g = 1 soft (wide band, no gap bridging when softEdges is on), b = 1 very soft (wider band)' },
   ],
   params: {
     ...BACKDROP_PARAMS,
@@ -255,7 +263,7 @@ export const keyPass = definePass({
     },
     softEdges: {
       type: 'boolean', default: true,
-      description: 'find soft (defocused) edges, blurred wider than the edge band holds, and key them with a band twice as wide and no gap bridging (which would raise their ramp to solid)',
+      description: 'find soft (defocused) edges, blurred wider than the edge band holds, and key them with a band two or four times as wide (by how soft) and no gap bridging (which would raise their ramp to solid)',
     },
     closeGaps: { type: 'boolean', default: true, description: 'fill one-pixel gaps between two covered pixels (the backdrop-bright centre line of a white chain) and gaps of up to 5 pixels along a thin strand' },
     separateShadow: { type: 'boolean', default: true, description: 'treat smooth colourless darkening as shadow (its own layer) instead of matte' },
@@ -409,20 +417,21 @@ export const keyPass = definePass({
     // not the piece's edge. Found for the output even when the key ignores them.
     const softFound = p.softEdges || ctx.wants('softEdges') ? softEdgeRegion(ctx, keyed, backdrop, p.edgeBand as number, bandRadius) : undefined;
     const soft = p.softEdges ? softFound : undefined;
-    const wideBand = soft && separableBox(ctx, key, wideBandRadius(bandRadius), 'background/band_stats');
+    const wideBand = soft && separableBox(ctx, key, softBandRadius(bandRadius, SOFT_EDGES.wide), 'background/band_stats');
+    const widerBand = soft && separableBox(ctx, key, softBandRadius(bandRadius, SOFT_EDGES.wider), 'background/band_stats');
     const softInputs: Record<string, GpuImage> = soft ? { u_soft: soft } : {};
     const trimapped = ctx.draw({
       shader: 'background/trimap',
       inputs: {
         u_key: key, u_band: band, u_noise: noise, u_image: keyed, u_backdrop: backdrop, ...hintInputs, ...softInputs,
-        ...(wideBand ? { u_wideBand: wideBand } : {}), ...(fill ? { u_fill: fill } : {}),
+        ...(wideBand && widerBand ? { u_wideBand: wideBand, u_widerBand: widerBand } : {}), ...(fill ? { u_fill: fill } : {}),
       },
       uniforms: {
         u_hasHints: inputs.hints ? 1 : 0, u_hasFill: fill ? 1 : 0, u_hasSoft: soft ? 1 : 0, u_high: high,
         u_hueShare: ENCLOSED_HUE.hueShare, u_hueMargin: ENCLOSED_HUE.margin,
       },
     });
-    for (const t of [key, band, noise, wideBand, fill]) if (t) ctx.release(t);
+    for (const t of [key, band, noise, wideBand, widerBand, fill]) if (t) ctx.release(t);
     const trimap = ctx.draw({ shader: 'background/channel_mask', inputs: { u_image: trimapped }, uniforms: { u_channel: 1 } });
     // The refined matte, colour and shadow cost most of the key at large
     // windows; a graph that reads only the trimap (the glare preset's veil
