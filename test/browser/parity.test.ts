@@ -108,16 +108,38 @@ describe('browser parity: headless Chromium (SwiftShader) vs headless-gl', () =>
 
   // Options the single-pass cases leave at their defaults: the glare preset's
   // veil (piece and backdrop share, dark-floor estimate, keyer trimap as
-  // matte) and the keyer's enclosed-face fill.
-  it('the glare preset (veil with the backdrop share) and background.key with fillEnclosed within 2/255', async () => {
+  // matte), the keyer's enclosed-face fill, and its soft-edge bands (the
+  // image blurred first, so that its edges are soft).
+  it('the glare preset (veil with the backdrop share), background.key with fillEnclosed and on soft edges within 2/255', async () => {
     const keyFill: GraphSpec = {
       version: 1,
       nodes: [{ id: 'key', pass: 'background.key', params: { fillEnclosed: true }, inputs: { image: '$source' } }],
       outputs: { alpha: 'key:alpha', trimap: 'key:trimap' },
     };
-    // A JSON module's inferred type is its literal shape (params differ per node); the engine validates the graph.
-    for (const [label, graph] of [['glare preset', glarePreset as unknown as GraphSpec], ['background.key fillEnclosed', keyFill]] as const) {
+    const keySoft: GraphSpec = {
+      version: 1,
+      nodes: [
+        { id: 'defocus', pass: 'blur.gaussian', params: { sigma: 3 }, inputs: { image: '$source' } },
+        { id: 'key', pass: 'background.key', inputs: { image: 'defocus' } },
+      ],
+      outputs: { alpha: 'key:alpha', trimap: 'key:trimap', softEdges: 'key:softEdges' },
+    };
+    const cases = [
+      // A JSON module's inferred type is its literal shape (params differ per node); the engine validates the graph.
+      ['glare preset', glarePreset as unknown as GraphSpec],
+      ['background.key fillEnclosed', keyFill],
+      ['background.key soft edges', keySoft],
+    ] as const;
+    for (const [label, graph] of cases) {
       const [node, web] = [await renderNode(graph), await renderBrowser(page, graph)];
+      if (label === 'background.key soft edges') {
+        let soft = 0;
+        let verySoft = 0;
+        for (let i = 0; i < node.softEdges.length; i += 4) [soft, verySoft] = [soft + node.softEdges[i], verySoft + node.softEdges[i + 2]];
+        figures.push(`  ${label}: soft ${soft.toFixed(0)} px, very soft ${verySoft.toFixed(0)} px`);
+        expect(soft, 'the blurred image has soft edges').toBeGreaterThan(100);
+        expect(verySoft, 'and very soft ones').toBeGreaterThan(100);
+      }
       const diffs = Object.keys(node).map((name) => [name, compare(node[name], web[name])] as const);
       for (const [name, d] of diffs) figures.push(`  ${label} ${name}: ${describeDifference(d)}`);
       for (const [name, d] of diffs) expect(d.max, `${label} output "${name}"`).toBeLessThanOrEqual(TOLERANCE);
