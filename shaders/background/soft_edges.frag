@@ -16,7 +16,7 @@
 uniform sampler2D u_fine;     // the image blurred by u_fineSigma
 uniform sampler2D u_coarse;   // the image blurred by sqrt(fine^2 + extra^2)
 uniform sampler2D u_backdrop;
-uniform vec2 u_fine_size;
+uniform vec2 u_fine_size;      // also u_coarse's: both are the image's size
 uniform float u_fineSigma;
 uniform float u_extraSigma;
 uniform float u_softSigma;

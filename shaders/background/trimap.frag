@@ -1,5 +1,6 @@
 // Trimap from the key: a pixel is definite backdrop (0) only when its whole
-// edge band is backdrop, and definite piece (1) when its whole band is piece
+// edge band (at soft, defocused edges a band two or four times as wide:
+// key.ts softEdgeRegion) is backdrop, and definite piece (1) when its whole band is piece
 // or when no backdrop pixel lies within the band at all (the inside of a
 // piece whose reflections come close to the backdrop's brightness). Every
 // boundary with the backdrop thus gets an unknown band (0.5) for the guided
