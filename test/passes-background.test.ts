@@ -672,7 +672,7 @@ describe('background.key on synthetic shots (targets of issue 6)', () => {
   // with that soft alpha). Without the soft-edge rule the one-pixel bridge
   // raises such a ramp and the 3 px band is narrower than it
   // (docs/passes-light-background.md, "Defocused edges").
-  const defocusedDisc = (sigma: number, radius = 70) => {
+  const defocusedDisc = (sigma: number, radius = 70, B = [0.86, 0.86, 0.86]) => {
     const coverage = createImage(W, W, (x, y) => {
       let inside = 0;
       for (let sy = 0; sy < 4; sy++) for (let sx = 0; sx < 4; sx++) inside += Math.hypot(x + (sx + 0.5) / 4 - W / 2, y + (sy + 0.5) / 4 - W / 2) < radius ? 1 : 0;
@@ -681,7 +681,7 @@ describe('background.key on synthetic shots (targets of issue 6)', () => {
     });
     const alpha = gaussianBlurRef(coverage, sigma);
     const r = rng(3);
-    const [F, B] = [[0.75, 0.5, 0.18], [0.86, 0.86, 0.86]];
+    const F = [0.75, 0.5, 0.18];
     const image = createImage(W, W, (x, y) => {
       const a = alpha.data[4 * (y * W + x)];
       // Uniform noise of standard deviation 0.002 (the width of a uniform step is sqrt(12) = 3.46 sd).
@@ -749,6 +749,25 @@ describe('background.key on synthetic shots (targets of issue 6)', () => {
       expect(alphaSad(alpha, disc.alpha)).toBeLessThan(0.003);
       // The shot needs the rule: without it the bridge and the narrow band miss by far more than the bound.
       expect(alphaSad(plain, disc.alpha)).toBeGreaterThan(0.009);
+    }
+  });
+
+  // A large smooth piece unlike the backdrop: the disc fills a quarter of the
+  // frame. The whole frame's mean colour lay between gold and blue (or grey),
+  // no pixel passed the backdrop's colour test and everything was keyed as
+  // piece (SAD 76.5 %); the reference colour now comes from the frame's border.
+  // On grey the edge is nearly as bright as the backdrop (luminance 0.53 vs
+  // 0.50): the soft-edge test reads the key's colour contrast, not luminance.
+  it('a large smooth gold disc on blue and on grey keys within 0.3 % SAD, its defocused edge found soft', async () => {
+    for (const B of [[0.2, 0.35, 0.7], [0.5, 0.5, 0.5]]) {
+      const disc = defocusedDisc(2, 70, B);
+      const { alpha } = await runGraph(keyGraph(), { source: disc.image });
+      const { soft } = await runGraph({ ...keyGraph(), outputs: { soft: 'k:softEdges' } }, { source: disc.image });
+      let found = 0;
+      for (let i = 0; i < W * W; i++) found += soft.data[i * 4];
+      console.log(`gold disc on ${B}: SAD/px ${(100 * alphaSad(alpha, disc.alpha)).toFixed(3)}%, soft region ${found} px`);
+      expect(alphaSad(alpha, disc.alpha)).toBeLessThan(0.003);
+      expect(found).toBeGreaterThan(2 * Math.PI * 70 * 2);
     }
   });
 
