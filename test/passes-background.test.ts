@@ -696,7 +696,7 @@ describe('background.key on synthetic shots (targets of issue 6)', () => {
       nodes: [{ id: 'k', pass: 'background.key', params: { illuminationSigma: 16 } as never, inputs: { image: '$source' } }],
       outputs: { soft: 'k:softEdges', backdrop: 'k:backdrop' },
     };
-    const opts = { ...SOFT_EDGES, edgeBand: 3, voteRadius: softBandRadius(3, SOFT_EDGES.wide) };
+    const opts = { ...SOFT_EDGES, edgeBand: 3, voteRadius: softBandRadius(3, SOFT_EDGES.wide), reach: softBandRadius(3, SOFT_EDGES.wide), low: 0.04 };
     for (const sigma of [0.7, 2, 4]) {
       const disc = defocusedDisc(sigma);
       const { soft, backdrop } = await runGraph(graph, { source: disc.image });
@@ -752,23 +752,37 @@ describe('background.key on synthetic shots (targets of issue 6)', () => {
     }
   });
 
-  // A large smooth piece unlike the backdrop: the disc fills a quarter of the
-  // frame. The whole frame's mean colour lay between gold and blue (or grey),
-  // no pixel passed the backdrop's colour test and everything was keyed as
-  // piece (SAD 76.5 %); the reference colour now comes from the frame's border.
-  // On grey the edge is nearly as bright as the backdrop (luminance 0.53 vs
-  // 0.50): the soft-edge test reads the key's colour contrast, not luminance.
-  it('a large smooth gold disc on blue and on grey keys within 0.3 % SAD, its defocused edge found soft', async () => {
-    for (const B of [[0.2, 0.35, 0.7], [0.5, 0.5, 0.5]]) {
-      const disc = defocusedDisc(2, 70, B);
+  // The soft-edge test reads luminance: on a coloured backdrop of other
+  // brightness it finds the edge as on white. (On grey 0.5 the gold edge is
+  // nearly as bright as the backdrop, 0.53, and no region is found; the key's
+  // colour contrast would find it but, tried, also flagged a polished band's
+  // inner shading and softened the built-in sample's bright rim.)
+  it('a defocused gold disc on blue keys within 0.3 % SAD, its edge found soft', async () => {
+    for (const B of [[0.2, 0.35, 0.7]]) {
+      const disc = defocusedDisc(2, 40, B);
       const { alpha } = await runGraph(keyGraph(), { source: disc.image });
       const { soft } = await runGraph({ ...keyGraph(), outputs: { soft: 'k:softEdges' } }, { source: disc.image });
       let found = 0;
       for (let i = 0; i < W * W; i++) found += soft.data[i * 4];
-      console.log(`gold disc on ${B}: SAD/px ${(100 * alphaSad(alpha, disc.alpha)).toFixed(3)}%, soft region ${found} px`);
+      console.log(`gold disc (radius 40) on ${B}: SAD/px ${(100 * alphaSad(alpha, disc.alpha)).toFixed(3)}%, soft region ${found} px`);
       expect(alphaSad(alpha, disc.alpha)).toBeLessThan(0.003);
-      expect(found).toBeGreaterThan(2 * Math.PI * 70 * 2);
+      expect(found).toBeGreaterThan(2 * Math.PI * 40 * 2);
     }
+  });
+
+  // A large smooth piece unlike the backdrop (the disc fills a quarter of the
+  // frame): the whole frame's mean colour, the backdrop mask's first
+  // reference, lies between gold and blue, no pixel passes the colour test,
+  // the backdrop estimate comes out black and everything is keyed as piece
+  // (SAD 76.5 %). Taking that colour from the frame's border fixed it, but
+  // made the key on the browser parity test's random image differ between
+  // Chromium and headless-gl (not understood); not kept
+  // (docs/passes-light-background.md).
+  it.fails('a gold disc filling a quarter of the frame on blue keys within 0.3 % SAD (known miss)', async () => {
+    const disc = defocusedDisc(2, 70, [0.2, 0.35, 0.7]);
+    const { alpha } = await runGraph(keyGraph(), { source: disc.image });
+    console.log(`gold disc (radius 70) on blue: SAD/px ${(100 * alphaSad(alpha, disc.alpha)).toFixed(3)}%`);
+    expect(alphaSad(alpha, disc.alpha)).toBeLessThan(0.003);
   });
 
   it('generated shot with a contact shadow: no grey skirt around the pieces (matte 0 on the backdrop next to them)', async () => {

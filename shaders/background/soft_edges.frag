@@ -5,11 +5,8 @@
 // blur s, seen at u_fineSigma, has its peak gradient fall by the ratio
 // R = sqrt(s^2 + fine^2 + extra^2) / sqrt(s^2 + fine^2) when u_coarse adds a
 // blur of u_extraSigma, so s > u_softSigma exactly when R^2 is below
-// 1 + extra^2 / (soft^2 + fine^2). Gradients (central differences) are of
-// the key's contrast, |I - B| relative to the backdrop (chunks/backdrop),
-// which is linear in alpha across an edge between the piece and the backdrop
-// and sees an edge of equal brightness and other hue (gold on grey) too; B is
-// the backdrop at the centre texel (it is smooth).
+// 1 + extra^2 / (soft^2 + fine^2). Gradients are of luminance relative to the
+// backdrop's brightness (as the key's contrast is), central differences.
 // Output: r = 1 at a soft edge maximum, g = 1 at any edge maximum whose
 // contrast (peak gradient x fine sigma x sqrt(2 pi)) is at least u_minContrast,
 // b = 1 at a very soft one (blur above u_verySoftSigma).
@@ -26,15 +23,13 @@ uniform float u_softSigma;
 uniform float u_verySoftSigma;
 uniform float u_minContrast;
 
-vec3 backdropHere;
-
-float contrastAt(sampler2D tex, vec2 texel) {
-  return backdropContrast(texelAt(tex, u_fine_size, texel).rgb, backdropHere);
+float lumaAt(sampler2D tex, vec2 texel) {
+  return luminance(texelAt(tex, u_fine_size, texel).rgb);
 }
 
 vec2 gradientAt(sampler2D tex, vec2 texel) {
-  return 0.5 * vec2(contrastAt(tex, texel + vec2(1.0, 0.0)) - contrastAt(tex, texel - vec2(1.0, 0.0)),
-                    contrastAt(tex, texel + vec2(0.0, 1.0)) - contrastAt(tex, texel - vec2(0.0, 1.0)));
+  return 0.5 * vec2(lumaAt(tex, texel + vec2(1.0, 0.0)) - lumaAt(tex, texel - vec2(1.0, 0.0)),
+                    lumaAt(tex, texel + vec2(0.0, 1.0)) - lumaAt(tex, texel - vec2(0.0, 1.0)));
 }
 
 // The edge's own blur exceeds `sigma` (see above).
@@ -44,10 +39,10 @@ bool blurAbove(float ratio, float sigma) {
 
 void main() {
   vec2 texel = currentTexel();
-  backdropHere = texelAt(u_backdrop, u_fine_size, texel).rgb;
+  float scale = backdropScale(texelAt(u_backdrop, u_fine_size, texel).rgb);
   vec2 g = gradientAt(u_fine, texel);
   float peak = length(g);
-  bool strong = peak * u_fineSigma * 2.5066283 >= u_minContrast;
+  bool strong = peak * u_fineSigma * 2.5066283 >= u_minContrast * scale;
   // A maximum across the edge: not below either neighbour along the gradient (8 directions).
   vec2 across = floor(g / max(peak, 1e-12) + 0.5);
   bool maximum = strong && length(gradientAt(u_fine, texel + across)) <= peak && length(gradientAt(u_fine, texel - across)) <= peak;

@@ -324,10 +324,10 @@ export interface SoftEdgesOptions {
 
 /**
  * Where the key finds soft (defocused) edges, as soft_edges.frag and
- * soft_edge_region.frag with exact Gaussian blurs: edge maxima of the key's
- * contrast |I - B| / max(B) against the centre texel's backdrop (image
- * blurred by fine x edgeBand, central differences, not below either
- * neighbour along the gradient, contrast at least minContrast); a maximum is soft when a further blur by
+ * soft_edge_region.frag with exact Gaussian blurs: edge maxima of luminance
+ * (blurred by fine x edgeBand, central differences, not below either
+ * neighbour along the gradient, contrast at least minContrast of the
+ * backdrop's brightest channel); a maximum is soft when a further blur by
  * extra x edgeBand lowers its gradient by a ratio R with R^2 < 1 + extra^2 /
  * (soft^2 + fine^2) (its own blur is above soft x edgeBand), very soft
  * likewise above verySoft x edgeBand. The region (r = g = 1) is where at
@@ -340,23 +340,18 @@ export function softEdgesRef(image: CpuImage, backdrop: CpuImage, o: SoftEdgesOp
   const [fineSigma, extraSigma] = [o.fine, o.extra].map((f) => f * o.edgeBand);
   const fine = gaussianBlurRef(image, fineSigma);
   const coarse = gaussianBlurRef(image, Math.hypot(fineSigma, extraSigma));
-  // The key's contrast |I - B| / max(B) against the backdrop at the centre texel (b).
-  const contrast = (img: CpuImage, x: number, y: number, b: ArrayLike<number>) => {
+  const luma = (img: CpuImage, x: number, y: number) => {
     const i = (Math.min(h - 1, Math.max(0, y)) * w + Math.min(w - 1, Math.max(0, x))) * 4;
-    return Math.hypot(img.data[i] - b[0], img.data[i + 1] - b[1], img.data[i + 2] - b[2]) / Math.max(b[0], b[1], b[2], DARK_BACKDROP_SCALE);
+    return luminanceOf(img.data[i], img.data[i + 1], img.data[i + 2]);
   };
-  const gradientOf = (img: CpuImage, x: number, y: number, b: ArrayLike<number>) => [
-    (contrast(img, x + 1, y, b) - contrast(img, x - 1, y, b)) / 2,
-    (contrast(img, x, y + 1, b) - contrast(img, x, y - 1, b)) / 2,
-  ];
+  const gradient = (img: CpuImage, x: number, y: number) => [(luma(img, x + 1, y) - luma(img, x - 1, y)) / 2, (luma(img, x, y + 1) - luma(img, x, y - 1)) / 2];
   const limit = (blur: number) => 1 + extraSigma ** 2 / ((blur * o.edgeBand) ** 2 + fineSigma ** 2);
   const edges = createImage(w, h, (x, y) => {
     const i = (y * w + x) * 4;
-    const b = backdrop.data.subarray(i, i + 3);
-    const gradient = (img: CpuImage, u: number, v: number) => gradientOf(img, u, v, b);
+    const scale = Math.max(backdrop.data[i], backdrop.data[i + 1], backdrop.data[i + 2], DARK_BACKDROP_SCALE);
     const g = gradient(fine, x, y);
     const peak = Math.hypot(g[0], g[1]);
-    if (peak * fineSigma * Math.sqrt(2 * Math.PI) < o.minContrast) return [0, 0, 0, 1];
+    if (peak * fineSigma * Math.sqrt(2 * Math.PI) < o.minContrast * scale) return [0, 0, 0, 1];
     const [ax, ay] = g.map((v) => Math.floor(v / Math.max(peak, 1e-12) + 0.5));
     if (Math.hypot(...gradient(fine, x + ax, y + ay)) > peak || Math.hypot(...gradient(fine, x - ax, y - ay)) > peak) return [0, 0, 0, 1];
     const ratio = peak / Math.max(Math.hypot(...gradient(coarse, x, y)), 1e-12);

@@ -199,9 +199,6 @@ export interface BackdropEstimate {
  * the mask against the estimate (so the piece, its edges and its shadow
  * drop out) and fit again.
  */
-/** The border band whose smooth pixels give the backdrop's reference colour, as a share of the shorter side (backdrop_mask.frag). */
-const BORDER_SHARE = 1 / 16;
-
 export function estimateBackdrop(d: Drawer, image: GpuImage, stats: GpuImage, o: BackdropOptions): BackdropEstimate {
   const hintInputs: Record<string, GpuImage> = o.hints ? { u_hints: o.hints } : {};
   const wide = localContrastStats(d, image, fitSigma(image, o.sigma));
@@ -209,13 +206,10 @@ export function estimateBackdrop(d: Drawer, image: GpuImage, stats: GpuImage, o:
     d.draw({
       shader: 'light/backdrop_mask',
       inputs: { u_image: image, u_stats: stats, u_wide: wide, u_noise: o.noise, ...(reference ? { u_reference: reference } : {}), ...hintInputs },
-      uniforms: {
-        u_mode: mode, u_hasHints: o.hints ? 1 : 0, u_pack: pack ? 1 : 0, u_borderWidth: pack ? BORDER_SHARE * Math.min(image.width, image.height) : 0,
-        u_textureTolerance: o.textureTolerance, u_colorTolerance: o.colorTolerance,
-      },
+      uniforms: { u_mode: mode, u_hasHints: o.hints ? 1 : 0, u_pack: pack ? 1 : 0, u_textureTolerance: o.textureTolerance, u_colorTolerance: o.colorTolerance },
     });
 
-  // The smooth pixels serve only their mean colour, taken mostly from the frame's border: packed for it directly.
+  // The smooth pixels serve only their mean colour: packed for it directly.
   const smoothPacked = mask(0, undefined, true);
   const smoothMean = reduceToMean(d, smoothPacked);
   d.release(smoothPacked);
