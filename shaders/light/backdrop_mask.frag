@@ -6,6 +6,10 @@
 // User hints override: red = definitely piece, green = definitely backdrop.
 // Output: the mask m in rgb (alpha 1), or with u_pack (rgb * m, m) for a
 // weighted mean (what light/weight_pack would make of it, one draw fewer).
+// With u_borderWidth > 0 (and u_pack) the weights are for the mean colour of
+// the frame's border: interior pixels weigh INTERIOR_WEIGHT, so they count
+// only where the border holds no smooth pixel (light/backdrop_reference.frag
+// falls back to that mean).
 #include "chunks/color"
 
 uniform sampler2D u_image;
@@ -17,9 +21,13 @@ uniform sampler2D u_noise;     // 1x1 (sum, 0, 0, count): relative noise std
 uniform int u_mode;            // 0 texture only, 1 + chromaticity vs global mean, 2 + colour vs estimate
 uniform int u_hasHints;
 uniform int u_pack;
+uniform float u_borderWidth;      // texels; 0 = every pixel weighs alike
+uniform vec2 u_image_size;
 uniform float u_textureTolerance; // relative local standard deviation still counted as smooth
 uniform float u_colorTolerance;   // relative colour distance still counted as backdrop
 varying vec2 v_uv;
+
+const float INTERIOR_WEIGHT = 0.01;
 
 void main() {
   vec3 c = texture2D(u_image, v_uv).rgb;
@@ -56,6 +64,11 @@ void main() {
     vec2 h = texture2D(u_hints, v_uv).rg;
     m = mix(m, 0.0, step(0.5, h.r));
     m = mix(m, 1.0, step(0.5, h.g));
+  }
+  if (u_pack == 1 && u_borderWidth > 0.0) {
+    vec2 p = gl_FragCoord.xy;
+    float fromEdge = min(min(p.x, p.y), min(u_image_size.x - p.x, u_image_size.y - p.y));
+    m *= fromEdge < u_borderWidth ? 1.0 : INTERIOR_WEIGHT;
   }
   gl_FragColor = u_pack == 1 ? vec4(c * m, m) : vec4(vec3(m), 1.0);
 }

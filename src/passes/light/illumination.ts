@@ -199,22 +199,46 @@ export interface BackdropEstimate {
  * the mask against the estimate (so the piece, its edges and its shadow
  * drop out) and fit again.
  */
+/** The border band whose smooth pixels give the fallback reference colour, as a share of the shorter side (backdrop_mask.frag). */
+const BORDER_SHARE = 1 / 16;
+/** Below this share of the frame passing against the whole frame's mean colour (practically none), the border's is taken (backdrop_reference.frag). */
+const MIN_BACKDROP_SHARE = 0.001;
+
 export function estimateBackdrop(d: Drawer, image: GpuImage, stats: GpuImage, o: BackdropOptions): BackdropEstimate {
   const hintInputs: Record<string, GpuImage> = o.hints ? { u_hints: o.hints } : {};
   const wide = localContrastStats(d, image, fitSigma(image, o.sigma));
-  const mask = (mode: number, reference?: GpuImage, pack = false) =>
+  const mask = (mode: number, reference?: GpuImage, pack = false, border = false) =>
     d.draw({
       shader: 'light/backdrop_mask',
       inputs: { u_image: image, u_stats: stats, u_wide: wide, u_noise: o.noise, ...(reference ? { u_reference: reference } : {}), ...hintInputs },
-      uniforms: { u_mode: mode, u_hasHints: o.hints ? 1 : 0, u_pack: pack ? 1 : 0, u_textureTolerance: o.textureTolerance, u_colorTolerance: o.colorTolerance },
+      uniforms: {
+        u_mode: mode, u_hasHints: o.hints ? 1 : 0, u_pack: pack ? 1 : 0, u_borderWidth: border ? BORDER_SHARE * Math.min(image.width, image.height) : 0,
+        u_textureTolerance: o.textureTolerance, u_colorTolerance: o.colorTolerance,
+      },
     });
+  // The mean colour of packed mask weights, as a 1x1 image.
+  const meanOf = (packed: GpuImage) => {
+    const mean = reduceToMean(d, packed);
+    d.release(packed);
+    return mean;
+  };
 
-  // The smooth pixels serve only their mean colour: packed for it directly.
-  const smoothPacked = mask(0, undefined, true);
-  const smoothMean = reduceToMean(d, smoothPacked);
-  d.release(smoothPacked);
-  let m = mask(1, smoothMean);
-  d.release(smoothMean);
+  // The smooth pixels serve only their mean colour (packed for it directly):
+  // of the whole frame, or of its border when almost nothing passes against
+  // the first (light/backdrop_reference.frag).
+  const globalMean = meanOf(mask(0, undefined, true));
+  const borderMean = meanOf(mask(0, undefined, true, true));
+  const passed = meanOf(mask(1, globalMean, true));
+  const reference = d.draw({
+    shader: 'light/backdrop_reference',
+    inputs: { u_global: globalMean, u_border: borderMean, u_passed: passed },
+    uniforms: { u_minShare: MIN_BACKDROP_SHARE },
+    width: 1,
+    height: 1,
+  });
+  for (const t of [globalMean, borderMean, passed]) d.release(t);
+  let m = mask(1, reference);
+  d.release(reference);
   let backdrop = normalizedConvolution(d, image, m, o.sigma);
   for (let i = 0; i < o.iterations; i++) {
     d.release(m);
