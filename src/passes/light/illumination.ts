@@ -192,6 +192,11 @@ export interface BackdropEstimate {
   mask: GpuImage;
 }
 
+/** The border band whose smooth pixels give the fallback reference colour, as a share of the shorter side (backdrop_mask.frag). */
+const BORDER_SHARE = 1 / 16;
+/** Below this share of the frame passing against the whole frame's mean colour (practically none), the border's is taken (backdrop_reference.frag). */
+const MIN_BACKDROP_SHARE = 0.001;
+
 /**
  * Estimates the clean backdrop under uneven light from the backdrop pixels
  * only (`stats` comes from localContrastStats): a mask of smooth pixels near the backdrop colour, a first-order
@@ -199,11 +204,6 @@ export interface BackdropEstimate {
  * the mask against the estimate (so the piece, its edges and its shadow
  * drop out) and fit again.
  */
-/** The border band whose smooth pixels give the fallback reference colour, as a share of the shorter side (backdrop_mask.frag). */
-const BORDER_SHARE = 1 / 16;
-/** Below this share of the frame passing against the whole frame's mean colour (practically none), the border's is taken (backdrop_reference.frag). */
-const MIN_BACKDROP_SHARE = 0.001;
-
 export function estimateBackdrop(d: Drawer, image: GpuImage, stats: GpuImage, o: BackdropOptions): BackdropEstimate {
   const hintInputs: Record<string, GpuImage> = o.hints ? { u_hints: o.hints } : {};
   const wide = localContrastStats(d, image, fitSigma(image, o.sigma));
