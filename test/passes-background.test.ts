@@ -696,7 +696,7 @@ describe('background.key on synthetic shots (targets of issue 6)', () => {
       nodes: [{ id: 'k', pass: 'background.key', params: { illuminationSigma: 16 } as never, inputs: { image: '$source' } }],
       outputs: { soft: 'k:softEdges', backdrop: 'k:backdrop' },
     };
-    const opts = { ...SOFT_EDGES, edgeBand: 3, voteRadius: softBandRadius(3, SOFT_EDGES.wide), reach: softBandRadius(3, SOFT_EDGES.wide), low: 0.04 };
+    const opts = { ...SOFT_EDGES, edgeBand: 3, voteRadius: softBandRadius(3, SOFT_EDGES.wide) };
     for (const sigma of [0.7, 2, 4]) {
       const disc = defocusedDisc(sigma);
       const { soft, backdrop } = await runGraph(graph, { source: disc.image });
@@ -758,16 +758,14 @@ describe('background.key on synthetic shots (targets of issue 6)', () => {
   // colour contrast would find it but, tried, also flagged a polished band's
   // inner shading and softened the built-in sample's bright rim.)
   it('a defocused gold disc on blue keys within 0.3 % SAD, its edge found soft', async () => {
-    for (const B of [[0.2, 0.35, 0.7]]) {
-      const disc = defocusedDisc(2, 40, B);
-      const { alpha } = await runGraph(keyGraph(), { source: disc.image });
-      const { soft } = await runGraph({ ...keyGraph(), outputs: { soft: 'k:softEdges' } }, { source: disc.image });
-      let found = 0;
-      for (let i = 0; i < W * W; i++) found += soft.data[i * 4];
-      console.log(`gold disc (radius 40) on ${B}: SAD/px ${(100 * alphaSad(alpha, disc.alpha)).toFixed(3)}%, soft region ${found} px`);
-      expect(alphaSad(alpha, disc.alpha)).toBeLessThan(0.003);
-      expect(found).toBeGreaterThan(2 * Math.PI * 40 * 2);
-    }
+    const disc = defocusedDisc(2, 40, [0.2, 0.35, 0.7]);
+    const { alpha } = await runGraph(keyGraph(), { source: disc.image });
+    const { soft } = await runGraph({ ...keyGraph(), outputs: { soft: 'k:softEdges' } }, { source: disc.image });
+    let found = 0;
+    for (let i = 0; i < W * W; i++) found += soft.data[i * 4];
+    console.log(`gold disc (radius 40) on blue: SAD/px ${(100 * alphaSad(alpha, disc.alpha)).toFixed(3)}%, soft region ${found} px`);
+    expect(alphaSad(alpha, disc.alpha)).toBeLessThan(0.003);
+    expect(found).toBeGreaterThan(2 * Math.PI * 40 * 2);
   });
 
   // A large smooth piece unlike the backdrop (the disc fills a quarter of the

@@ -147,8 +147,9 @@ const chromaDifferenceOf = (c: number[], b: number[]) => {
 /**
  * Trimap and soft guess, as trimap.frag: from the key (r contrast, b
  * certain backdrop) and its band statistics (r peak contrast, g and b shares
- * of certain piece / backdrop) over the edge band (the wide or wider band at soft edges). Backdrop where the band is
- * all backdrop, piece where it is all piece or holds no backdrop, except an
+ * of certain piece / backdrop) over the edge band (the wide or wider band at
+ * soft edges). Backdrop where the band is all backdrop, piece where it is all
+ * piece or holds no backdrop, except an
  * enclosed pixel that shows a coloured backdrop's hue (unknown); a pixel
  * that `fill` marks is piece with no ceiling. Output
  * r = soft guess (or 0 / 1), g = trimap, b = ceiling of the refined alpha
@@ -341,8 +342,8 @@ export function softEdgesRef(image: CpuImage, backdrop: CpuImage, o: SoftEdgesOp
   const fine = gaussianBlurRef(image, fineSigma);
   const coarse = gaussianBlurRef(image, Math.hypot(fineSigma, extraSigma));
   const luma = (img: CpuImage, x: number, y: number) => {
-    const i = (Math.min(h - 1, Math.max(0, y)) * w + Math.min(w - 1, Math.max(0, x))) * 4;
-    return luminanceOf(img.data[i], img.data[i + 1], img.data[i + 2]);
+    const c = texel(img, x, y);
+    return luminanceOf(c[0], c[1], c[2]);
   };
   const gradient = (img: CpuImage, x: number, y: number) => [(luma(img, x + 1, y) - luma(img, x - 1, y)) / 2, (luma(img, x, y + 1) - luma(img, x, y - 1)) / 2];
   const limit = (blur: number) => 1 + extraSigma ** 2 / ((blur * o.edgeBand) ** 2 + fineSigma ** 2);
