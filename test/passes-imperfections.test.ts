@@ -10,7 +10,7 @@ import { defectRemoval, dilateMask, invertMask, psnr as maskedPsnr, thresholdMas
 import { engine, onGpu, runGraph } from './helpers/gpu.js';
 import { straightRidges } from '../src/passes/imperfections/detect.js';
 import { detectionPlan } from '../src/passes/imperfections/plan.js';
-import { addDefects, chainOnBackdrop, facetedStone, facetMosaic, texturedMetal, type Scene } from './helpers/imperfections-scenes.js';
+import { addDefects, chainOnBackdrop, facetedStone, facetMosaic, ringOnBlownWhite, texturedMetal, type Scene } from './helpers/imperfections-scenes.js';
 
 const DEFAULTS = { sensitivity: 0.5, maxSize: 6, scratchLength: 40, protectDetail: 0.5 };
 
@@ -73,12 +73,13 @@ function residuals(scene: Scene, result: CpuImage): { kind: string; level: numbe
 describe('imperfections: GPU shaders vs float64 CPU reference', () => {
   const metal = addDefects(texturedMetal(96, 80, 1), 7, { specks: 8, scratches: 3, scratchLength: [8, 20] });
   const chain = addDefects(chainOnBackdrop(96, 96, 2), 8, { specks: 8, scratches: 2, scratchLength: [8, 20] });
+  const blown = addDefects(ringOnBlownWhite(128, 128, 4), 9, { specks: 8, scratches: 2, scratchLength: [8, 20] });
 
   // The mask passes through smoothsteps whose slope is up to 3 / threshold
   // (about 1/0.012 at the floor), so float32 luma differences of ~1e-7 become
   // ~1e-5 in the mask; 1e-3 leaves a wide margin. Threshold comparisons
   // (coarse feature membership) could flip on exact ties: we allow none here.
-  for (const [name, scene] of [['textured metal', metal], ['chain', chain]] as const) {
+  for (const [name, scene] of [['textured metal', metal], ['chain', chain], ['a ring on a blown-out white backdrop', blown]] as const) {
     it(`detect on ${name}: mask within 1e-3 of the reference`, async () => {
       const { result } = await runGraph(single('imperfections.detect', DEFAULTS), { source: scene.raw });
       const ref = detectRef(scene.raw, DEFAULTS);
@@ -170,8 +171,8 @@ describe('imperfections: what changes and what must not', () => {
   // texel centre is off by ~1e-5 texel in float32 and blends in ~1e-7 of a
   // neighbour in every pass of the engine (even an identity color.convert),
   // so bit-exactness is only defined where the engine itself is exact.
-  it('zero changed pixels on defect-free fine detail: a chain, a textured metal patch, a faceted stone', async () => {
-    for (const clean of [chainOnBackdrop(256, 256, 2), texturedMetal(256, 256, 1), facetedStone(256, 256, 3)]) {
+  it('zero changed pixels on defect-free fine detail: a chain, a textured metal patch, a faceted stone, a ring with glints on blown-out white', async () => {
+    for (const clean of [chainOnBackdrop(256, 256, 2), texturedMetal(256, 256, 1), facetedStone(256, 256, 3), ringOnBlownWhite(256, 256, 4)]) {
       const r = await runGraph(healGraph(), { source: clean });
       expect(changedPixels(r.result, asUploaded(clean))).toBe(0);
       expect(r.mask.data.every((v, i) => i % 4 === 3 || v === 0)).toBe(true);
@@ -191,6 +192,16 @@ describe('imperfections: what changes and what must not', () => {
     }
     console.log(`facet mosaic: ${changed} changed pixels inside`);
     expect(changed).toBe(0);
+  });
+
+  it('dust on a blown-out white backdrop is removed (a blown-out area is not a glint)', async () => {
+    const scene = addDefects(ringOnBlownWhite(256, 256, 4), 24, { specks: 20, scratches: 0 });
+    const r = await runGraph(healGraph(), { source: scene.raw });
+    const levels = residuals(scene, r.result);
+    const onBackdrop = levels.filter((_, i) => scene.clean.data[(Math.floor(scene.defects[i].y) * 256 + Math.floor(scene.defects[i].x)) * 4] >= 0.99);
+    console.log(`blown-out white: ${onBackdrop.filter((l) => l.level < 3).length} of ${onBackdrop.length} specks on the backdrop removed, ${levels.filter((l) => l.level < 3).length} of ${levels.length} in all`);
+    expect(onBackdrop.length).toBeGreaterThanOrEqual(10);
+    expect(onBackdrop.every((l) => l.level < 3)).toBe(true);
   });
 
   it('a straight scratch that runs into a brighter facet is found; a facet corner and a short prong are kept', async () => {

@@ -103,6 +103,9 @@ function squareAt(p: Plane, x: number, y: number, op: (a: number, b: number) => 
 /** The mask rises from 0 at the threshold to 1 at this multiple of it (MASK_RAMP in shaders/chunks/imperfections.glsl). */
 const MASK_RAMP = 1.2;
 
+/** Share of clipped blocks in the 5x5 around from which a clipped block is blown-out area, not a glint core (BLOWN_SHARE in extent_init.frag). */
+const BLOWN_SHARE = 0.6;
+
 /** Extent from which a piece of thin structure joins others across a one-texel gap (LINK_EXTENT in shaders/chunks/imperfections.glsl). */
 const LINK_EXTENT = 4;
 
@@ -203,8 +206,18 @@ export function detectRef(img: CpuImage, s: DetectionSettings): CpuImage {
   const clipped = reduce(plane(w, h, (x, yy) => (plan.glintGuard > 0 && at(y, x, yy) >= CLIPPED ? 1 : 0)), plan.extentLevel, 'max');
   const NONE = 1e6;
   const GLINT = 1e4;
+  const coarseThin = (residual: Plane) => reduce(plane(w, h, (x, yy) => thinAt(x, yy, residual)), plan.extentLevel, 'max');
+  const brightThin = coarseThin(bright);
+  // A glint core: a clipped block with a bright thin feature, in a 5x5 that is mostly not clipped
+  // (not a blown-out backdrop, nor the white gap between two specks on one).
+  const glint = (x: number, yy: number) => {
+    if (!(at(clipped, x, yy) > 0.5 && at(brightThin, x, yy) > 0.5)) return false;
+    let share = 0;
+    for (let dy = -2; dy <= 2; dy++) for (let dx = -2; dx <= 2; dx++) share += at(clipped, x + dx, yy + dy) / 25;
+    return share < BLOWN_SHARE;
+  };
   const extentBoxes = (residual: Plane) => {
-    const thin = reduce(plane(w, h, (x, yy) => thinAt(x, yy, residual)), plan.extentLevel, 'max');
+    const thin = residual === bright ? brightThin : coarseThin(residual);
     let boxes = [0, 1, 2, 3].map(() => plane(thin.w, thin.h, () => NONE));
     for (let yy = 0; yy < thin.h; yy++)
       for (let x = 0; x < thin.w; x++) {
@@ -213,7 +226,7 @@ export function detectRef(img: CpuImage, s: DetectionSettings): CpuImage {
         const e = plan.frameExtension;
         const onEdge = [x === 0, yy === 0, x === thin.w - 1, yy === thin.h - 1].map((b) => (b ? e : 0));
         const own = [x - onEdge[0], yy - onEdge[1], -x - onEdge[2], -yy - onEdge[3]];
-        const start = at(clipped, x, yy) > 0.5 ? [x - GLINT, yy - GLINT, -x - GLINT, -yy - GLINT] : at(thin, x, yy) > 0.5 ? own : undefined;
+        const start = glint(x, yy) ? [x - GLINT, yy - GLINT, -x - GLINT, -yy - GLINT] : at(thin, x, yy) > 0.5 ? own : undefined;
         start?.forEach((v, ch) => (boxes[ch].v[i] = v));
       }
     for (let step = 0; step < plan.extentSteps; step++) {

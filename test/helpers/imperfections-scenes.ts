@@ -1,7 +1,8 @@
 /**
  * Small synthetic scenes with known defects for the imperfection passes:
  * textured metal, a fine chain on a white backdrop, a faceted stone with
- * glints, and specks and scratches drawn over them with exact coverage masks.
+ * glints, a ring on a blown-out white backdrop, and specks and scratches
+ * drawn over them with exact coverage masks.
  * Linear-light, opaque, deterministic (seeded).
  */
 import { createImage, rng, type CpuImage } from '../../src/cpu/image.js';
@@ -122,6 +123,33 @@ export function facetedStone(w: number, h: number, seed: number): CpuImage {
         else acc += shades[Math.floor(((Math.atan2(py, px) + Math.PI) / (2 * Math.PI)) * facets) % facets];
       }
     let v = acc / 16;
+    for (const [gx, gy] of glints) {
+      const dx = x + 0.5 - gx, dy = y + 0.5 - gy;
+      const star = Math.exp(-(dx * dx + dy * dy) / 2) + 0.8 * Math.exp(-(dx * dx) / 0.5 - (dy * dy) / 40) + 0.8 * Math.exp(-(dy * dy) / 0.5 - (dx * dx) / 40);
+      v = Math.max(v, Math.min(1, star * 1.5));
+    }
+    return [v, v, v, 1];
+  });
+}
+
+/**
+ * A white backdrop shot blown out (linear 1.0, as catalogue photographers
+ * expose it), with a polished ring on it (an annulus shaded 0.35-0.65) that
+ * carries two clipped star glints.
+ */
+export function ringOnBlownWhite(w: number, h: number, seed: number): CpuImage {
+  const r = rng(seed);
+  const cx = w / 2, cy = h / 2, outer = Math.min(w, h) * 0.3, inner = outer * 0.7;
+  const glints = [0.6, 3.7].map((a) => [cx + 0.85 * outer * Math.cos(a), cy + 0.85 * outer * Math.sin(a)]);
+  return createImage(w, h, (x, y) => {
+    let acc = 0;
+    for (let sy = 0; sy < 4; sy++)
+      for (let sx = 0; sx < 4; sx++) {
+        const px = x + (sx + 0.5) / 4 - cx, py = y + (sy + 0.5) / 4 - cy;
+        const d = Math.hypot(px, py);
+        acc += d > outer || d < inner ? 1 : 0.5 + 0.15 * Math.sin(Math.atan2(py, px) * 2);
+      }
+    let v = Math.min(1, acc / 16 + 0.002 * (r() - 0.5));
     for (const [gx, gy] of glints) {
       const dx = x + 0.5 - gx, dy = y + 0.5 - gy;
       const star = Math.exp(-(dx * dx + dy * dy) / 2) + 0.8 * Math.exp(-(dx * dx) / 0.5 - (dy * dy) / 40) + 0.8 * Math.exp(-(dy * dy) / 0.5 - (dx * dx) / 40);
