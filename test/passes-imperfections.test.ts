@@ -204,6 +204,23 @@ describe('imperfections: what changes and what must not', () => {
     expect(onBackdrop.every((l) => l.level < 3)).toBe(true);
   });
 
+  it('a speck beside a long edge line of the other polarity is found (only what encloses a speck vetoes it)', async () => {
+    // Linear grey metal with a long dark line (y 40) and a long bright one (y 91); a bright 2x2
+    // speck 1 px below the dark line, a dark one 1 px above the bright line: both lie in the
+    // coarse blocks (2 px) next to the line's.
+    const speck = (x: number, y: number, top: number) => (x === 60 || x === 61) && (y === top || y === top + 1);
+    const image = createImage(128, 128, (x, y) => {
+      const v = x < 10 || x > 117 ? 0.25 : y === 40 ? 0.03 : y === 91 ? 0.7 : speck(x, y, 42) ? 0.6 : speck(x, y, 88) ? 0.05 : 0.25;
+      return [v, v, v, 1];
+    });
+    const { result } = await runGraph(single('imperfections.detect', DEFAULTS), { source: image });
+    const ref = detectRef(image, DEFAULTS);
+    expect(compare(result, ref, 1e-3).max).toBeLessThan(1e-3);
+    for (const [x, y] of [[60, 42], [61, 43], [60, 88], [61, 89]]) expect(result.data[(y * 128 + x) * 4]).toBe(1);
+    // The lines themselves are long structure.
+    for (const y of [40, 91]) expect(result.data[(y * 128 + 30) * 4]).toBe(0);
+  });
+
   it('a straight scratch that runs into a brighter facet is found; a facet corner and a short prong are kept', async () => {
     // Display values: a dark facet (0.3) left of a bright one (0.75) from x = 40. On the dark
     // facet, a bright 1 px scratch (0.6, x 28-39, y 20) ends on the bright facet; a facet corner

@@ -14,6 +14,8 @@ const float EXTENT_NONE = 1e6;
 // Extent (coarse texels) from which a piece of thin structure is elongated
 // and joins others across a one-texel gap (extent_grow.frag).
 const float LINK_EXTENT = 4.0;
+// Extent (coarse texels) up to which a candidate's own piece is compact, a speck.
+const float COMPACT_EXTENT = 2.0;
 // Half-size of the box a clipped glint core starts with: longer than any scratch.
 const float GLINT_EXTENT = 1e4;
 
@@ -39,10 +41,24 @@ float extentAt(sampler2D boxes, vec2 size, vec2 texel) {
   return b.r < EXTENT_NONE ? boxExtent(b) : -EXTENT_NONE;
 }
 
-// Largest extent among the boxes of the 3x3 texels around `texel`.
-float extentAround(sampler2D boxes, vec2 size, vec2 texel) {
-  float e = -EXTENT_NONE;
-  for (int dy = -1; dy <= 1; dy++)
-    for (int dx = -1; dx <= 1; dx++) e = max(e, extentAt(boxes, size, texel + vec2(float(dx), float(dy))));
+// Extent of the other polarity's structure that a candidate at `texel` must
+// not be next to. Beside an elongated candidate: the largest box of the 3x3
+// around it (a dark link's bright hole, an engraving's stroke beside the
+// white between strokes). Beside a compact one (a speck): the box at it, or
+// the smaller of two on opposite sides within 2 texels (a chain link
+// encloses its hole); a speck beside a single edge line is not enclosed.
+float extentAround(sampler2D boxes, vec2 size, vec2 texel, bool compact) {
+  float e = extentAt(boxes, size, texel);
+  if (!compact) {
+    for (int dy = -1; dy <= 1; dy++)
+      for (int dx = -1; dx <= 1; dx++) e = max(e, extentAt(boxes, size, texel + vec2(float(dx), float(dy))));
+    return e;
+  }
+  for (int dy = 0; dy <= 2; dy++)
+    for (int dx = -2; dx <= 2; dx++) {
+      if (dy == 0 && dx <= 0) continue;
+      vec2 d = vec2(float(dx), float(dy));
+      e = max(e, min(extentAt(boxes, size, texel + d), extentAt(boxes, size, texel - d)));
+    }
   return e;
 }

@@ -32,8 +32,10 @@ void main() {
   float threshold = defectThreshold(activity.x, u_floor);
   float shortThreshold = defectThreshold(activity.y, u_floor);
   vec2 coarseTexel = floor((p + 0.5) * u_extentBright_size / u_luma_size);
-  vec2 extent = max(vec2(extentAt(u_extentBright, u_extentBright_size, coarseTexel), extentAt(u_extentDark, u_extentBright_size, coarseTexel)),
-                    vec2(extentAround(u_extentDark, u_extentBright_size, coarseTexel), extentAround(u_extentBright, u_extentBright_size, coarseTexel)));
+  vec2 own = vec2(extentAt(u_extentBright, u_extentBright_size, coarseTexel), extentAt(u_extentDark, u_extentBright_size, coarseTexel));
+  bvec2 compact = lessThanEqual(own, vec2(COMPACT_EXTENT));
+  vec2 extent = max(own, vec2(extentAround(u_extentDark, u_extentBright_size, coarseTexel, compact.x),
+                              extentAround(u_extentBright, u_extentBright_size, coarseTexel, compact.y)));
   vec2 isolated = 1.0 - smoothstep(vec2(u_maxExtent + 1.5), vec2(u_maxExtent + 3.5), extent);
   vec2 strong = max(smoothstep(vec2(threshold), vec2(MASK_RAMP * threshold), vec2(y - rec.r, rec.b - y)),
                     smoothstep(vec2(shortThreshold), vec2(MASK_RAMP * shortThreshold), vec2(y - rec.g, rec.a - y))) * isolated;

@@ -103,6 +103,9 @@ function squareAt(p: Plane, x: number, y: number, op: (a: number, b: number) => 
 /** The mask rises from 0 at the threshold to 1 at this multiple of it (MASK_RAMP in shaders/chunks/imperfections.glsl). */
 const MASK_RAMP = 1.2;
 
+/** Extent (coarse texels) up to which a candidate's own piece is compact, a speck (COMPACT_EXTENT in the chunk). */
+const COMPACT_EXTENT = 2;
+
 /** Share of clipped blocks in the 5x5 around from which a clipped block is blown-out area, not a glint core (BLOWN_SHARE in extent_init.frag). */
 const BLOWN_SHARE = 0.6;
 
@@ -259,9 +262,17 @@ export function detectRef(img: CpuImage, s: DetectionSettings): CpuImage {
     const box = boxes.map((b) => at(b, cx, cy));
     return box[0] < NONE ? boxExtent(box) : -NONE;
   };
-  const extentAround = (boxes: Plane[], cx: number, cy: number) => {
-    let e = -NONE;
-    for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) e = Math.max(e, extentAt(boxes, cx + dx, cy + dy));
+  // The other polarity's structure a candidate must not be next to (extentAround in the chunk): the
+  // largest box of the 3x3 beside an elongated candidate; beside a compact one, the box at it or the
+  // smaller of two on opposite sides within 2 texels (what encloses it, as a link its hole).
+  const extentAround = (boxes: Plane[], cx: number, cy: number, compact: boolean) => {
+    let e = extentAt(boxes, cx, cy);
+    if (!compact) {
+      for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) e = Math.max(e, extentAt(boxes, cx + dx, cy + dy));
+      return e;
+    }
+    for (let dy = 0; dy <= 2; dy++)
+      for (let dx = -2; dx <= 2; dx++) if (dy > 0 || dx > 0) e = Math.max(e, Math.min(extentAt(boxes, cx + dx, cy + dy), extentAt(boxes, cx - dx, cy - dy)));
     return e;
   };
 
@@ -269,9 +280,11 @@ export function detectRef(img: CpuImage, s: DetectionSettings): CpuImage {
     const [t, ts] = [thinThreshold(x, yy), shortThreshold(x, yy)];
     const ramp = (threshold: number, contrast: number) => smoothstep(threshold, MASK_RAMP * threshold, contrast);
     const [cx, cy] = [Math.floor(((x + 0.5) * cw) / w), Math.floor(((yy + 0.5) * ch) / h)];
-    // Long own-polarity structure here, or long other-polarity structure next to it.
-    const isolated = (own: Plane[], other: Plane[]) =>
-      1 - smoothstep(plan.maxExtent + 1.5, plan.maxExtent + 3.5, Math.max(extentAt(own, cx, cy), extentAround(other, cx, cy)));
+    // Long own-polarity structure here, or long other-polarity structure beside it.
+    const isolated = (own: Plane[], other: Plane[]) => {
+      const ownExtent = extentAt(own, cx, cy);
+      return 1 - smoothstep(plan.maxExtent + 1.5, plan.maxExtent + 3.5, Math.max(ownExtent, extentAround(other, cx, cy, ownExtent <= COMPACT_EXTENT)));
+    };
     // A thin feature above the thin-feature threshold, or a short one above the short-feature threshold.
     const yv = at(y, x, yy);
     const b = Math.max(ramp(t, yv - at(thinRec.open, x, yy)), ramp(ts, yv - at(shortRec.open, x, yy))) * isolated(brightBoxes, darkBoxes);
