@@ -194,8 +194,8 @@ export interface BackdropEstimate {
 
 /** The border band whose smooth pixels give the fallback reference colour, as a share of the shorter side (backdrop_mask.frag). */
 const BORDER_SHARE = 1 / 16;
-/** Below this share of the frame passing against the whole frame's mean colour (practically none), the border's is taken (backdrop_reference.frag). */
-const MIN_BACKDROP_SHARE = 0.001;
+/** The border's mean colour is the reference where this many times more of the frame passes against it than against the whole frame's (backdrop_reference.frag). */
+const BORDER_PASS_RATIO = 4;
 
 /**
  * Estimates the clean backdrop under uneven light from the backdrop pixels
@@ -224,19 +224,20 @@ export function estimateBackdrop(d: Drawer, image: GpuImage, stats: GpuImage, o:
   };
 
   // The smooth pixels serve only their mean colour (packed for it directly):
-  // of the whole frame, or of its border when almost nothing passes against
-  // the first (light/backdrop_reference.frag).
+  // of the whole frame, or of its border when far more passes against that
+  // (light/backdrop_reference.frag).
   const globalMean = meanOf(mask(0, undefined, true));
   const borderMean = meanOf(mask(0, undefined, true, true));
   const passed = meanOf(mask(1, globalMean, true));
+  const passedBorder = meanOf(mask(1, borderMean, true));
   const reference = d.draw({
     shader: 'light/backdrop_reference',
-    inputs: { u_global: globalMean, u_border: borderMean, u_passed: passed },
-    uniforms: { u_minShare: MIN_BACKDROP_SHARE },
+    inputs: { u_global: globalMean, u_border: borderMean, u_passed: passed, u_passedBorder: passedBorder },
+    uniforms: { u_minRatio: BORDER_PASS_RATIO },
     width: 1,
     height: 1,
   });
-  for (const t of [globalMean, borderMean, passed]) d.release(t);
+  for (const t of [globalMean, borderMean, passed, passedBorder]) d.release(t);
   let m = mask(1, reference);
   d.release(reference);
   let backdrop = normalizedConvolution(d, image, m, o.sigma);
