@@ -99,6 +99,23 @@ export function chainOnBackdrop(w: number, h: number, seed: number): CpuImage {
   });
 }
 
+/** Mean of `shade` (of the position relative to (cx, cy)) over 4x4 samples of texel (x, y): anti-aliased edges. */
+function supersample(x: number, y: number, cx: number, cy: number, shade: (px: number, py: number) => number): number {
+  let acc = 0;
+  for (let sy = 0; sy < 4; sy++) for (let sx = 0; sx < 4; sx++) acc += shade(x + (sx + 0.5) / 4 - cx, y + (sy + 0.5) / 4 - cy);
+  return acc / 16;
+}
+
+/** `v` brightened by clipped star glints (a core and two rays) centred at `glints`. */
+function withGlints(v: number, x: number, y: number, glints: number[][]): number {
+  for (const [gx, gy] of glints) {
+    const dx = x + 0.5 - gx, dy = y + 0.5 - gy;
+    const star = Math.exp(-(dx * dx + dy * dy) / 2) + 0.8 * Math.exp(-(dx * dx) / 0.5 - (dy * dy) / 40) + 0.8 * Math.exp(-(dy * dy) / 0.5 - (dx * dx) / 40);
+    v = Math.max(v, Math.min(1, star * 1.5));
+  }
+  return v;
+}
+
 /**
  * A faceted stone: wedges around a centre with different flat shades and
  * anti-aliased edges, on a mid-grey backdrop, with two clipped star glints.
@@ -113,22 +130,14 @@ export function facetedStone(w: number, h: number, seed: number): CpuImage {
     [cx - rad * 0.45, cy + rad * 0.2],
   ];
   return createImage(w, h, (x, y) => {
-    let acc = 0;
-    for (let sy = 0; sy < 4; sy++)
-      for (let sx = 0; sx < 4; sx++) {
-        const px = x + (sx + 0.5) / 4 - cx, py = y + (sy + 0.5) / 4 - cy;
-        const d = Math.hypot(px, py);
-        if (d > rad) acc += 0.3;
-        else if (d < rad * 0.35) acc += 0.9;
-        else acc += shades[Math.floor(((Math.atan2(py, px) + Math.PI) / (2 * Math.PI)) * facets) % facets];
-      }
-    let v = acc / 16;
-    for (const [gx, gy] of glints) {
-      const dx = x + 0.5 - gx, dy = y + 0.5 - gy;
-      const star = Math.exp(-(dx * dx + dy * dy) / 2) + 0.8 * Math.exp(-(dx * dx) / 0.5 - (dy * dy) / 40) + 0.8 * Math.exp(-(dy * dy) / 0.5 - (dx * dx) / 40);
-      v = Math.max(v, Math.min(1, star * 1.5));
-    }
-    return [v, v, v, 1];
+    const v = supersample(x, y, cx, cy, (px, py) => {
+      const d = Math.hypot(px, py);
+      if (d > rad) return 0.3;
+      if (d < rad * 0.35) return 0.9;
+      return shades[Math.floor(((Math.atan2(py, px) + Math.PI) / (2 * Math.PI)) * facets) % facets];
+    });
+    const g = withGlints(v, x, y, glints);
+    return [g, g, g, 1];
   });
 }
 
@@ -142,20 +151,12 @@ export function ringOnBlownWhite(w: number, h: number, seed: number): CpuImage {
   const cx = w / 2, cy = h / 2, outer = Math.min(w, h) * 0.3, inner = outer * 0.7;
   const glints = [0.6, 3.7].map((a) => [cx + 0.85 * outer * Math.cos(a), cy + 0.85 * outer * Math.sin(a)]);
   return createImage(w, h, (x, y) => {
-    let acc = 0;
-    for (let sy = 0; sy < 4; sy++)
-      for (let sx = 0; sx < 4; sx++) {
-        const px = x + (sx + 0.5) / 4 - cx, py = y + (sy + 0.5) / 4 - cy;
-        const d = Math.hypot(px, py);
-        acc += d > outer || d < inner ? 1 : 0.5 + 0.15 * Math.sin(Math.atan2(py, px) * 2);
-      }
-    let v = Math.min(1, acc / 16 + 0.002 * (r() - 0.5));
-    for (const [gx, gy] of glints) {
-      const dx = x + 0.5 - gx, dy = y + 0.5 - gy;
-      const star = Math.exp(-(dx * dx + dy * dy) / 2) + 0.8 * Math.exp(-(dx * dx) / 0.5 - (dy * dy) / 40) + 0.8 * Math.exp(-(dy * dy) / 0.5 - (dx * dx) / 40);
-      v = Math.max(v, Math.min(1, star * 1.5));
-    }
-    return [v, v, v, 1];
+    const v = supersample(x, y, cx, cy, (px, py) => {
+      const d = Math.hypot(px, py);
+      return d > outer || d < inner ? 1 : 0.5 + 0.15 * Math.sin(Math.atan2(py, px) * 2);
+    });
+    const g = withGlints(Math.min(1, v + 0.002 * (r() - 0.5)), x, y, glints);
+    return [g, g, g, 1];
   });
 }
 
