@@ -34,6 +34,8 @@ const float CHROMATIC = 4.0;
 // Only on opaque pixels: under partial transparency premultiplied colour
 // follows the coverage, and 8-bit rounding of it varies between decoders.
 const float OPAQUE = 0.999;
+// Relative margin of the maximum test (isMaximum).
+const float MAXIMUM_TOLERANCE = 1e-3;
 
 float lumaAt(sampler2D tex, vec2 texel) {
   return luminance(texelAt(tex, u_fine_size, texel).rgb);
@@ -59,11 +61,11 @@ vec3 colourGradientAt(sampler2D tex, vec2 texel) {
 }
 
 // A maximum across the edge: not below either neighbour along the gradient (8
-// directions) and clearly above one of them. Both within a thousandth: a ramp,
-// whose equal gradients float rounding would otherwise split into maxima and
-// not at random, differently on different GPUs.
+// directions) and clearly above one of them. Both neighbours within
+// MAXIMUM_TOLERANCE of it mean a ramp, whose equal gradients float rounding
+// would otherwise split into maxima, differently on different GPUs.
 bool isMaximum(float peak, float before, float after) {
-  float tolerance = 1e-3 * peak;
+  float tolerance = MAXIMUM_TOLERANCE * peak;
   return before <= peak + tolerance && after <= peak + tolerance && min(before, after) < peak - tolerance;
 }
 
