@@ -323,19 +323,12 @@ export interface SoftEdgesOptions {
   voteRadius: number;
 }
 
-/** Constants of soft_edges.frag: the maximum test's relative tolerance, the colour path's conditions. */
-const MAXIMUM_TOLERANCE = 1e-3;
-const CHROMATIC = 4;
-const OPAQUE = 0.999;
-
 /**
  * Where the key finds soft (defocused) edges, as soft_edges.frag and
  * soft_edge_region.frag with exact Gaussian blurs: edge maxima of luminance
  * (blurred by fine x edgeBand, central differences, not below either
- * neighbour along the gradient and clearly above one, contrast at least
- * minContrast of the backdrop's brightest channel), or where luminance shows
- * no edge, on opaque pixels, maxima of the colour gradient four times its
- * luminance gradient alike; a maximum is soft when a further blur by
+ * neighbour along the gradient, contrast at least minContrast of the
+ * backdrop's brightest channel); a maximum is soft when a further blur by
  * extra x edgeBand lowers its gradient by a ratio R with R^2 < 1 + extra^2 /
  * (soft^2 + fine^2) (its own blur is above soft x edgeBand), very soft
  * likewise above verySoft x edgeBand. The region (r = g = 1) is where at
@@ -353,39 +346,16 @@ export function softEdgesRef(image: CpuImage, backdrop: CpuImage, o: SoftEdgesOp
     return luminanceOf(c[0], c[1], c[2]);
   };
   const gradient = (img: CpuImage, x: number, y: number) => [(luma(img, x + 1, y) - luma(img, x - 1, y)) / 2, (luma(img, x, y + 1) - luma(img, x, y - 1)) / 2];
-  // Where luminance shows no edge: the colour gradient, [direction across, magnitude] (colourGradientAt in the shader).
-  const colourGradient = (img: CpuImage, x: number, y: number) => {
-    const [l, r, u, d] = [texel(img, x - 1, y), texel(img, x + 1, y), texel(img, x, y - 1), texel(img, x, y + 1)];
-    const dx = [0, 1, 2].map((c) => (r[c] - l[c]) / 2);
-    const dy = [0, 1, 2].map((c) => (d[c] - u[c]) / 2);
-    const dot = (a: number[], b: number[]) => a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
-    const e = dot(dx, dx) >= dot(dy, dy) ? dx : dy;
-    const g = [dot(dx, e), dot(dy, e)];
-    const projected = Math.hypot(g[0], g[1]);
-    return projected > 1e-20 ? [g[0] / projected, g[1] / projected, Math.sqrt(dot(dx, dx) + dot(dy, dy))] : [0, 0, 0];
-  };
-  // Not below either neighbour and clearly above one (a ramp is no maximum), within a thousandth.
-  const isMaximum = (peak: number, before: number, after: number) =>
-    before <= peak * (1 + MAXIMUM_TOLERANCE) && after <= peak * (1 + MAXIMUM_TOLERANCE) && Math.min(before, after) < peak * (1 - MAXIMUM_TOLERANCE);
   const limit = (blur: number) => 1 + extraSigma ** 2 / ((blur * o.edgeBand) ** 2 + fineSigma ** 2);
   const edges = createImage(w, h, (x, y) => {
     const i = (y * w + x) * 4;
     const scale = Math.max(backdrop.data[i], backdrop.data[i + 1], backdrop.data[i + 2], DARK_BACKDROP_SCALE);
-    const minPeak = (o.minContrast * scale) / (fineSigma * Math.sqrt(2 * Math.PI));
     const g = gradient(fine, x, y);
     const peak = Math.hypot(g[0], g[1]);
-    let ratio: number;
-    if (peak >= minPeak) {
-      const [ax, ay] = g.map((v) => Math.floor(v / peak + 0.5));
-      if (!isMaximum(peak, Math.hypot(...gradient(fine, x - ax, y - ay)), Math.hypot(...gradient(fine, x + ax, y + ay)))) return [0, 0, 0, 1];
-      ratio = peak / Math.max(Math.hypot(...gradient(coarse, x, y)), 1e-12);
-    } else {
-      const c = colourGradient(fine, x, y);
-      const [ax, ay] = [c[0], c[1]].map((v) => Math.floor(v + 0.5));
-      const opaque = texel(fine, x, y)[3] >= OPAQUE;
-      if (!opaque || c[2] < minPeak || c[2] < CHROMATIC * peak || !isMaximum(c[2], colourGradient(fine, x - ax, y - ay)[2], colourGradient(fine, x + ax, y + ay)[2])) return [0, 0, 0, 1];
-      ratio = c[2] / Math.max(colourGradient(coarse, x, y)[2], 1e-12);
-    }
+    if (peak * fineSigma * Math.sqrt(2 * Math.PI) < o.minContrast * scale) return [0, 0, 0, 1];
+    const [ax, ay] = g.map((v) => Math.floor(v / Math.max(peak, 1e-12) + 0.5));
+    if (Math.hypot(...gradient(fine, x + ax, y + ay)) > peak || Math.hypot(...gradient(fine, x - ax, y - ay)) > peak) return [0, 0, 0, 1];
+    const ratio = peak / Math.max(Math.hypot(...gradient(coarse, x, y)), 1e-12);
     return [ratio * ratio < limit(o.soft) ? 1 : 0, 1, ratio * ratio < limit(o.verySoft) ? 1 : 0, 1];
   });
   const vote = boxMeanRef(edges, o.voteRadius);
