@@ -9,7 +9,7 @@
 // With u_borderWidth > 0 (and u_pack) the weights are for the mean colour of
 // the frame's border: interior pixels weigh INTERIOR_WEIGHT, so they count
 // only where the border holds no smooth pixel (light/backdrop_reference.frag
-// falls back to that mean).
+// takes that mean where far more of the frame passes against it).
 #include "chunks/color"
 
 uniform sampler2D u_image;

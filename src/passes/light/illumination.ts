@@ -192,7 +192,7 @@ export interface BackdropEstimate {
   mask: GpuImage;
 }
 
-/** The border band whose smooth pixels give the fallback reference colour, as a share of the shorter side (backdrop_mask.frag). */
+/** The border band whose smooth pixels give the second reference colour (backdrop_reference.frag), as a share of the shorter side (backdrop_mask.frag). */
 const BORDER_SHARE = 1 / 16;
 /** The border's mean colour is the reference where this many times more of the frame passes against it than against the whole frame's (backdrop_reference.frag). */
 const BORDER_PASS_RATIO = 4;
