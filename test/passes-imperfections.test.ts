@@ -221,6 +221,20 @@ describe('imperfections: what changes and what must not', () => {
     for (const y of [40, 91]) expect(result.data[(y * 128 + 30) * 4]).toBe(0);
   });
 
+  it('on an odd-sized image a speck reads the extent of its own block, not the next one', async () => {
+    // 129 px wide: the 2 px blocks of the extent level end in a 1 px one. A dark 1x2 speck at
+    // x 121 (block 60) beside a long bright line at x 122 (block 61). Mapping texels to blocks
+    // by the size ratio (65 / 129) put x 121 in block 61, the line's, which vetoed the speck.
+    const image = createImage(129, 128, (x, y) => {
+      const v = x === 122 && y >= 10 && y <= 117 ? 0.7 : x === 121 && (y === 60 || y === 61) ? 0.03 : 0.25;
+      return [v, v, v, 1];
+    });
+    const { result } = await runGraph(single('imperfections.detect', DEFAULTS), { source: image });
+    expect(compare(result, detectRef(image, DEFAULTS), 1e-3).max).toBeLessThan(1e-3);
+    for (const y of [60, 61]) expect(result.data[(y * 129 + 121) * 4]).toBe(1);
+    expect(result.data[(30 * 129 + 122) * 4]).toBe(0);
+  });
+
   it('a straight scratch that runs into a brighter facet is found; a facet corner and a short prong are kept', async () => {
     // Display values: a dark facet (0.3) left of a bright one (0.75) from x = 40. On the dark
     // facet, a bright 1 px scratch (0.6, x 28-39, y 20) ends on the bright facet; a facet corner

@@ -22,6 +22,8 @@ uniform vec2 u_extentBright_size;
 uniform sampler2D u_extentDark;
 uniform float u_floor;
 uniform float u_maxExtent;
+// Fine texels per coarse texel of the extent level (a power of two).
+uniform float u_extentBlock;
 
 void main() {
   vec2 p = currentTexel();
@@ -31,7 +33,9 @@ void main() {
   vec2 activity = bilinearCovering(u_activity, u_activity_size, u_luma_size).rg;
   float threshold = defectThreshold(activity.x, u_floor);
   float shortThreshold = defectThreshold(activity.y, u_floor);
-  vec2 coarseTexel = floor((p + 0.5) * u_extentBright_size / u_luma_size);
+  // The block the max reductions put this texel in; on an odd size the last coarse texel covers one
+  // fine column or row, so scaling by the size ratio would drift by up to half a block.
+  vec2 coarseTexel = floor(p / u_extentBlock);
   vec2 own = vec2(extentAt(u_extentBright, u_extentBright_size, coarseTexel), extentAt(u_extentDark, u_extentBright_size, coarseTexel));
   bvec2 compact = lessThanEqual(own, vec2(COMPACT_EXTENT));
   vec2 extent = max(own, vec2(extentAround(u_extentDark, u_extentBright_size, coarseTexel, compact.x),

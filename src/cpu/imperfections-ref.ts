@@ -257,7 +257,6 @@ export function detectRef(img: CpuImage, s: DetectionSettings): CpuImage {
   };
   const brightBoxes = extentBoxes(bright);
   const darkBoxes = extentBoxes(dark);
-  const [cw, ch] = [brightBoxes[0].w, brightBoxes[0].h];
   const extentAt = (boxes: Plane[], cx: number, cy: number) => {
     const box = boxes.map((b) => at(b, cx, cy));
     return box[0] < NONE ? boxExtent(box) : -NONE;
@@ -279,7 +278,8 @@ export function detectRef(img: CpuImage, s: DetectionSettings): CpuImage {
   const core = plane(w, h, (x, yy) => {
     const [t, ts] = [thinThreshold(x, yy), shortThreshold(x, yy)];
     const ramp = (threshold: number, contrast: number) => smoothstep(threshold, MASK_RAMP * threshold, contrast);
-    const [cx, cy] = [Math.floor(((x + 0.5) * cw) / w), Math.floor(((yy + 0.5) * ch) / h)];
+    // The block of the max reductions (on an odd size the last one covers a single texel).
+    const [cx, cy] = [Math.floor(x / 2 ** plan.extentLevel), Math.floor(yy / 2 ** plan.extentLevel)];
     // Long own-polarity structure here, or long other-polarity structure beside it.
     const isolated = (own: Plane[], other: Plane[]) => {
       const ownExtent = extentAt(own, cx, cy);

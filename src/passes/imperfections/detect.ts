@@ -204,7 +204,7 @@ export function detectDefects(d: Drawer, image: GpuImage, settings: DetectionSet
   const core = d.draw({
     shader: 'imperfections/detect_combine',
     inputs: { u_luma: luma, u_reconstructed: reconstructed, u_activity: activity, u_extentBright: bright, u_extentDark: dark },
-    uniforms: { u_floor: plan.floor, u_maxExtent: plan.maxExtent },
+    uniforms: { u_floor: plan.floor, u_maxExtent: plan.maxExtent, u_extentBlock: 2 ** plan.extentLevel },
   });
   for (const img of [luma, residual, reconstructed, activity, bright, dark]) d.release(img);
   const mask = d.draw({ shader: 'imperfections/dilate', inputs: { u_mask: core } });
