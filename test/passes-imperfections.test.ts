@@ -458,7 +458,7 @@ describe('imperfections: a generated shot with sensor noise (issue 5)', () => {
   // (one link-sized piece next to the pendant), 0% with the structure traced
   // at 0.4 (not 0.6) of the defect threshold.
 
-  it('keeps the chain of the built-in sample whole (catalogue light -> heal)', async () => {
+  it('keeps the chain and the stone of the built-in sample whole (catalogue light -> heal)', async () => {
     const shot = await generateShot(await engine(), { seed: 1, subject: 'set', width: 1024, height: 768 });
     const catalogue = JSON.parse(readFileSync(new URL('../src/presets/catalogue.json', import.meta.url), 'utf8')) as GraphSpec;
     const graph: GraphSpec = {
@@ -468,15 +468,23 @@ describe('imperfections: a generated shot with sensor noise (issue 5)', () => {
       outputs: { result: 'heal', mask: 'heal:mask' },
     };
     const r = await runGraph(graph, { source: shot.raw });
-    // Chain pixels clear of the dust and scratches drawn on it (those should be healed).
+    // Chain and stone pixels clear of the dust and scratches drawn on them (those should be healed).
     const defects = dilateMask(unionMasks(shot.masks.dust, shot.masks.scratches), 2, 0.01);
-    let chain = 0, healed = 0;
-    for (let p = 0; p < shot.width * shot.height; p++) {
-      if (shot.masks.thin.data[4 * p] <= 0.5 || defects.data[4 * p] > 0) continue;
-      chain++;
-      if (r.mask.data[4 * p] > 0.5) healed++;
-    }
-    console.log(`sample chain: ${healed} of ${chain} defect-free chain pixels healed (${((100 * healed) / chain).toFixed(2)}%)`);
-    expect(healed / chain).toBeLessThan(0.03);
+    const healedShare = (structure: typeof defects, name: string) => {
+      let total = 0, healed = 0;
+      for (let p = 0; p < shot.width * shot.height; p++) {
+        if (structure.data[4 * p] <= 0.5 || defects.data[4 * p] > 0) continue;
+        total++;
+        if (r.mask.data[4 * p] > 0.5) healed++;
+      }
+      console.log(`sample ${name}: ${healed} of ${total} defect-free pixels healed (${((100 * healed) / total).toFixed(2)}%)`);
+      return healed / total;
+    };
+    // 0.60 % and 0 % now. A rule that healed three dots of a dotted strand and a facet of the
+    // stone (docs/passes-imperfections.md, "A speck between lines") reached 1.67 % and 0.42 %.
+    const [chain, stone] = [healedShare(shot.masks.thin, 'chain'), healedShare(shot.masks.gem, 'stone')];
+    expect(chain).toBeLessThan(0.01);
+    expect(stone).toBeLessThan(0.001);
   });
+
 });
