@@ -486,5 +486,4 @@ describe('imperfections: a generated shot with sensor noise (issue 5)', () => {
     expect(chain).toBeLessThan(0.01);
     expect(stone).toBeLessThan(0.001);
   });
-
 });
