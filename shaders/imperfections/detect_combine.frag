@@ -5,7 +5,8 @@
 // feature residual) and clears the short-feature threshold, and that does
 // not lie on a long connected thin structure of its own polarity at the
 // coarse level (extent), nor next to a long one of the other polarity (the
-// bright holes of a dark chain's links, the dark gaps of a bright one),
+// bright holes of a dark chain's links, the dark gaps of a bright one; for a
+// speck only one that encloses it, see extentAround),
 // that is not restored by reconstruction (connected to a larger structure at
 // least as bright/dark: facet corners, prong tips). Glints are long
 // structure for the extent test (see extent_init.frag).
