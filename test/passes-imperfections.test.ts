@@ -276,6 +276,31 @@ describe('imperfections: what changes and what must not', () => {
     expect(insideChanged).toBeGreaterThan(0);
   });
 
+  it('fill keeps a hole next to an edge on its own side (the texture stage does not paint the far side in)', async () => {
+    // Bright skin-like left, a 2 px ramp, a dark grainy right; a 4x4 hole on
+    // the dark side beside the ramp, where a mean over valid texels leans to
+    // the bright side because the hole takes out the dark ones.
+    const random = rng(7);
+    const grain = Array.from({ length: 64 * 48 }, () => 1 + 0.3 * (random() - 0.5));
+    const clean = asUploaded(
+      createImage(64, 48, (x, y) => {
+        const t = Math.min(1, Math.max(0, (x - 29.5) / 2));
+        const v = (0.45 * (1 - t) + 0.006 * t) * grain[y * 64 + x];
+        return [v, 0.8 * v, 0.7 * v, 1];
+      }),
+    );
+    const hole = (x: number, y: number) => x >= 32 && x <= 35 && y >= 20 && y <= 23;
+    const mask = createImage(64, 48, (x, y) => (hole(x, y) ? [1, 1, 1, 1] : [0, 0, 0, 1]));
+    const specked = { ...clean, data: clean.data.map((v, i) => (i % 4 !== 3 && hole((i / 4) % 64, Math.floor(i / 256)) ? 0.5 : v)) };
+    const { result } = await runGraph(single('imperfections.fill', {}, { image: '$source', mask: '$mask' }), { source: specked, mask });
+    const [a, c] = [display(result), display(clean)];
+    let worst = 0;
+    for (let i = 0; i < a.data.length; i += 4) if (mask.data[i] === 1) worst = Math.max(worst, ...[0, 1, 2].map((k) => 255 * Math.abs(a.data[i + k] - c.data[i + k])));
+    console.log(`hole beside an edge: largest error ${worst.toFixed(1)}/255 (display)`);
+    expect(worst).toBeLessThan(8);
+    expect(compare(result, fillRef(specked, mask, 8), 2e-4).overFraction).toBeLessThan(0.005);
+  });
+
   it('fill continues a periodic weave through specks (texture stage) and changes nothing else', async () => {
     // A woven backdrop: threads 6 px apart each way, a fine over-under checker
     // and a slow shading across the frame (low frequencies the texture must ride on).

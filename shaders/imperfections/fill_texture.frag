@@ -2,12 +2,17 @@
 // low frequencies, so texture (weave, grain, hammer marks) is copied in from
 // the best-matching displaced neighbourhood. For each candidate shift s, the
 // cost is the Gaussian-weighted squared difference between the texture layer
-// around the texel and around texel + s, over texels valid at both ends; the
-// cheapest shift whose source texel is valid gives
-//   local valid mean (low frequencies) + texture layer at texel + s,
+// (fill_detail: the image minus its edge-aware local mean) around the texel
+// and around texel + s, over texels valid at both ends; the cheapest shift
+// whose source texel is valid gives
+//   edge-aware local mean + texture layer at texel + s,
+// the mean taken around the texel on the smooth fill's side of any edge,
 // mixed with the smooth/edge fill by the match's correlation (a poor match
 // adds nothing). Unmasked texels are returned exactly (mix with weight 0).
 #include "chunks/texel"
+#include "chunks/color"
+#include "chunks/bilateral"
+#include "chunks/texture_layer"
 #include "chunks/imperfections"
 #define MAX_SHIFTS 32
 #define MAX_WINDOW 8
@@ -15,7 +20,6 @@ uniform sampler2D u_image;
 uniform vec2 u_image_size;
 uniform sampler2D u_mask;
 uniform sampler2D u_fill;
-uniform sampler2D u_low;
 uniform sampler2D u_detail;
 uniform float u_shiftX[MAX_SHIFTS];
 uniform float u_shiftY[MAX_SHIFTS];
@@ -25,10 +29,6 @@ uniform float u_windowSigma;
 
 // Matches supported by less of the window than this are not trusted.
 const float MIN_SUPPORT = 0.25;
-// Low frequencies come from the local valid mean where the window holds this
-// much validity (a hole of a few texels); deeper inside a large hole the
-// smooth fill takes over.
-const vec2 LOW_SUPPORT = vec2(0.05, 0.25);
 
 void main() {
   vec2 p = currentTexel();
@@ -84,8 +84,7 @@ void main() {
   if (bestCost >= 0.0 && bestEnergy > 1e-12) {
     // Correlation of the two texture layers (equal energies): 1 - cost / (2 energy).
     float gain = clamp(1.0 - 0.5 * bestCost / bestEnergy, 0.0, 1.0);
-    vec4 low = texelAt(u_low, u_image_size, p);
-    vec3 base = mix(fill, validMean(low, fill), smoothstep(LOW_SUPPORT.x, LOW_SUPPORT.y, low.a));
+    vec3 base = edgeAwareValidMean(u_image, u_mask, u_image_size, p, bilateralGuide(fill), fill);
     result = mix(fill, base + texelAt(u_detail, u_image_size, p + bestShift).rgb, gain);
   }
   gl_FragColor = vec4(mix(original.rgb, result, m), original.a);

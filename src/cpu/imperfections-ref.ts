@@ -6,7 +6,7 @@
  */
 import { createImage, type CpuImage } from './image.js';
 import { gaussianBlurRef, linearToSrgb, smoothstep } from './reference.js';
-import { detectionPlan, FILL_RELAX_STEPS, texturePlan, type DetectionSettings } from '../passes/imperfections/plan.js';
+import { DETAIL_TAPS, detectionPlan, FILL_RELAX_STEPS, texturePlan, type DetectionSettings } from '../passes/imperfections/plan.js';
 
 /** A single-channel float64 plane (several planes model a multi-channel texture). */
 interface Plane {
@@ -412,23 +412,32 @@ export function smoothFillRef(img: CpuImage, mask: CpuImage, reach: number): Cpu
 function textureFillRef(img: CpuImage, m: Plane, fill: CpuImage, reach: number): CpuImage {
   const { width: w, height: h } = img;
   const plan = texturePlan(reach);
-  const weighted = createImage(w, h, (x, y) => {
-    const i = (y * w + x) * 4;
-    const v = 1 - at(m, x, y);
-    return [img.data[i] * v, img.data[i + 1] * v, img.data[i + 2] * v, v];
-  });
-  const low = gaussianBlurRef(weighted, plan.lowSigma);
-  const validMean = (x: number, y: number, fallback: number[]) => {
-    const i = (y * w + x) * 4;
-    const a = low.data[i + 3];
-    return a > 1e-6 ? [0, 1, 2].map((c) => low.data[i + c] / a) : fallback;
-  };
   const clampX = (x: number) => Math.min(w - 1, Math.max(0, x));
   const clampY = (y: number) => Math.min(h - 1, Math.max(0, y));
+  const rgbAt = (x: number, y: number) => {
+    const i = (clampY(y) * w + clampX(x)) * 4;
+    return [img.data[i], img.data[i + 1], img.data[i + 2]];
+  };
+  const guide = (c: number[]) => Math.min(1, Math.max(0, linearToSrgb(luminance(c[0], c[1], c[2]))));
+  // Mean of the valid texels around (x, y) whose luminance is near `g` (edgeAwareValidMean in chunks/texture_layer.glsl).
+  const edgeAwareValidMean = (x: number, y: number, g: number, fallback: number[]) => {
+    const sum = [0, 0, 0, 0];
+    for (let j = -DETAIL_TAPS; j <= DETAIL_TAPS; j++)
+      for (let i = -DETAIL_TAPS; i <= DETAIL_TAPS; i++) {
+        const [ox, oy] = [i * plan.detailStep, j * plan.detailStep];
+        if (Math.abs(ox) > plan.detailRadius || Math.abs(oy) > plan.detailRadius) continue;
+        const s = rgbAt(x + ox, y + oy);
+        const range = (guide(s) - g) / plan.detailRangeSigma;
+        const wt = (1 - at(m, x + ox, y + oy)) * Math.exp(-(ox * ox + oy * oy) / (2 * plan.lowSigma ** 2) - 0.5 * range * range);
+        for (let k = 0; k < 3; k++) sum[k] += wt * s[k];
+        sum[3] += wt;
+      }
+    return sum[3] > 1e-6 ? sum.slice(0, 3).map((v) => v / sum[3]) : fallback;
+  };
+  // Texture layer (fill_detail.frag).
   const detail = createImage(w, h, (x, y) => {
-    const i = (y * w + x) * 4;
-    const c = [img.data[i], img.data[i + 1], img.data[i + 2]];
-    const mean = validMean(x, y, c);
+    const c = rgbAt(x, y);
+    const mean = edgeAwareValidMean(x, y, guide(c), c);
     return [c[0] - mean[0], c[1] - mean[1], c[2] - mean[2], 1 - at(m, x, y)];
   });
   const detailAt = (x: number, y: number) => {
@@ -476,10 +485,9 @@ function textureFillRef(img: CpuImage, m: Plane, fill: CpuImage, reach: number):
       let result = f;
       if (bestCost >= 0 && bestEnergy > 1e-12) {
         const gain = Math.min(1, Math.max(0, 1 - (0.5 * bestCost) / bestEnergy));
-        const support = smoothstep(0.05, 0.25, low.data[i + 3]);
-        const mean = validMean(x, y, f);
         const src = detailAt(bx, by);
-        result = f.map((v, c) => v + (v + (mean[c] - v) * support + src[c] - v) * gain);
+        const base = edgeAwareValidMean(x, y, guide(f), f);
+        result = f.map((v, c) => v + (base[c] + src[c] - v) * gain);
       }
       for (let c = 0; c < 3; c++) out.data[i + c] = img.data[i + c] + (result[c] - img.data[i + c]) * mv;
     }

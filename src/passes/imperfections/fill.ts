@@ -28,20 +28,28 @@ const COARSEST_SIDE = 1;
  * down and up) for the smooth part, plus interpolation along the local edge
  * or grain direction within `reach` pixels, plus texture copied from the
  * best-matching displaced neighbourhood (fill_texture.frag).
- * Bounded: 2 log2(size) + FILL_RELAX_STEPS + 9 draws.
+ * Bounded: 2 log2(size) + FILL_RELAX_STEPS + 7 draws up to reach 8 (a wider
+ * tensor blur adds its pyramid levels).
  */
 export function fillMasked(d: Drawer, image: GpuImage, mask: GpuImage, reach: number): GpuImage {
   if (mask.width !== image.width || mask.height !== image.height)
     throw new Error(`imperfections.fill: mask is ${mask.width}x${mask.height} but the image is ${image.width}x${image.height}`);
   const levels: GpuImage[] = [d.draw({ shader: 'imperfections/fill_weight', inputs: { u_image: image, u_mask: mask } })];
-  const plan = texturePlan(reach);
-  // Local mean of valid texels (validity-weighted blur), which splits the texture off.
-  const low = gaussianBlur(d, levels[0], plan.lowSigma);
-  const detail = d.draw({ shader: 'imperfections/fill_detail', inputs: { u_image: image, u_mask: mask, u_low: low } });
   while (Math.max(levels[levels.length - 1].width, levels[levels.length - 1].height) > COARSEST_SIDE) {
     const prev = levels[levels.length - 1];
     levels.push(d.draw({ shader: 'imperfections/box_down', inputs: { u_image: prev }, width: Math.ceil(prev.width / 2), height: Math.ceil(prev.height / 2) }));
   }
+  const plan = texturePlan(reach);
+  const detailUniforms = { u_lowSigma: plan.lowSigma, u_detailRadius: plan.detailRadius, u_detailStep: plan.detailStep, u_detailRangeSigma: plan.detailRangeSigma };
+  // The texture layer: the image minus its edge-aware local mean over valid
+  // texels, drawn only within the texture stage's reach of a masked texel:
+  // the pyramid level whose blocks span that reach says where (validity < 1).
+  const nearLevel = Math.min(levels.length - 1, Math.ceil(Math.log2(plan.detailReach)));
+  const detail = d.draw({
+    shader: 'imperfections/fill_detail',
+    inputs: { u_image: image, u_mask: mask, u_near: levels[nearLevel] },
+    uniforms: { ...detailUniforms, u_nearBlock: 2 ** nearLevel },
+  });
   // Pull: fill from the coarsest level up to level 0.
   let filled: GpuImage | undefined;
   for (let l = levels.length - 1; l >= 0; l--) {
@@ -74,17 +82,17 @@ export function fillMasked(d: Drawer, image: GpuImage, mask: GpuImage, reach: nu
   d.release(smooth);
   const out = d.draw({
     shader: 'imperfections/fill_texture',
-    inputs: { u_image: image, u_mask: mask, u_fill: fill, u_low: low, u_detail: detail },
+    inputs: { u_image: image, u_mask: mask, u_fill: fill, u_detail: detail },
     uniforms: {
       u_shiftX: plan.shiftX,
       u_shiftY: plan.shiftY,
       u_shiftCount: plan.shiftX.length,
       u_windowRadius: plan.windowRadius,
       u_windowSigma: plan.windowSigma,
+      ...detailUniforms,
     },
   });
   d.release(fill);
-  d.release(low);
   d.release(detail);
   return out;
 }

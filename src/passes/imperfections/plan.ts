@@ -175,18 +175,35 @@ export const MAX_TEXTURE_WINDOW = 8;
 /** Ring radii of the candidate shifts, in units of `reach`; 8 shifts per ring. */
 const TEXTURE_RINGS = [0.75, 1.125, 1.5, 2];
 
+/** Taps on each side of the texture layer's low-pass window; must match DETAIL_TAPS in shaders/imperfections/fill_detail.frag. */
+export const DETAIL_TAPS = 4;
+/**
+ * Range sigma (sRGB-encoded luminance) of the texture layer's low-pass.
+ * Measured (docs/passes-imperfections.md, "The texture layer is edge-aware"):
+ * 0.05, 0.1 and 0.2 all mend the smear across an edge; 0.1 removed the most
+ * specks on the photos.
+ */
+const DETAIL_RANGE_SIGMA = 0.1;
+
 /**
  * The texture stage of the fill: high frequencies are copied from the best-
  * matching displaced neighbourhood. All scales follow `reach` (how far the
- * fill looks around a hole): the low-pass that splits off the texture and the
- * matching window have sigma reach/4; the shifts lie on rings of 0.75-2 reach,
- * far enough to leave a hole of a few texels and near enough to stay in the
- * same material. Shifts are whole texels so copied texture is not resampled.
+ * fill looks around a hole): the edge-aware low-pass that splits off the
+ * texture and the matching window have sigma reach/4; the shifts lie on rings
+ * of 0.75-2 reach, far enough to leave a hole of a few texels and near enough
+ * to stay in the same material. Shifts are whole texels so copied texture is
+ * not resampled.
  */
 export interface TexturePlan {
   shiftX: number[];
   shiftY: number[];
   lowSigma: number;
+  /** The low-pass reads (2 DETAIL_TAPS + 1)^2 taps `detailStep` apart, out to `detailRadius` (2 lowSigma). */
+  detailRadius: number;
+  detailStep: number;
+  detailRangeSigma: number;
+  /** Texels (each axis) from a masked texel within which the texture stage reads the texture layer: the longest shift plus the window. */
+  detailReach: number;
   windowSigma: number;
   windowRadius: number;
 }
@@ -208,6 +225,20 @@ export function texturePlan(reach: number): TexturePlan {
       shiftY.push(y);
     }
   });
+  const lowSigma = reach / 4;
+  const detailRadius = Math.ceil(2 * lowSigma);
   const windowSigma = reach / 4;
-  return { shiftX, shiftY, lowSigma: reach / 4, windowSigma, windowRadius: Math.min(MAX_TEXTURE_WINDOW, Math.ceil(2 * windowSigma)) };
+  const windowRadius = Math.min(MAX_TEXTURE_WINDOW, Math.ceil(2 * windowSigma));
+  return {
+    shiftX,
+    shiftY,
+    lowSigma,
+    detailRadius,
+    // A large reach strides over the window instead of reading every texel of it.
+    detailStep: Math.max(1, Math.ceil(detailRadius / DETAIL_TAPS)),
+    detailRangeSigma: DETAIL_RANGE_SIGMA,
+    detailReach: Math.max(...shiftX.map(Math.abs), ...shiftY.map(Math.abs)) + windowRadius,
+    windowSigma,
+    windowRadius,
+  };
 }
