@@ -175,7 +175,7 @@ export const MAX_TEXTURE_WINDOW = 8;
 /** Ring radii of the candidate shifts, in units of `reach`; 8 shifts per ring. */
 const TEXTURE_RINGS = [0.75, 1.125, 1.5, 2];
 
-/** Taps on each side of the texture layer's low-pass window; must match DETAIL_TAPS in shaders/imperfections/fill_detail.frag. */
+/** Taps on each side of the texture layer's low-pass window; must match DETAIL_TAPS in shaders/chunks/texture_layer.glsl. */
 export const DETAIL_TAPS = 4;
 /**
  * Range sigma (sRGB-encoded luminance) of the texture layer's low-pass.
