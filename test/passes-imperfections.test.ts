@@ -291,7 +291,7 @@ describe('imperfections: what changes and what must not', () => {
     );
     const hole = (x: number, y: number) => x >= 32 && x <= 35 && y >= 20 && y <= 23;
     const mask = createImage(64, 48, (x, y) => (hole(x, y) ? [1, 1, 1, 1] : [0, 0, 0, 1]));
-    const specked = { ...clean, data: clean.data.map((v, i) => (i % 4 !== 3 && hole((i / 4) % 64, Math.floor(i / 256)) ? 0.5 : v)) };
+    const specked = { ...clean, data: clean.data.map((v, i) => (i % 4 !== 3 && hole(Math.floor(i / 4) % 64, Math.floor(i / 256)) ? 0.5 : v)) };
     const { result } = await runGraph(single('imperfections.fill', {}, { image: '$source', mask: '$mask' }), { source: specked, mask });
     const [a, c] = [display(result), display(clean)];
     let worst = 0;

@@ -434,7 +434,7 @@ function textureFillRef(img: CpuImage, m: Plane, fill: CpuImage, reach: number):
       }
     return sum[3] > 1e-6 ? sum.slice(0, 3).map((v) => v / sum[3]) : fallback;
   };
-  // Texture layer (fill_detail.frag).
+  // Texture layer (fill_detail.frag, which draws it only near masked texels, the only place it is read).
   const detail = createImage(w, h, (x, y) => {
     const c = rgbAt(x, y);
     const mean = edgeAwareValidMean(x, y, guide(c), c);
