@@ -5,6 +5,7 @@
  * and levels come from src/passes/imperfections/plan.ts, shared with the GPU.
  */
 import { createImage, type CpuImage } from './image.js';
+import { bilateralGuideRef } from './frequency-ref.js';
 import { gaussianBlurRef, linearToSrgb, smoothstep } from './reference.js';
 import { DETAIL_TAPS, detectionPlan, FILL_RELAX_STEPS, texturePlan, type DetectionSettings } from '../passes/imperfections/plan.js';
 
@@ -418,7 +419,7 @@ function textureFillRef(img: CpuImage, m: Plane, fill: CpuImage, reach: number):
     const i = (clampY(y) * w + clampX(x)) * 4;
     return [img.data[i], img.data[i + 1], img.data[i + 2]];
   };
-  const guide = (c: number[]) => Math.min(1, Math.max(0, linearToSrgb(luminance(c[0], c[1], c[2]))));
+  const guide = (c: number[]) => bilateralGuideRef(c[0], c[1], c[2]);
   // Mean of the valid texels around (x, y) whose luminance is near `g` (edgeAwareValidMean in chunks/texture_layer.glsl).
   const edgeAwareValidMean = (x: number, y: number, g: number, fallback: number[]) => {
     const sum = [0, 0, 0, 0];
