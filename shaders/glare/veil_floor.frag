@@ -1,7 +1,7 @@
 // Per-pixel terms of the dark-floor count (chunks/glare, glareFloorAmount):
 // a witness's weight where its ratio (raw - piece veil) / backdrop scatter
 // is below threshold 4 * u_part + k, in channel k; the last channel of part 3
-// is the weight itself. Summed over the image by glare/reduce_sum.
+// is the weight itself. Summed over the image by core/reduce_sum.
 #include "chunks/color"
 #include "chunks/glare"
 

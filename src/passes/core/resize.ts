@@ -7,6 +7,17 @@ export interface Drawer {
   release(img: GpuImage): void;
 }
 
+/** Sums an image down to 1x1 by exact 2x2 steps (shaders/core/reduce_sum.frag); releases the input. */
+export function sumToPixel(d: Drawer, image: GpuImage): GpuImage {
+  let cur = image;
+  while (cur.width > 1 || cur.height > 1) {
+    const next = d.draw({ shader: 'core/reduce_sum', inputs: { u_image: cur }, width: Math.ceil(cur.width / 2), height: Math.ceil(cur.height / 2) });
+    d.release(cur);
+    cur = next;
+  }
+  return cur;
+}
+
 /** Halves the size with the anti-aliased [1 3 3 1] kernel (shaders/core/downsample.frag). */
 export function downsample2x(d: Drawer, img: GpuImage): GpuImage {
   return d.draw({

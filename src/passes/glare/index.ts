@@ -1,5 +1,6 @@
 import type { GpuImage } from '../../gpu/texture-pool.js';
 import { gaussianBlur } from '../core/gaussian.js';
+import { sumToPixel } from '../core/resize.js';
 import { BILATERAL_SHADERS, bilateralFilter } from '../frequency/bilateral.js';
 import { combine } from '../frequency/index.js';
 import { definePass, type PassContext, type PassDefinition } from '../types.js';
@@ -53,7 +54,7 @@ export const glareFlattenPass = definePass({
     detailCeiling: { type: 'number', default: 0.2, min: 0, max: 4, unit: 'x', step: 0.01, description: 'inside flattened areas, positive detail is capped at this fraction of the restored tone (glare residue at hotspot rims); negative detail is kept' },
     detail: { type: 'number', default: 1, min: 0, max: 2, unit: 'x', step: 0.01, description: 'gain of the detail layer inside flattened areas' },
   },
-  shaders: [...BILATERAL_SHADERS, 'glare/veil_source', 'glare/veil_remove', 'glare/veil_stats', 'glare/veil_floor', 'glare/veil_floor_amount', 'glare/reduce_sum', 'glare/highlights', 'glare/compact_highlights', 'glare/surround_weights', 'light/weight_pack', 'glare/apply', 'core/blend'],
+  shaders: [...BILATERAL_SHADERS, 'glare/veil_source', 'glare/veil_remove', 'glare/veil_stats', 'glare/veil_floor', 'glare/veil_floor_amount', 'core/reduce_sum', 'glare/highlights', 'glare/compact_highlights', 'glare/surround_weights', 'light/weight_pack', 'glare/apply', 'core/blend'],
   run(ctx, inputs, p) {
     const raw = inputs.image!;
     const matte = inputs.matte;
@@ -155,17 +156,6 @@ export const glareFlattenPass = definePass({
     return result;
   },
 });
-
-/** Sums an image down to 1x1 by exact 2x2 steps (glare/reduce_sum); releases the input. */
-function sumToPixel(ctx: PassContext, image: GpuImage): GpuImage {
-  let cur = image;
-  while (cur.width > 1 || cur.height > 1) {
-    const next = ctx.draw({ shader: 'glare/reduce_sum', inputs: { u_image: cur }, width: Math.ceil(cur.width / 2), height: Math.ceil(cur.height / 2) });
-    ctx.release(cur);
-    cur = next;
-  }
-  return cur;
-}
 
 /**
  * The backdrop's veil amount (1x1) from the piece's dark floor: the four
