@@ -51,7 +51,7 @@ function describeRender(info: RenderInfo): string {
   const s = info.stats;
   const total = s.nodesRun.length + s.nodesReused.length;
   // The time is the JavaScript side of the run (the GPU finishes asynchronously).
-  return `${info.kind}${info.kind === 'proxy' ? ` ${Math.round(info.scale * 100)}%` : ''} · ${s.nodesRun.length}/${total} nodes · ${s.draws} draws · JS ${s.milliseconds.toFixed(1)} ms`;
+  return `${info.kind}${info.kind === 'proxy' ? ` ${Math.round(info.scale * 100)}%` : ''} · ${s.nodesRun.length}/${total} nodes · ${s.draws} draws · JS ${s.milliseconds.toFixed(1)} ms${info.notes.map((n) => ` · ${n}`).join('')}`;
 }
 
 function showZoom(): void {

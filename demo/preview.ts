@@ -27,6 +27,8 @@ export interface RenderInfo {
   scale: number;
   view: string;
   stats: RunStats;
+  /** What the passes decided about the image (GraphRunner.notes), read after full renders only. */
+  notes: string[];
 }
 
 export interface ViewState {
@@ -220,7 +222,9 @@ export class PreviewSession {
       this.shown?.release();
       this.shown = img.retain();
       this.redisplay();
-      const info: RenderInfo = { kind, startedAt, scale, view: this.view, stats: runner.lastRun };
+      // Reading the notes waits for the GPU, so the proxy renders that follow a slider skip it.
+      const notes = kind === 'full' ? runner.notes((n) => this.be.readPixels(n, { transfer: 'linear', alpha: n.alpha }, 'float32').data) : [];
+      const info: RenderInfo = { kind, startedAt, scale, view: this.view, stats: runner.lastRun, notes };
       this.log.push(info);
       if (this.log.length > 200) this.log.shift();
       for (const l of this.renderListeners) l(info);

@@ -7,8 +7,8 @@ import { createLoupe, parseOverride, DEFAULT_PRESET, type Loupe } from '../src/a
 import { GraphError, OptionError, UnknownPresetError } from '../src/api/errors.js';
 import { decodeImage } from '../src/node/image-io.js';
 import { linearToSrgb, srgbToLinear } from '../src/cpu/reference.js';
-import { blurGraph, exposureGraph, softenGraph, writeTestPresets } from './helpers/test-graphs.js';
-import { imageFile, rampPixels } from './helpers/image-files.js';
+import { blurGraph, exposureGraph, keyAlphaGraph, softenGraph, writeTestPresets } from './helpers/test-graphs.js';
+import { imageFile, rampPixels, ringShot } from './helpers/image-files.js';
 
 let loupe: Loupe;
 let dir: string;
@@ -154,6 +154,17 @@ describe('rendering', () => {
     expect([...r.dumps['blur:out'].data]).toEqual([...alone.data]);
     // and the main result is something else (the half mix)
     expect([...r.image.data]).not.toEqual([...alone.data]);
+  });
+
+  it('reports what a pass decided about the image as a note: a key that kept the whole frame', () => {
+    const graph = loupe.prepareGraph(keyAlphaGraph());
+    const lifestyle = loupe.render(graph, ringShot(true));
+    expect(lifestyle.notes).toHaveLength(1);
+    expect(lifestyle.notes[0]).toMatch(/^node "key": the piece covers \d+ % of the frame's edge .*kept the whole frame/);
+    expect(lifestyle.image.data.every((v) => v === 255)).toBe(true);
+    const product = loupe.render(graph, ringShot(false));
+    expect(product.notes).toEqual([]);
+    expect(product.image.data.some((v, i) => i % 4 === 0 && v === 0)).toBe(true);
   });
 
   it('names the node and output of a bad dump', () => {

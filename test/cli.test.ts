@@ -188,6 +188,11 @@ describe('loupe retouch', () => {
     rep.start(2);
     rep.file({ input: 'a.png', output: 'out/a.png', status: 'ok', error: null, width: 4, height: 4, timings: { decodeMs: 1, renderMs: 1, encodeMs: 1, writeMs: 1, totalMs: 4 } });
     expect(tty).toMatch(/ok +a\.png -> out\/a\.png[\s\S]*\[#{12}-{12}\] 1\/2 .*ETA \d+:\d\d/);
+    let plain = '';
+    const off = createReporter({ write: (s: string) => (plain += s) }, { write: () => true, isTTY: false }, false);
+    off.start(1);
+    off.file({ input: 'b.png', output: 'out/b.png', status: 'ok', error: null, width: 4, height: 4, notes: ['node "key": kept the whole frame'], timings: { decodeMs: 1, renderMs: 1, encodeMs: 1, writeMs: 1, totalMs: 4 } });
+    expect(plain).toMatch(/^\[1\/1\] ok +b\.png -> out\/b\.png \(4x4, 4 ms\)\n +note +node "key": kept the whole frame\n$/);
   });
 });
 

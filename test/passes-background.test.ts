@@ -3,9 +3,9 @@ import { createImage, difference, rng, type CpuImage } from '../src/cpu/image.js
 import { gaussianBlurRef, linearToSrgb } from '../src/cpu/reference.js';
 import {
   alphaGradientError, alphaSad, boxMeanRef, bridgeGapsRef, closeStrandsRef, decontaminateRef, distanceTo, edgeContamination, enclosedAllowedRef, enclosedDecideRef, enclosedGrowRef,
-  enclosedOpenRef, enclosedPackRef, enclosedReduceRef, guidedFilterRef, replaceRef, softEdgesRef, syntheticScene, trimapRef, type Scene,
+  enclosedOpenRef, enclosedPackRef, enclosedReduceRef, guidedFilterRef, keepFrameRef, replaceRef, softEdgesRef, syntheticScene, trimapRef, type Scene,
 } from '../src/cpu/background-ref.js';
-import { BRIDGE_GAPS, CLOSE_STRANDS, ENCLOSED_FILL, ENCLOSED_HUE, SOFT_EDGES, softBandRadius } from '../src/passes/background/key.js';
+import { BRIDGE_GAPS, CLOSE_STRANDS, ENCLOSED_FILL, ENCLOSED_HUE, KEEP_FRAME, keepFrameEdgeWidth, SOFT_EDGES, softBandRadius } from '../src/passes/background/key.js';
 import { chromaKey } from '../src/baselines/chroma-key.js';
 import { boxMean, guidedFilter } from '../src/passes/background/guided.js';
 import type { GraphSpec } from '../src/graph/types.js';
@@ -828,6 +828,62 @@ describe('background.key on synthetic shots (targets of issue 6)', () => {
     // Before the skirt removal the shadow core left a mean of ~0.06 there.
     expect(sum / n).toBeLessThan(0.02);
     expect(sad).toBeLessThan(0.03);
+  });
+
+  // A lifestyle shot: a woven sleeve fills the lower 45 % of the frame from
+  // edge to edge and a ring lies on the grey backdrop above it. The key finds
+  // the sleeve as "piece" and so covers (0.45 + 0.45 + 1) / 4 of the frame's
+  // edge; cutting such a scene into piece and backdrop is what the catalogue
+  // did to hands and jeans, so the frame is kept whole.
+  const sleeveShot = () => {
+    const r = rng(23);
+    return createImage(W, W, (x, y) => {
+      const onRing = Math.abs(Math.hypot(x - 128, y - 64) - 24) < 5;
+      if (y >= 0.55 * W) {
+        const weave = 0.5 + 0.5 * Math.sin(0.9 * x) * Math.sin(0.9 * y);
+        return [0.3 + 0.15 * weave, 0.18 + 0.1 * weave, 0.1 + 0.05 * weave].map((v) => v * (0.9 + 0.2 * r())).concat(1) as [number, number, number, number];
+      }
+      return onRing ? [0.75, 0.5, 0.18, 1] : [0.6 + 0.004 * r(), 0.6 + 0.004 * r(), 0.6 + 0.004 * r(), 1];
+    });
+  };
+
+  const lowestAlpha = (alpha: CpuImage) => alpha.data.reduce((low, v, i) => (i % 4 === 0 ? Math.min(low, v) : low), 1);
+  const layersOf = (r: Record<string, CpuImage>, image: CpuImage) => ({ alpha: r.alpha, foreground: r.foreground, shadow: r.shadow, image });
+
+  it('whole-frame check: the GPU equals the float64 reference on the unchecked layers; a lifestyle shot keeps its frame, a product shot is unchanged', async () => {
+    const sleeve = sleeveShot();
+    const unchecked = await runGraph(keyGraph({ maxEdgeCover: 1 }), { source: sleeve });
+    const expected = keepFrameRef(layersOf(unchecked, sleeve), { maxCover: 0.4, ramp: KEEP_FRAME.ramp, edgeWidth: keepFrameEdgeWidth(W, W) });
+    console.log(`sleeve shot: the matte covers ${(100 * expected.cover).toFixed(1)} % of the frame's edge`);
+    // The key does find the sleeve as piece: without the check it is cut out.
+    expect(expected.cover).toBeGreaterThan(0.45);
+    const checked = await runGraph(keyGraph(), { source: sleeve });
+    for (const layer of ['alpha', 'foreground', 'shadow'] as const) expect(difference(checked[layer], expected[layer]).max).toBeLessThan(1e-6);
+    expect(lowestAlpha(checked.alpha)).toBe(1);
+    expect(difference(checked.foreground, sleeve).max).toBeLessThan(1e-6);
+
+    // In the ramp: a limit just above the cover blends the two.
+    const maxCover = expected.cover + 0.05;
+    const blended = await runGraph(keyGraph({ maxEdgeCover: maxCover }), { source: sleeve });
+    const partial = keepFrameRef(layersOf(unchecked, sleeve), { maxCover, ramp: KEEP_FRAME.ramp, edgeWidth: keepFrameEdgeWidth(W, W) });
+    expect(partial.whole).toBeGreaterThan(0.2);
+    expect(partial.whole).toBeLessThan(0.8);
+    for (const layer of ['alpha', 'foreground', 'shadow'] as const) expect(difference(blended[layer], partial[layer]).max).toBeLessThan(1e-5);
+
+    // Hints settle what is piece: the check is off.
+    const hints = createImage(W, W, () => [0, 0, 0, 0]);
+    const hinted = await runGraph(keyGraph({}, true), { source: sleeve, hints });
+    const hintedUnchecked = await runGraph(keyGraph({ maxEdgeCover: 1 }, true), { source: sleeve, hints });
+    expect(difference(hinted.alpha, hintedUnchecked.alpha).max).toBe(0);
+    expect(lowestAlpha(hinted.alpha)).toBeLessThan(0.5);
+
+    // A product shot (its chains run out of the right edge) is untouched: the
+    // check's draw only copies the layers (through the texture filter, which
+    // on llvmpipe at sizes other than powers of two moves a value by up to 4e-5).
+    const scene = syntheticScene({ width: W, height: W, lighting: true, shadow: true, noise: 0.002, seed: 11 });
+    const product = await runGraph(keyGraph(), { source: scene.image });
+    const productUnchecked = await runGraph(keyGraph({ maxEdgeCover: 1 }), { source: scene.image });
+    for (const layer of ['alpha', 'foreground', 'shadow'] as const) expect(difference(product[layer], productUnchecked[layer]).max).toBeLessThan(1e-4);
   });
 
   it('rejects contradictory parameters and a missing background image', async () => {

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { createLoupe, type Loupe } from '../src/api/loupe.js';
 import { startServer, type StartedServer } from '../src/server/index.js';
-import { blurGraph, writeTestPresets } from './helpers/test-graphs.js';
-import { bombPng, corruptPng, gifFile, imageFile } from './helpers/image-files.js';
+import { blurGraph, keyAlphaGraph, writeTestPresets } from './helpers/test-graphs.js';
+import { bombPng, corruptPng, gifFile, imageFile, ringShot } from './helpers/image-files.js';
 
 let loupe: Loupe;
 let service: StartedServer;
@@ -56,6 +56,21 @@ describe('POST /retouch', () => {
     expect(res.headers.get('x-loupe-timings')).toMatch(/decode=.*render=.*encode=/);
     const meta = await sharp(Buffer.from(await res.arrayBuffer())).metadata();
     expect([meta.format, meta.width, meta.height]).toEqual(['webp', 64, 48]);
+  });
+
+  it('sends what a pass decided about the image in X-Loupe-Notes, and no such header otherwise', async () => {
+    const encoded = async (sleeve: boolean) => {
+      const shot = ringShot(sleeve);
+      return (await sharp(Buffer.from(shot.data), { raw: { width: shot.width, height: shot.height, channels: 4 } }).png().toBuffer()).toString('base64');
+    };
+    const lifestyle = await post('/retouch', JSON.stringify({ image: await encoded(true), graph: keyAlphaGraph() }), 'application/json');
+    expect(lifestyle.status).toBe(200);
+    const notes = JSON.parse(lifestyle.headers.get('x-loupe-notes') ?? '[]') as string[];
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toMatch(/^node "key": .*kept the whole frame/);
+    const product = await post('/retouch', JSON.stringify({ image: await encoded(false), graph: keyAlphaGraph() }), 'application/json');
+    expect(product.status).toBe(200);
+    expect(product.headers.get('x-loupe-notes')).toBeNull();
   });
 
   it('gives the same pixels from a JSON body with a graph, a multipart form and the preset', async () => {

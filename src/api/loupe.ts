@@ -63,6 +63,8 @@ export interface RenderResult {
   image: PixelBuffer;
   /** Keyed by the name given in `dump`. */
   dumps: Record<string, PixelBuffer>;
+  /** What the passes found about this image and did about it (e.g. a key that kept the whole frame), as "node "id": message". */
+  notes: string[];
   milliseconds: number;
 }
 
@@ -94,6 +96,8 @@ export interface RetouchResult {
   bitDepth: 8 | 16;
   /** Dumped node outputs, encoded as PNG, keyed by the name given in `dump`. */
   dumps: Record<string, Buffer>;
+  /** What the passes found about this image and did about it (RenderResult.notes). */
+  notes: string[];
   timings: Timings;
 }
 
@@ -257,7 +261,8 @@ export class Loupe {
       const image = this.engine.download(results.get(main)!, FILE_ENCODING, sampleType);
       const dumps: Record<string, PixelBuffer> = {};
       for (const [ref, name] of dumpOutputs) dumps[ref] = this.engine.download(results.get(name)!, FILE_ENCODING, sampleType);
-      return { image, dumps, milliseconds: performance.now() - t0 };
+      const notes = runner.notes((img) => this.engine.download(img, { transfer: 'linear', alpha: img.alpha }, 'float32').data);
+      return { image, dumps, notes, milliseconds: performance.now() - t0 };
     } catch (e) {
       throw toLoupeError(e, file);
     } finally {
@@ -306,6 +311,7 @@ export class Loupe {
       height: rendered.image.height,
       bitDepth,
       dumps,
+      notes: rendered.notes,
       timings: { decodeMs: round(t1 - t0), renderMs: round(t2 - t1), encodeMs: round(t3 - t2) },
     };
   }

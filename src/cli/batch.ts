@@ -42,6 +42,8 @@ export interface FileResult {
   width?: number;
   height?: number;
   dumps?: string[];
+  /** What the passes found about this image and did about it (RenderResult.notes). */
+  notes?: string[];
   timings?: { decodeMs: number; renderMs: number; encodeMs: number; writeMs: number; totalMs: number };
 }
 
@@ -159,6 +161,7 @@ async function processOne(loupe: Loupe, item: BatchItem, opts: BatchOptions, inp
       width: rendered.image.width,
       height: rendered.image.height,
       dumps: dumpFiles.map(([p]) => p),
+      notes: rendered.notes,
       timings: { decodeMs: ms(t2 - t1), renderMs: ms(t3 - t2), encodeMs: ms(t4 - t3), writeMs: ms(t5 - t4), totalMs: ms(t5 - t0) },
     };
   } catch (e) {

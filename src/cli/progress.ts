@@ -54,7 +54,10 @@ export function createReporter(stdout: OutputStream, stderr: OutputStream, json:
 
 function describe(r: FileResult, done: number, total: number): string {
   const n = `[${String(done).padStart(String(total).length)}/${total}]`;
-  if (r.status === 'ok') return `${n} ok      ${r.input} -> ${r.output} (${r.width}x${r.height}, ${Math.round(r.timings!.totalMs)} ms)`;
+  if (r.status === 'ok') {
+    const notes = (r.notes ?? []).map((note) => `\n${' '.repeat(n.length)} note    ${note}`).join('');
+    return `${n} ok      ${r.input} -> ${r.output} (${r.width}x${r.height}, ${Math.round(r.timings!.totalMs)} ms)${notes}`;
+  }
   if (r.status === 'skipped') return `${n} skipped ${r.input}: ${r.output} exists (use --overwrite to redo it)`;
   const message = String(r.error?.message ?? 'unknown error');
   return `${n} FAILED  ${message.startsWith(r.input) ? message : `${r.input}: ${message}`}`;

@@ -401,6 +401,47 @@ export function bridgeGapsRef(alpha: CpuImage, trimap: CpuImage, o: BridgeGapsOp
   });
 }
 
+/** Parameters of the whole-frame check (KEEP_FRAME in key.ts, keepFrameEdgeWidth). */
+export interface KeepFrameOptions {
+  maxCover: number;
+  ramp: number;
+  /** Texels from the border that count as the frame's edge. */
+  edgeWidth: number;
+}
+
+/**
+ * The whole-frame check, as edge_cover.frag and keep_frame.frag: the mean
+ * alpha over the texels within `edgeWidth` of the border is the share of the
+ * frame's edge the piece covers; above maxCover (ramped in over `ramp`
+ * below it) alpha goes to 1, the foreground to the image and the shadow to 0.
+ */
+export function keepFrameRef(layers: { alpha: CpuImage; foreground: CpuImage; shadow: CpuImage; image: CpuImage }, o: KeepFrameOptions): { cover: number; whole: number; alpha: CpuImage; foreground: CpuImage; shadow: CpuImage } {
+  const { width: w, height: h } = layers.alpha;
+  let covered = 0;
+  let edge = 0;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      if (Math.min(x + 0.5, y + 0.5, w - x - 0.5, h - y - 0.5) >= o.edgeWidth) continue;
+      covered += layers.alpha.data[(y * w + x) * 4];
+      edge++;
+    }
+  }
+  const cover = covered / Math.max(edge, 1);
+  const t = Math.min(1, Math.max(0, (cover - (o.maxCover - o.ramp)) / o.ramp));
+  const whole = t * t * (3 - 2 * t);
+  const mix = (layer: CpuImage, keep: (i: number) => number) => createImage(w, h, (x, y) => {
+    const i = (y * w + x) * 4;
+    return [0, 1, 2, 3].map((c) => layer.data[i + c] + (keep(i + c) - layer.data[i + c]) * whole) as [number, number, number, number];
+  });
+  return {
+    cover,
+    whole,
+    alpha: mix(layers.alpha, () => 1),
+    foreground: mix(layers.foreground, (i) => layers.image.data[i]),
+    shadow: mix(layers.shadow, (i) => (i % 4 === 3 ? 1 : 0)),
+  };
+}
+
 /** The four lines through a texel that close_strands.frag follows. */
 const LINES = [[1, 0], [0, 1], [1, 1], [1, -1]] as const;
 

@@ -32,6 +32,12 @@ export interface RunStats {
   milliseconds: number;
 }
 
+/** A 1x1 image a pass left for a note (PassContext.notice). */
+interface Notice {
+  image: GpuImage;
+  describe: (value: ArrayLike<number>) => string | undefined;
+}
+
 interface CacheEntry {
   signature: string;
   outputs: Record<string, GpuImage>;
@@ -49,6 +55,10 @@ export class GraphRunner {
   private externals = new Map<string, { image: GpuImage; version: number }>();
   private scaledExternals = new Map<string, { key: string; image: GpuImage }>();
   private results = new Map<string, GpuImage>();
+  /** Per node, the notices of its latest execution (kept while its outputs are reused from the cache). */
+  private notices = new Map<string, Notice[]>();
+  /** The nodes of the latest run, in order: whose notices notes() reads. */
+  private lastNodes: string[] = [];
   private externalVersion = 0;
   lastRun: RunStats = { nodesRun: [], nodesReused: [], draws: 0, milliseconds: 0 };
 
@@ -175,7 +185,10 @@ export class GraphRunner {
       } else {
         const inputs: Record<string, GpuImage | undefined> = {};
         for (const inp of node.inputs) inputs[inp.slot] = fetch(inp.ref);
-        outputs = this.execute(node, inputs, pxScale, wanted);
+        const notices: Notice[] = [];
+        outputs = this.execute(node, inputs, pxScale, wanted, notices);
+        for (const n of this.notices.get(node.id) ?? []) n.image.release();
+        this.notices.set(node.id, notices);
         stats.nodesRun.push(node.id);
         if (this.retain === 'all') {
           if (cached) for (const img of Object.values(cached.outputs)) img.release();
@@ -195,6 +208,7 @@ export class GraphRunner {
       this.results.set(name, img);
       consume(refKey(ref));
     }
+    this.lastNodes = g.order.map((node) => node.id);
     if (this.retain === 'none') this.dropScaledExternals();
     stats.draws = this.renderer.drawCount - draws0;
     stats.milliseconds = performance.now() - t0;
@@ -202,8 +216,25 @@ export class GraphRunner {
     return this.results;
   }
 
+  /**
+   * What the passes of the latest run had to say about the image (each
+   * notice's 1x1 value read back by `read`), as "node "id": message".
+   */
+  notes(read: (image: GpuImage) => ArrayLike<number>): string[] {
+    const notes: string[] = [];
+    for (const id of this.lastNodes) {
+      for (const n of this.notices.get(id) ?? []) {
+        const message = n.describe(read(n.image));
+        if (message) notes.push(`node "${id}": ${message}`);
+      }
+    }
+    return notes;
+  }
+
   /** Frees every cached and external texture. */
   dispose(): void {
+    for (const list of this.notices.values()) for (const n of list) n.image.release();
+    this.notices.clear();
     for (const r of this.results.values()) r.release();
     this.results.clear();
     for (const c of this.cache.values()) for (const img of Object.values(c.outputs)) img.release();
@@ -223,7 +254,7 @@ export class GraphRunner {
   }
 
   /** `pxScale`: render pixels per "px" unit (render scale times the reference scale). */
-  private execute(node: CompiledNode, inputs: Record<string, GpuImage | undefined>, pxScale: number, wanted: (output: string) => boolean): Record<string, GpuImage> {
+  private execute(node: CompiledNode, inputs: Record<string, GpuImage | undefined>, pxScale: number, wanted: (output: string) => boolean, notices: Notice[]): Record<string, GpuImage> {
     const outputs: Record<string, GpuImage> = {};
     if (!node.enabled) {
       // Bypass: every output is the first connected input, unchanged.
@@ -247,6 +278,9 @@ export class GraphRunner {
       },
       wants: wanted,
       warn: (message) => console.warn(`loupe: node "${node.id}": ${message}`),
+      notice(image, describe) {
+        notices.push({ image: image.retain(), describe });
+      },
     };
     let result: Record<string, GpuImage>;
     try {

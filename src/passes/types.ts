@@ -34,6 +34,13 @@ export interface PassContext {
    */
   wants(output: string): boolean;
   warn(message: string): void;
+  /**
+   * Leaves a 1x1 image whose value a caller may turn into a note after the
+   * run (GraphRunner.notes): what the pass found about this image, such as a
+   * decision it took for the whole frame. Read back only when asked, so a
+   * preview does not wait for it. `describe` returns undefined for nothing to say.
+   */
+  notice(image: GpuImage, describe: (value: ArrayLike<number>) => string | undefined): void;
 }
 
 export interface PassDefinition {

@@ -77,6 +77,11 @@ export async function startServer(loupe: Loupe, opts: { port?: number; host?: st
   };
 }
 
+/** JSON with every character outside printable ASCII escaped (\uXXXX), as a header value must be. */
+function asciiJson(value: unknown): string {
+  return JSON.stringify(value).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 export function createHandler(loupe: Loupe, limits: ServerLimits) {
   let inFlight = 0;
   const started = Date.now();
@@ -136,6 +141,8 @@ export function createHandler(loupe: Loupe, limits: ServerLimits) {
           'X-Loupe-Size': `${r.width}x${r.height}`,
           'X-Loupe-Bit-Depth': String(r.bitDepth),
           'X-Loupe-Timings': `decode=${r.timings.decodeMs};render=${r.timings.renderMs};encode=${r.timings.encodeMs}`,
+          // What the passes did about this image (e.g. a key that kept the whole frame), a JSON array of strings.
+          ...(r.notes.length ? { 'X-Loupe-Notes': asciiJson(r.notes) } : {}),
         });
         res.end(r.buffer);
       })

@@ -9,6 +9,7 @@ import { startDemoServer, type DemoServer } from './helpers/demo-server.js';
 import { decodeBase64, encodeBase64, launchChromium, openDemo } from './helpers/chromium.js';
 import { parityImage } from './helpers/images.js';
 import glarePreset from '../../src/presets/glare.json' with { type: 'json' };
+import { KEEP_FRAME, keepFrameEdgeWidth } from '../../src/passes/background/key.js';
 
 /**
  * Issue 2's browser parity: the same graph on the same 8-bit input, rendered
@@ -25,12 +26,19 @@ const ENCODING: PixelEncoding = { transfer: 'srgb', alpha: 'premultiplied' };
 const TOLERANCE = 2 / 255;
 const SOURCE = parityImage(160, 120);
 
-/** One node of the pass on $source with defaults; optional inputs connected too when `allInputs`. */
+/**
+ * Defaults that would hide a pass's work on the test image: its matte covers
+ * most of the frame's edge, so the keyer's whole-frame check would keep the
+ * frame (that check has a case of its own below).
+ */
+const PARITY_PARAMS: Record<string, Record<string, number>> = { 'background.key': { maxEdgeCover: 1 } };
+
+/** One node of the pass on $source with defaults (but PARITY_PARAMS); optional inputs connected too when `allInputs`. */
 function singlePassGraph(pass: PassDefinition, allInputs: boolean): GraphSpec {
   const inputs = Object.fromEntries(pass.inputs.filter((p) => allInputs || !p.optional).map((p) => [p.name, '$source']));
   return {
     version: 1,
-    nodes: [{ id: 'n', pass: pass.type, inputs }],
+    nodes: [{ id: 'n', pass: pass.type, params: PARITY_PARAMS[pass.type] ?? {}, inputs }],
     outputs: Object.fromEntries(pass.outputs.map((o) => [o.name, `n:${o.name}`])),
   };
 }
@@ -113,14 +121,14 @@ describe('browser parity: headless Chromium (SwiftShader) vs headless-gl', () =>
   it('the glare preset (veil with the backdrop share), background.key with fillEnclosed and on soft edges within 2/255', async () => {
     const keyFill: GraphSpec = {
       version: 1,
-      nodes: [{ id: 'key', pass: 'background.key', params: { fillEnclosed: true }, inputs: { image: '$source' } }],
+      nodes: [{ id: 'key', pass: 'background.key', params: { ...PARITY_PARAMS['background.key'], fillEnclosed: true }, inputs: { image: '$source' } }],
       outputs: { alpha: 'key:alpha', trimap: 'key:trimap' },
     };
     const keySoft: GraphSpec = {
       version: 1,
       nodes: [
         { id: 'defocus', pass: 'blur.gaussian', params: { sigma: 3 }, inputs: { image: '$source' } },
-        { id: 'key', pass: 'background.key', inputs: { image: 'defocus' } },
+        { id: 'key', pass: 'background.key', params: PARITY_PARAMS['background.key'], inputs: { image: 'defocus' } },
       ],
       outputs: { alpha: 'key:alpha', trimap: 'key:trimap', softEdges: 'key:softEdges' },
     };
@@ -144,6 +152,34 @@ describe('browser parity: headless Chromium (SwiftShader) vs headless-gl', () =>
       for (const [name, d] of diffs) figures.push(`  ${label} ${name}: ${describeDifference(d)}`);
       for (const [name, d] of diffs) expect(d.max, `${label} output "${name}"`).toBeLessThanOrEqual(TOLERANCE);
     }
+  });
+
+  // The keyer's whole-frame check acting, half way up its ramp: the limit is
+  // set just above the share of the frame's edge the test image's matte covers.
+  it('background.key with its whole-frame check in the ramp within 2/255', async () => {
+    const keyGraph = (maxEdgeCover: number): GraphSpec => ({
+      version: 1,
+      nodes: [{ id: 'key', pass: 'background.key', params: { maxEdgeCover }, inputs: { image: '$source' } }],
+      outputs: { alpha: 'key:alpha', foreground: 'key:foreground', shadow: 'key:shadow' },
+    });
+    const unchecked = await renderNode(keyGraph(1));
+    const edge = keepFrameEdgeWidth(SOURCE.width, SOURCE.height);
+    let covered = 0;
+    let count = 0;
+    for (let y = 0; y < SOURCE.height; y++) {
+      for (let x = 0; x < SOURCE.width; x++) {
+        if (Math.min(x + 0.5, y + 0.5, SOURCE.width - x - 0.5, SOURCE.height - y - 0.5) >= edge) continue;
+        covered += unchecked.alpha[4 * (y * SOURCE.width + x)];
+        count++;
+      }
+    }
+    const cover = covered / count;
+    figures.push(`  background.key whole-frame check: the matte covers ${(100 * cover).toFixed(1)} % of the edge`);
+    const graph = keyGraph(Math.min(1, Math.max(0.1, cover + KEEP_FRAME.ramp / 2)));
+    const [node, web] = [await renderNode(graph), await renderBrowser(page, graph)];
+    const diffs = Object.keys(node).map((name) => [name, compare(node[name], web[name])] as const);
+    for (const [name, d] of diffs) figures.push(`  background.key whole-frame check ${name}: ${describeDifference(d)}`);
+    for (const [name, d] of diffs) expect(d.max, `output "${name}"`).toBeLessThanOrEqual(TOLERANCE);
   });
 
   it('a chain of the core passes (tone -> blur -> blend, proxy scale 0.5 included) within 2/255', async () => {

@@ -92,3 +92,21 @@ export async function rotatedJpeg(): Promise<Buffer> {
 export async function displayP3Png(width = 16, height = 16): Promise<Buffer> {
   return sharp(rampPixels(width, height, 3), { raw: { width, height, channels: 3 } }).withIccProfile('p3').png().toBuffer();
 }
+
+/**
+ * 8-bit sRGB RGBA pixels of a gold ring on a plain grey backdrop, or with
+ * `sleeve` a woven sleeve across the lower 45 % of the frame as well: a
+ * lifestyle shot, whose key covers most of the frame's edge.
+ */
+export function ringShot(sleeve: boolean, w = 128): { width: number; height: number; data: Uint8Array } {
+  const data = new Uint8Array(w * w * 4);
+  for (let y = 0; y < w; y++) {
+    for (let x = 0; x < w; x++) {
+      const weave = 0.5 + 0.5 * Math.sin(0.9 * x) * Math.sin(0.9 * y);
+      const ring = Math.abs(Math.hypot(x - w / 2, y - w / 4) - w / 10) < w / 40;
+      const rgb = sleeve && y >= 0.55 * w ? [150 + 40 * weave, 110 + 30 * weave, 80 + 20 * weave] : ring ? [225, 185, 110] : [200, 200, 200];
+      data.set([...rgb.map(Math.round), 255], (y * w + x) * 4);
+    }
+  }
+  return { width: w, height: w, data };
+}

@@ -35,6 +35,13 @@ export const softenGraph = (): GraphSpec => ({
  * A presets folder: "blur", "exposure", "soften", "white-background" (a cheap
  * stand-in with a real preset's name), "nopass" (unknown pass type) and "broken" (not JSON).
  */
+/** The keyer's matte as the result (its whole-frame check leaves a note on a lifestyle shot). */
+export const keyAlphaGraph = (): GraphSpec => ({
+  version: 1,
+  nodes: [{ id: 'key', pass: 'background.key', params: { illuminationSigma: 16 }, inputs: { image: '$source' } }],
+  outputs: { result: 'key:alpha' },
+});
+
 export function writeTestPresets(dir: string): string {
   mkdirSync(dir, { recursive: true });
   const write = (name: string, body: unknown) => writeFileSync(join(dir, `${name}.json`), typeof body === 'string' ? body : JSON.stringify(body, null, 2));

@@ -4,7 +4,7 @@ import { definePass } from '../types.js';
 import { BACKDROP_PARAMS } from '../light/flatten.js';
 import { estimateBackdrop, estimateNoise, localContrastStats, reduceToMean, weightedBlur } from '../light/illumination.js';
 import { boxMean, guidedFilter, MAX_BOX_RADIUS, separableBox } from './guided.js';
-import { downsampleTogether, resample, type Drawer } from '../core/resize.js';
+import { downsampleTogether, resample, sumToPixel, type Drawer } from '../core/resize.js';
 
 /**
  * Shadows must be smooth over this multiple of detailSigma, which keeps smooth
@@ -56,6 +56,14 @@ export const ENCLOSED_HUE = { hueShare: 0.3, margin: 3 };
  * the decision `refineSteps` texels out towards the outline. Shared with the CPU
  * reference (enclosedDecideRef).
  */
+/**
+ * The whole-frame check (edge_cover.frag, keep_frame.frag): the frame's edge
+ * is the band within `edgeShare` of the shorter side from the border; a shot
+ * whose matte covers more than maxEdgeCover of it keeps the whole frame,
+ * ramped in over `ramp` below that. Shared with the CPU reference (keepFrameRef).
+ */
+export const KEEP_FRAME = { edgeShare: 0.02, ramp: 0.1 };
+
 export const ENCLOSED_FILL = { contrast: 4, texture: 1.4, coarseSide: 64, refineSteps: 8 };
 
 /**
@@ -212,12 +220,23 @@ function enclosedPiece(d: Drawer, key: GpuImage, image: GpuImage, backdrop: GpuI
   return mark;
 }
 
+/** How far the whole-frame check goes to the whole frame (0..1) at a covered share of the edge (keep_frame.frag). */
+export function wholeFrameWeight(share: number, maxEdgeCover: number): number {
+  const t = Math.min(1, Math.max(0, (share - (maxEdgeCover - KEEP_FRAME.ramp)) / KEEP_FRAME.ramp));
+  return t * t * (3 - 2 * t);
+}
+
+/** Width in texels of the frame's edge band of the whole-frame check (KEEP_FRAME). */
+export function keepFrameEdgeWidth(width: number, height: number): number {
+  return Math.max(1, Math.round(KEEP_FRAME.edgeShare * Math.min(width, height)));
+}
+
 export const keyPass = definePass({
   type: 'background.key',
   title: 'Key background',
   category: 'background',
   description:
-    'Soft alpha matte of the piece against its backdrop: the clean backdrop is estimated (or given), a difference key gives a trimap, a colour guided filter resolves the unknown band into a soft edge, and the foreground colour is decontaminated of the backdrop (blur fusion). Contact shadows go to a separate layer.',
+    'Soft alpha matte of the piece against its backdrop: the clean backdrop is estimated (or given), a difference key gives a trimap, a colour guided filter resolves the unknown band into a soft edge, and the foreground colour is decontaminated of the backdrop (blur fusion). Contact shadows go to a separate layer. A shot with no plain backdrop around the piece (its matte covers most of the frame\'s edge) keeps the whole frame, with a note.',
   inputs: [
     { name: 'image', description: 'photo (linear, premultiplied, opaque)' },
     { name: 'hints', description: 'user strokes: red = definitely piece, green = definitely backdrop', optional: true },
@@ -279,6 +298,10 @@ export const keyPass = definePass({
       type: 'number', default: 0.02, min: 0, max: 0.5, unit: '', step: 0.005,
       description: 'darkening below this is backdrop noise, left out of the shadow layer',
     },
+    maxEdgeCover: {
+      type: 'number', default: 0.4, min: 0.1, max: 1, unit: '', step: 0.01,
+      description: 'share of the frame\'s edge the piece may cover: above it the shot has no plain backdrop around the piece (a lifestyle shot on a hand or a table), and rather than cut the scene into patches the key keeps the whole frame (alpha 1, no shadow), ramped in over the 0.1 below it. 1 turns the check off; hints or a backdrop input turn it off too',
+    },
     colorRadius: {
       type: 'number', default: 3, min: 0.5, max: 50, unit: 'px', step: 0.5,
       description: 'radius (Gaussian sigma) over which edge colour is borrowed from the solid piece during decontamination',
@@ -288,7 +311,7 @@ export const keyPass = definePass({
     'light/luma_moments', 'light/noise_pack', 'light/backdrop_mask', 'light/backdrop_reference', 'light/weight_pack', 'light/nc_moments', 'light/nc_solve',
     'background/edge_energy', 'background/texture_pack', 'background/soft_edges', 'background/soft_edge_region', 'background/key_soft', 'background/shadow_seed', 'background/relight', 'background/box_mean', 'background/band_stats', 'background/bridge_gaps', 'background/close_strands', 'background/trimap',
     'background/enclosed_pack', 'background/enclosed_reduce', 'background/enclosed_grow', 'background/enclosed_allowed', 'background/enclosed_open', 'background/enclosed_decide', 'background/guided_moments', 'background/guided_coeffs',
-    'background/guided_apply', 'background/channel_mask', 'background/skirt_seed', 'background/skirt_grow', 'background/skirt_apply', 'background/decontaminate', 'background/shadow_pack', 'background/shadow_fill',
+    'background/guided_apply', 'background/channel_mask', 'background/skirt_seed', 'background/skirt_grow', 'background/skirt_apply', 'background/decontaminate', 'background/shadow_pack', 'background/shadow_fill', 'background/edge_cover', 'background/keep_frame', 'core/reduce_sum',
     'core/blur_gauss', 'core/downsample', 'core/resample',
   ],
   run(ctx, inputs, p) {
@@ -462,7 +485,27 @@ export const keyPass = definePass({
       ctx.release(bridged);
     }
 
-    const result: Record<string, GpuImage> = { alpha, trimap, backdrop, ...(softFound ? { softEdges: softFound } : {}) };
+    // What the user gave (hints, a backdrop plate) settles what is piece; otherwise a
+    // matte that covers most of the frame's edge found no plain backdrop around the piece.
+    const maxEdgeCover = p.maxEdgeCover as number;
+    const cover = maxEdgeCover < 1 && !inputs.hints && !inputs.backdrop
+      ? sumToPixel(ctx, ctx.draw({ shader: 'background/edge_cover', inputs: { u_alpha: alpha }, uniforms: { u_edgeWidth: keepFrameEdgeWidth(image.width, image.height) } }))
+      : undefined;
+    const keepFrame = (layer: GpuImage, keep: { image: GpuImage } | { value: number }) => {
+      if (!cover) return layer;
+      const kept = ctx.draw({
+        shader: 'background/keep_frame',
+        inputs: { u_layer: layer, u_cover: cover, ...('image' in keep ? { u_image: keep.image } : {}) },
+        uniforms: {
+          u_keepImage: 'image' in keep ? 1 : 0, u_keep: 'value' in keep ? [keep.value, keep.value, keep.value, 1] : [0, 0, 0, 0],
+          u_maxCover: maxEdgeCover, u_ramp: KEEP_FRAME.ramp,
+        },
+      });
+      ctx.release(layer);
+      return kept;
+    };
+
+    const result: Record<string, GpuImage> = { trimap, backdrop, ...(softFound ? { softEdges: softFound } : {}) };
     if (ctx.wants('foreground')) {
       // Blur fusion, twice: a wide average gets colour into thin structures, a narrow one keeps it local.
       const colorRadius = p.colorRadius as number;
@@ -477,7 +520,7 @@ export const keyPass = definePass({
         return f;
       };
       const wide = fuse(keyed, colorRadius * FUSION_WIDE_FACTOR, false);
-      result.foreground = fuse(wide, colorRadius, true);
+      result.foreground = keepFrame(fuse(wide, colorRadius, true), { image });
       ctx.release(wide);
     }
     ctx.release(trimapped);
@@ -487,8 +530,19 @@ export const keyPass = definePass({
       const shadowPacked = ctx.draw({ shader: 'background/shadow_pack', inputs: { u_image: image, u_backdrop: backdrop, u_alpha: alpha } });
       const shadowBlurred = gaussianBlur(ctx, shadowPacked, Math.max(1, p.edgeBand as number));
       ctx.release(shadowPacked);
-      result.shadow = ctx.draw({ shader: 'background/shadow_fill', inputs: { u_packed: shadowBlurred }, uniforms: { u_threshold: p.shadowThreshold as number } });
+      result.shadow = keepFrame(ctx.draw({ shader: 'background/shadow_fill', inputs: { u_packed: shadowBlurred }, uniforms: { u_threshold: p.shadowThreshold as number } }), { value: 0 });
       ctx.release(shadowBlurred);
+    }
+    result.alpha = keepFrame(alpha, { value: 1 });
+    if (cover) {
+      ctx.notice(cover, (sums) => {
+        const share = sums[0] / Math.max(sums[3], 1);
+        const whole = wholeFrameWeight(share, maxEdgeCover);
+        if (whole === 0) return undefined;
+        const kept = whole < 1 ? `${Math.round(100 * whole)} % of the way to the whole frame` : 'the whole frame';
+        return `the piece covers ${Math.round(100 * share)} % of the frame's edge (maxEdgeCover ${maxEdgeCover}): no plain backdrop around it, so the key kept ${kept}; add hints or set maxEdgeCover to 1 to key it anyway`;
+      });
+      ctx.release(cover);
     }
     return result;
   },
