@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { createImage, difference, rng } from '../src/cpu/image.js';
 import type { GraphSpec } from '../src/graph/types.js';
+import type { GpuImage } from '../src/gpu/texture-pool.js';
 import { engine, runGraph, toGpu, WORKING } from './helpers/gpu.js';
 import { ShaderCompileError } from '../src/gpu/shader-library.js';
+import { keyAlphaGraph } from './helpers/test-graphs.js';
+import { ringShot } from './helpers/image-files.js';
 
 const noise = (w: number, h: number, seed = 1) => {
   const r = rng(seed);
@@ -186,6 +189,31 @@ describe('graph runner', () => {
       console.log(`preview cache: trimap path ${firstDraws} draws, first alpha view ${alphaDraws}, flipping back and forth 0`);
       const fresh = await renderCounting(graph, 'none', ringScene(), 'alpha');
       expect(difference(alpha, fresh.image).max).toBe(0);
+    } finally {
+      runner.dispose();
+    }
+  });
+
+  it('notes come from the nodes of the latest run, stay with a cached node and go when it runs without one', async () => {
+    const e = await engine();
+    const shot = ringShot(true);
+    const graph: GraphSpec = { ...keyAlphaGraph(), nodes: [...keyAlphaGraph().nodes, { id: 'tone', pass: 'color.convert', params: { exposure: 0.2 }, inputs: { image: '$source' } }], outputs: { result: 'key:alpha', tone: 'tone' } };
+    const runner = e.runner(graph, 'all');
+    const read = (img: GpuImage) => e.download(img, WORKING, 'float32').data;
+    try {
+      runner.setExternal('source', e.upload(shot));
+      runner.run({ outputs: ['result'] });
+      expect(runner.notes(read)).toEqual([expect.stringMatching(/^node "key": .*kept the whole frame/)]);
+      runner.run({ outputs: ['result'] });
+      expect(runner.lastRun.nodesReused).toEqual(['key']);
+      expect(runner.notes(read)).toHaveLength(1);
+      // A run that does not reach the keyer reports nothing of it.
+      runner.run({ outputs: ['tone'] });
+      expect(runner.notes(read)).toEqual([]);
+      runner.setParam('key', 'maxEdgeCover', 1);
+      runner.run({ outputs: ['result'] });
+      expect(runner.lastRun.nodesRun).toEqual(['key']);
+      expect(runner.notes(read)).toEqual([]);
     } finally {
       runner.dispose();
     }
