@@ -11,6 +11,7 @@
 
 uniform sampler2D u_image;
 uniform sampler2D u_smoothed; // u_image blurred (sigma 1.5): backdrop decisions see 0.19 of the noise
+uniform sampler2D u_smoothedClipped; // clip_to_backdrop blurred alike: what the certain-backdrop test reads
 uniform sampler2D u_noise;    // 1x1 (sum, 0, 0, count): relative noise std
 uniform sampler2D u_backdrop;
 uniform sampler2D u_edges;   // edge_energy blurred over a wide window: shadows are smooth throughout it
@@ -31,14 +32,12 @@ varying vec2 v_uv;
 void main() {
   vec3 c = texture2D(u_image, v_uv).rgb;
   vec3 b = texture2D(u_backdrop, v_uv).rgb;
-  vec4 noisePacked = texture2D(u_noise, vec2(0.5));
-  float noise = noisePacked.r / max(noisePacked.a, 1e-6);
-  // Thresholds stay above the noise: the sigma-1.5 blur leaves 0.19 of it, and
-  // the length of three channels' noise is about sqrt(3) of one: 5 of those.
-  float low = max(u_low, 5.0 * 1.73 * 0.19 * noise);
+  float low = backdropLow(u_low, u_noise);
   float textureTolerance = smoothnessTolerance(u_noise, u_texture, v_uv, u_textureTolerance);
   float contrast = backdropContrast(c, b);
   float smoothedContrast = backdropContrast(texture2D(u_smoothed, v_uv).rgb, b);
+  vec3 clipped = texture2D(u_smoothedClipped, v_uv).rgb;
+  float backdropTest = backdropContrast(clipped, b);
   float shadowLike = 0.0;
   if (u_separateShadow == 1) {
     float chroma = chromaDifference(c, b);
@@ -48,6 +47,7 @@ void main() {
     float brightening = max((luminance(c) - luminance(b)) / relativeBase(luminance(b)), 0.0);
     contrast = mix(contrast, max(chroma, brightening), shadowLike);
     smoothedContrast = mix(smoothedContrast, max(chromaDifference(texture2D(u_smoothed, v_uv).rgb, b), brightening), shadowLike);
+    backdropTest = mix(backdropTest, max(chromaDifference(clipped, b), brightening), shadowLike);
   }
   float skirt = 0.0;
   if (u_skirt == 1) {
@@ -68,7 +68,7 @@ void main() {
     if (change > DEEP_SKIRT * u_shadowMax) skirt = max(skirt, smoothColourless * (1.0 - smoothstep(0.8 * u_skirtMax, u_skirtMax, change)));
   }
   float piece = step(u_high, contrast);
-  float backdrop = 1.0 - step(low + 1e-6, smoothedContrast);
+  float backdrop = 1.0 - step(low + 1e-6, backdropTest);
   if (u_hasHints == 1) {
     vec2 h = texture2D(u_hints, v_uv).rg;
     if (h.r > 0.5) { piece = 1.0; backdrop = 0.0; shadowLike = 0.0; }

@@ -19,6 +19,15 @@ float backdropContrast(vec3 c, vec3 backdrop) {
   return length(c - backdrop) / backdropScale(backdrop);
 }
 
+// The key's backdrop threshold: `low`, or more where the noise needs it. The
+// key's backdrop test reads the image blurred at sigma 1.5, which leaves 0.19
+// of the noise, and three channels' noise is about sqrt(3) of one: the
+// threshold stays above 5 of those.
+float backdropLow(float low, sampler2D noisePacked) {
+  vec4 n = texture2D(noisePacked, vec2(0.5));
+  return max(low, 5.0 * 1.73 * 0.19 * n.r / max(n.a, 1e-6));
+}
+
 // Fraction of the backdrop's light missing at this pixel (0 = as bright, 1 = black).
 float backdropDarkening(vec3 c, vec3 backdrop) {
   return clamp((luminance(backdrop) - luminance(c)) / relativeBase(luminance(backdrop)), 0.0, 1.0);

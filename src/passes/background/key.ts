@@ -21,6 +21,14 @@ const SHADOW_WINDOW_FACTOR = 4;
 const BACKDROP_TEST_SIGMA = 1.5;
 
 /**
+ * Before that blur the certain-backdrop test clips a pixel's difference from
+ * a near-black backdrop to this many times the backdrop threshold
+ * (clip_to_backdrop.frag): enough for a one-pixel chain, which keeps 0.27 of
+ * its contrast through the blur.
+ */
+const BACKDROP_TEST_CLIP = 5;
+
+/**
  * One-pixel gaps (bridge_gaps.frag): both neighbours need at least `minSide`;
  * a pixel showing a coloured backdrop's hue is bridged past its soft guess
  * only between two neighbours of at least `insideSide` (inside the body).
@@ -309,7 +317,7 @@ export const keyPass = definePass({
   },
   shaders: [
     'light/luma_moments', 'light/noise_pack', 'light/backdrop_mask', 'light/backdrop_reference', 'light/weight_pack', 'light/nc_moments', 'light/nc_solve',
-    'background/edge_energy', 'background/texture_pack', 'background/soft_edges', 'background/soft_edge_region', 'background/key_soft', 'background/shadow_seed', 'background/relight', 'background/box_mean', 'background/band_stats', 'background/bridge_gaps', 'background/close_strands', 'background/trimap',
+    'background/edge_energy', 'background/texture_pack', 'background/soft_edges', 'background/soft_edge_region', 'background/clip_to_backdrop', 'background/key_soft', 'background/shadow_seed', 'background/relight', 'background/box_mean', 'background/band_stats', 'background/bridge_gaps', 'background/close_strands', 'background/trimap',
     'background/enclosed_pack', 'background/enclosed_reduce', 'background/enclosed_grow', 'background/enclosed_allowed', 'background/enclosed_open', 'background/enclosed_decide', 'background/guided_moments', 'background/guided_coeffs',
     'background/guided_apply', 'background/channel_mask', 'background/skirt_seed', 'background/skirt_grow', 'background/skirt_apply', 'background/decontaminate', 'background/shadow_pack', 'background/shadow_fill', 'background/edge_cover', 'background/keep_frame', 'core/reduce_sum',
     'core/blur_gauss', 'core/downsample', 'core/resample',
@@ -348,10 +356,13 @@ export const keyPass = definePass({
     let backdropTexture: GpuImage | undefined;
     const differenceKey = (img: GpuImage, separateShadow: boolean, edges?: GpuImage, skirt = false) => {
       const smoothed = gaussianBlur(ctx, img, BACKDROP_TEST_SIGMA);
+      const clipped = ctx.draw({ shader: 'background/clip_to_backdrop', inputs: { u_image: img, u_backdrop: backdrop, u_noise: noise }, uniforms: { u_low: low, u_clip: BACKDROP_TEST_CLIP } });
+      const smoothedClipped = gaussianBlur(ctx, clipped, BACKDROP_TEST_SIGMA);
+      ctx.release(clipped);
       const key = ctx.draw({
         shader: 'background/key_soft',
         inputs: {
-          u_image: img, u_smoothed: smoothed, u_noise: noise, u_backdrop: backdrop,
+          u_image: img, u_smoothed: smoothed, u_smoothedClipped: smoothedClipped, u_noise: noise, u_backdrop: backdrop,
           ...(edges ? { u_edges: edges } : {}), ...(backdropTexture ? { u_texture: backdropTexture } : {}), ...hintInputs,
         },
         uniforms: {
@@ -360,6 +371,7 @@ export const keyPass = definePass({
         },
       });
       ctx.release(smoothed);
+      ctx.release(smoothedClipped);
       return key;
     };
 
