@@ -53,6 +53,24 @@ describe('background: GPU stages vs float64 CPU references', () => {
     });
   }
 
+  // Across a sharp edge between two colours the guide's covariance is nearly
+  // rank one (its small eigenvalues are eps), the keyer's case beside a blown
+  // wire on black at eps 1e-5. Solved by cofactors in float32 the slopes came
+  // out as large as 246 (reference 0.02); Cholesky keeps them to the reference.
+  it('colour guided filter on a nearly rank-one guide (a bright wire on black, eps 1e-5)', async () => {
+    const w = 96;
+    const r = rng(11);
+    const wire = createImage(w, w, (x, y) => {
+      const a = Math.min(1, Math.max(0, 3 - Math.abs(Math.hypot(x - w / 2, y - w / 2) - 0.3 * w)));
+      return [0.95, 0.9, 0.75].map((v) => a * v + (1 - a) * (0.002 + 0.001 * r())).concat(1) as [number, number, number, number];
+    });
+    const p = mask(wire, (i) => (wire.data[i * 4] > 0.5 ? 1 : wire.data[i * 4] > 0.01 ? 0.5 : 0));
+    for (const eps of [1e-5, 1e-4]) {
+      const gpu = await onGpu([wire, p], (rd, [g, q]) => guidedFilter(rd, g, q, { radius: 4, eps, subsample: 1 }));
+      expect(difference(gpu, guidedFilterRef(wire, p, 4, eps), [0]).max).toBeLessThan(1e-4);
+    }
+  });
+
   it('guided filter with trimap and clamp pins definite regions and caps the rest', async () => {
     const p = mask(img, (i) => (img.data[i * 4] > 0.6 ? 1 : 0));
     const trimap = createImage(img.width, img.height, (x, y) => [0, x < 10 ? 0 : x > 40 ? 1 : 0.5, y < 20 ? 0.3 : 1, 1]);
@@ -413,7 +431,8 @@ describe('background.key on synthetic shots (targets of issue 6)', () => {
   // about 8, and the key's blurred backdrop test spread that over 4-5 px, so
   // the trimap made the black beside the wire solid piece, a black outline
   // once composited on white (mean matte 2-3 px off the wire: 0.155 before
-  // the test clipped such differences, 0.000 after; SAD/px 1.82 -> 1.33 %).
+  // the test clipped such differences, 0.000 after; SAD/px 1.82 -> 1.33 %,
+  // and 0.17 % since the guided filter solves by Cholesky).
   it('a blown wire on black: the black beside it is backdrop, not a solid rim', async () => {
     const r = rng(29);
     const coverage = createImage(W, W, (x, y) => {

@@ -24,3 +24,18 @@ export function parityImage(width: number, height: number, seed = 7): PixelBuffe
   }
   return { width, height, data };
 }
+
+/** 8-bit sRGB: a ring of pale-gold wire 5 px thick on black cloth (the keyer on a near-black backdrop). */
+export function wireOnBlack(width: number, height: number, seed = 11): PixelBuffer {
+  const r = rng(seed);
+  const data = new Uint8Array(width * height * 4);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const d = Math.abs(Math.hypot(x - width / 2, y - height / 2) - 0.3 * Math.min(width, height));
+      const a = Math.min(1, Math.max(0, 3 - d));
+      const rgb = [250, 240, 205].map((v) => a * v + (1 - a) * (6 + 6 * r()));
+      data.set([...rgb.map(Math.round), 255], (y * width + x) * 4);
+    }
+  }
+  return { width, height, data };
+}
