@@ -14,6 +14,16 @@ import { downsampleTogether, resample, sumToPixel, type Drawer } from '../core/r
 const SHADOW_WINDOW_FACTOR = 4;
 
 /**
+ * Shadow layer: darkening no deeper than this many times the RMS darkening
+ * of the open backdrop (shadow_stats.frag) is the backdrop's own texture, not
+ * a contact shadow (shadow_fill.frag). The open backdrop is where the matte
+ * blurred over SHADOW_TEXTURE_DISTANCE shadow windows is below 0.01, so
+ * that a cast shadow next to the piece does not count as texture.
+ */
+const SHADOW_OWN_DARKENING = 2;
+const SHADOW_TEXTURE_DISTANCE = 2;
+
+/**
  * The backdrop test looks at the image blurred by this sigma (texels), which
  * keeps 1 / (2 sqrt(pi) sigma) = 0.19 of the noise (key_soft.frag scales its
  * threshold by that) while a one-pixel chain keeps enough contrast.
@@ -319,7 +329,7 @@ export const keyPass = definePass({
     'light/luma_moments', 'light/noise_pack', 'light/backdrop_mask', 'light/backdrop_reference', 'light/weight_pack', 'light/nc_moments', 'light/nc_solve',
     'background/edge_energy', 'background/texture_pack', 'background/soft_edges', 'background/soft_edge_region', 'background/clip_to_backdrop', 'background/key_soft', 'background/shadow_seed', 'background/relight', 'background/box_mean', 'background/band_stats', 'background/bridge_gaps', 'background/close_strands', 'background/trimap',
     'background/enclosed_pack', 'background/enclosed_reduce', 'background/enclosed_grow', 'background/enclosed_allowed', 'background/enclosed_open', 'background/enclosed_decide', 'background/guided_moments', 'background/guided_coeffs',
-    'background/guided_apply', 'background/channel_mask', 'background/skirt_seed', 'background/skirt_grow', 'background/skirt_apply', 'background/decontaminate', 'background/shadow_pack', 'background/shadow_fill', 'background/edge_cover', 'background/keep_frame', 'core/reduce_sum',
+    'background/guided_apply', 'background/channel_mask', 'background/skirt_seed', 'background/skirt_grow', 'background/skirt_apply', 'background/decontaminate', 'background/shadow_pack', 'background/shadow_stats', 'background/shadow_fill', 'background/edge_cover', 'background/keep_frame', 'core/reduce_sum',
     'core/blur_gauss', 'core/downsample', 'core/resample',
   ],
   run(ctx, inputs, p) {
@@ -542,8 +552,19 @@ export const keyPass = definePass({
       const shadowPacked = ctx.draw({ shader: 'background/shadow_pack', inputs: { u_image: image, u_backdrop: backdrop, u_alpha: alpha } });
       const shadowBlurred = gaussianBlur(ctx, shadowPacked, Math.max(1, p.edgeBand as number));
       ctx.release(shadowPacked);
-      result.shadow = keepFrame(ctx.draw({ shader: 'background/shadow_fill', inputs: { u_packed: shadowBlurred }, uniforms: { u_threshold: p.shadowThreshold as number } }), { value: 0 });
+      const near = gaussianBlur(ctx, alpha, SHADOW_TEXTURE_DISTANCE * shadowWindow);
+      const ownDarkening = sumToPixel(ctx, ctx.draw({ shader: 'background/shadow_stats', inputs: { u_packed: shadowBlurred, u_near: near } }));
+      ctx.release(near);
+      result.shadow = keepFrame(
+        ctx.draw({
+          shader: 'background/shadow_fill',
+          inputs: { u_packed: shadowBlurred, u_stats: ownDarkening },
+          uniforms: { u_threshold: p.shadowThreshold as number, u_texture: SHADOW_OWN_DARKENING },
+        }),
+        { value: 0 },
+      );
       ctx.release(shadowBlurred);
+      ctx.release(ownDarkening);
     }
     result.alpha = keepFrame(alpha, { value: 1 });
     if (cover) {
