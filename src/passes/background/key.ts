@@ -559,7 +559,7 @@ export const keyPass = definePass({
         ctx.draw({
           shader: 'background/shadow_fill',
           inputs: { u_packed: shadowBlurred, u_stats: ownDarkening },
-          uniforms: { u_threshold: p.shadowThreshold as number, u_texture: SHADOW_OWN_DARKENING },
+          uniforms: { u_threshold: p.shadowThreshold as number, u_ownFactor: SHADOW_OWN_DARKENING },
         }),
         { value: 0 },
       );
