@@ -141,8 +141,9 @@ describe('background: GPU stages vs float64 CPU references', () => {
     const pick = <T,>(v: readonly T[]) => v[Math.floor(r() * v.length)];
     const pink = [0.6, 0.4, 0.4];
     const white = [0.9, 0.9, 0.92];
-    // Left half on pink, right half on (near) white.
-    const backdrop = createImage(w, h, (x) => (x < w / 2 ? [pink[0], pink[1], pink[2], 1] : [white[0], white[1], white[2], 1]));
+    const black = [0.003, 0.003, 0.003];
+    // Left third on pink, the middle on (near) white, the right third on black.
+    const backdrop = createImage(w, h, (x) => [...(x < w / 3 ? pink : x < (2 * w) / 3 ? white : black), 1] as [number, number, number, number]);
     // A pixel k * B moved a share t towards the grey of its luminance: its hue
     // difference is t * k of a colourless surface's, kept away from hueShare (0.3).
     const image = createImage(w, h, (x, y) => {
@@ -166,10 +167,10 @@ describe('background: GPU stages vs float64 CPU references', () => {
       rd.draw({
         shader: 'background/trimap',
         inputs: { u_key: k, u_band: b, u_image: im, u_backdrop: bd, u_noise: n, u_hints: hi, u_fill: fi, u_soft: so, u_wideBand: wb, u_widerBand: wr },
-        uniforms: { u_hasHints: 1, u_hasFill: 1, u_hasSoft: 1, u_high: 0.3, u_hueShare: ENCLOSED_HUE.hueShare, u_hueMargin: ENCLOSED_HUE.margin },
+        uniforms: { u_hasHints: 1, u_hasFill: 1, u_hasSoft: 1, u_high: 0.3, u_low: 0.04, u_hueShare: ENCLOSED_HUE.hueShare, u_hueMargin: ENCLOSED_HUE.margin },
       }),
     );
-    const opts = { high: 0.3, noise, hueShare: ENCLOSED_HUE.hueShare, hueMargin: ENCLOSED_HUE.margin, hints };
+    const opts = { high: 0.3, low: 0.04, noise, hueShare: ENCLOSED_HUE.hueShare, hueMargin: ENCLOSED_HUE.margin, hints };
     const soft = { region: softRegion, wideBand, widerBand };
     const ref = trimapRef(key, band, image, backdrop, { ...opts, fill, soft });
     expect(difference(gpu, ref, [0, 1, 2, 3]).max).toBeLessThan(1e-5);
@@ -183,13 +184,18 @@ describe('background: GPU stages vs float64 CPU references', () => {
 
     // Enclosed (no certain backdrop in the band, not all piece): on pink a
     // pixel with the backdrop's hue (a hole) is unknown, grey metal is piece;
-    // on white even the backdrop's own colour stays piece (white metal looks alike).
+    // on white even the backdrop's own colour stays piece (white metal looks
+    // alike); on black a pixel as dark as the backdrop (contrast within the
+    // threshold: a hole between crossing wires) is unknown, a brighter one piece.
     const one = (rgb: number[]) => createImage(1, 1, () => [rgb[0], rgb[1], rgb[2], 1]);
     const enclosed = one([0.2, 0.5, 0, 1]);
-    const trimapOf = (c: number[], b: number[]) => trimapRef(one([0.1, 0, 0]), enclosed, one(c), one(b), { ...opts, hints: undefined }).data[1];
+    const trimapOf = (c: number[], b: number[], contrast = 0.1) => trimapRef(one([contrast, 0, 0]), enclosed, one(c), one(b), { ...opts, hints: undefined }).data[1];
     expect(trimapOf([0.3, 0.2, 0.2], pink)).toBe(0.5);
     expect(trimapOf([0.45, 0.45, 0.45], pink)).toBe(1);
     expect(trimapOf(white, white)).toBe(1);
+    expect(trimapOf(white, white, 0.03)).toBe(1);
+    expect(trimapOf(black, black, 0.03)).toBe(0.5);
+    expect(trimapOf([0.02, 0.02, 0.02], black, 0.1)).toBe(1);
     // The random inputs reach both outcomes of the enclosed-pixel rule.
     const enclosedAs = (t: number) =>
       Array.from({ length: w * h }, (_, p) => p * 4).filter((i) => band.data[i + 2] === 0 && band.data[i + 1] < 1 && hints.data[i] + hints.data[i + 1] === 0 && ref.data[i + 1] === t).length;

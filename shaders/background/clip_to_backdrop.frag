@@ -6,9 +6,9 @@
 // backdrop by dozens of thresholds (differences are measured against a mid
 // grey, DARK_BACKDROP_SCALE), and a blown gold wire kept 4-5 px around it
 // uncertain, so the trimap made its black rim solid piece: a black outline
-// on white. The clip fades out from a backdrop of 0.02 to 0.1 (linear): on
-// a grey backdrop grey metal next to bright edges is near the backdrop's
-// colour, and the spread is what keeps it piece.
+// on white. The clip fades out with nearBlack (from a backdrop of 0.02 to
+// 0.1, linear): on a grey backdrop grey metal next to bright edges is near
+// the backdrop's colour, and the spread is what keeps it piece.
 #include "chunks/backdrop"
 
 uniform sampler2D u_image;
@@ -21,8 +21,7 @@ varying vec2 v_uv;
 void main() {
   vec4 c = texture2D(u_image, v_uv);
   vec3 b = texture2D(u_backdrop, v_uv).rgb;
-  float dark = 1.0 - smoothstep(0.02, 0.1, max(b.r, max(b.g, b.b)));
-  float cap = u_clip * backdropLow(u_low, u_noise) / max(dark, 1e-3);
+  float cap = u_clip * backdropLow(u_low, u_noise) / max(nearBlack(b), 1e-3);
   float contrast = backdropContrast(c.rgb, b);
   gl_FragColor = vec4(b + (c.rgb - b) * min(1.0, cap / max(contrast, 1e-6)), c.a);
 }

@@ -13,6 +13,10 @@
 // backdrop scaled in brightness is below u_hueShare of what a colourless
 // surface shows, and that surface's difference exceeds u_hueMargin times the
 // noise (a white or pale backdrop keeps the rule off: white metal looks alike).
+// On a near-black backdrop (nearBlack) an enclosed pixel as dark as the
+// backdrop (its contrast within the key's backdrop threshold) stays unknown
+// too: the small holes where bright wires cross hold no certain backdrop,
+// since the blurred test mixes in the wires, and came out as black dots.
 // In the band the soft guess is contrast / (the highest contrast nearby):
 // the nearby solid piece shows |F - B| / L(B), so this is alpha for a piece of
 // uniform colour; thin chains with no solid pixel nearby fall back to u_high.
@@ -36,6 +40,7 @@ uniform sampler2D u_widerBand; // and over the wider band, where u_soft marks th
 uniform sampler2D u_soft;      // r = 1: soft edges, b = 1: very soft (soft_edge_region.frag)
 uniform int u_hasSoft;
 uniform float u_high;
+uniform float u_low;        // the key's backdrop threshold (before the noise floor, chunks/backdrop backdropLow)
 uniform sampler2D u_hints;
 uniform sampler2D u_noise;  // 1x1 (sum, 0, 0, count): relative noise std
 uniform int u_hasHints;
@@ -64,7 +69,8 @@ void main() {
     vec3 b = texture2D(u_backdrop, v_uv).rgb;
     float colourless = chromaDifference(vec3(luminance(b)), b);
     backdropHue = colourless > u_hueMargin * noiseContrast
-                    && chromaDifference(texture2D(u_image, v_uv).rgb, b) < u_hueShare * colourless;
+                    && chromaDifference(texture2D(u_image, v_uv).rgb, b) < u_hueShare * colourless
+                  || nearBlack(b) > 0.5 && key.r <= backdropLow(u_low, u_noise);
     trimap = backdropHue ? 0.5 : 1.0;
   }
   bool filled = u_hasFill == 1 && texture2D(u_fill, v_uv).r > 0.5;

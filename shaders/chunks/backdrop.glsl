@@ -28,6 +28,13 @@ float backdropLow(float low, sampler2D noisePacked) {
   return max(low, 5.0 * 1.73 * 0.19 * n.r / max(n.a, 1e-6));
 }
 
+// How near black the backdrop is: 1 up to 0.02 (linear, brightest channel),
+// 0 from 0.1. There every piece differs from it by dozens of thresholds and
+// only the backdrop itself (or what is as dark) matches it.
+float nearBlack(vec3 backdrop) {
+  return 1.0 - smoothstep(0.02, 0.1, max(backdrop.r, max(backdrop.g, backdrop.b)));
+}
+
 // Fraction of the backdrop's light missing at this pixel (0 = as bright, 1 = black).
 float backdropDarkening(vec3 c, vec3 backdrop) {
   return clamp((luminance(backdrop) - luminance(c)) / relativeBase(luminance(backdrop)), 0.0, 1.0);

@@ -121,6 +121,8 @@ export function decontaminateRef(img: CpuImage, alpha: CpuImage, backdrop: CpuIm
 /** Parameters of trimap.frag (see ENCLOSED_HUE in passes/background/key.ts). */
 export interface TrimapOptions {
   high: number;
+  /** The key's backdrop threshold before its noise floor (lowContrast). */
+  low: number;
   /** Relative noise std of the shot. */
   noise: number;
   hueShare: number;
@@ -171,7 +173,11 @@ export function trimapRef(key: CpuImage, narrowBand: CpuImage, image: CpuImage, 
       const b = px(backdrop);
       const l = luminanceOf(b[0], b[1], b[2]);
       const colourless = chromaDifferenceOf([l, l, l], b);
-      backdropHue = colourless > o.hueMargin * noiseContrast && chromaDifferenceOf(px(image), b) < o.hueShare * colourless;
+      // chunks/backdrop: nearBlack, backdropLow.
+      const t = Math.min(1, Math.max(0, (Math.max(...b) - 0.02) / 0.08));
+      const nearBlack = 1 - t * t * (3 - 2 * t);
+      const low = Math.max(o.low, 5 * 1.73 * 0.19 * o.noise);
+      backdropHue = (colourless > o.hueMargin * noiseContrast && chromaDifferenceOf(px(image), b) < o.hueShare * colourless) || (nearBlack > 0.5 && key.data[i] <= low);
       trimap = backdropHue ? 0.5 : 1;
     }
     const filled = !!o.fill && o.fill.data[i] > 0.5;

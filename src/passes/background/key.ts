@@ -472,7 +472,7 @@ export const keyPass = definePass({
         ...(wideBand && widerBand ? { u_wideBand: wideBand, u_widerBand: widerBand } : {}), ...(fill ? { u_fill: fill } : {}),
       },
       uniforms: {
-        u_hasHints: inputs.hints ? 1 : 0, u_hasFill: fill ? 1 : 0, u_hasSoft: soft ? 1 : 0, u_high: high,
+        u_hasHints: inputs.hints ? 1 : 0, u_hasFill: fill ? 1 : 0, u_hasSoft: soft ? 1 : 0, u_high: high, u_low: low,
         u_hueShare: ENCLOSED_HUE.hueShare, u_hueMargin: ENCLOSED_HUE.margin,
       },
     });
