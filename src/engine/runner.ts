@@ -287,6 +287,8 @@ export class GraphRunner {
       result = node.pass.run(ctx, inputs, scaleSpatial(node.pass.params, node.params as ParamValues, pxScale));
     } catch (e) {
       for (const t of temps) t.release();
+      // A failed run leaves nothing to say: its notices go back to the pool too.
+      for (const n of notices.splice(0)) n.image.release();
       if (e instanceof Error) e.message = `node "${node.id}" (${node.pass.type}): ${e.message}`;
       throw e;
     }
@@ -295,6 +297,7 @@ export class GraphRunner {
       if (!img && !wanted(o.name)) continue;
       if (!img) {
         for (const t of temps) t.release();
+        for (const n of notices.splice(0)) n.image.release();
         throw new Error(`node "${node.id}" (${node.pass.type}) did not produce its output "${o.name}"`);
       }
       // An output the pass drew is handed over; an input passed through gets a new reference.
