@@ -25,7 +25,7 @@ for (const p of PRESET_PROBLEMS) console.warn(`loupe demo: preset ${p.source} sk
 for (const [name, { graph }] of PRESETS) {
   try {
     be.engine.validate(graph);
-    const extra = graph.nodes.flatMap((n) => Object.values(n.inputs)).filter((r) => r.startsWith('$') && parseRef(r).name !== 'source');
+    const extra = graph.nodes.flatMap((n) => Object.values(n.inputs)).filter((r) => r.startsWith('$') && parseRef(r).name !== 'source' && !parseRef(r).optional);
     if (extra.length) throw new Error(`needs images the demo cannot provide: ${[...new Set(extra)].join(', ')}`);
     presets.set(name, graph);
   } catch (e) {

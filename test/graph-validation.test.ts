@@ -34,6 +34,33 @@ describe('graph validation', () => {
     expect(g.order[1].params.opacity).toBe(1); // default filled in
   });
 
+  it('an optional external ("$name?") feeds only optional inputs and is kept apart from the required ones', () => {
+    const sharpen = (mask: string): GraphSpec => ({
+      version: 1,
+      nodes: [{ id: 'sharpen', pass: 'detail.sharpen', inputs: { image: '$source', mask } }],
+      outputs: { result: 'sharpen' },
+    });
+    const g = compileGraph(sharpen('$mask?'), registry);
+    expect(g.externals).toEqual(new Set(['source']));
+    expect(g.optionalExternals).toEqual(new Set(['mask']));
+    expect(g.order[0].inputs.find((i) => i.slot === 'mask')!.ref).toEqual({ kind: 'external', name: 'mask', output: '', optional: true });
+    // Read as required anywhere, it is required.
+    const both = sharpen('$mask?');
+    both.nodes.push({ id: 'again', pass: 'detail.sharpen', inputs: { image: '$source', mask: '$mask' } });
+    both.outputs.other = 'again';
+    expect(compileGraph(both, registry).externals).toEqual(new Set(['source', 'mask']));
+    expect(compileGraph(both, registry).optionalExternals).toEqual(new Set());
+
+    const required = sharpen('$mask?');
+    required.nodes[0].inputs.image = '$source?';
+    expect(issuesOf(required)).toEqual([
+      { node: 'sharpen', field: 'inputs.image', message: '"$source?" may be missing, but detail.sharpen needs its input "image": write "$source"' },
+    ]);
+    const output = sharpen('$mask?');
+    output.outputs.mask = '$mask?';
+    expect(issuesOf(output)).toEqual([{ field: 'outputs.mask', message: 'a graph output must exist: "$mask?" may be missing' }]);
+  });
+
   it('rejects an unknown pass, naming the node and field', () => {
     const g = chain();
     g.nodes[0].pass = 'blur.nonexistent';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createImage, difference, rng } from '../src/cpu/image.js';
+import { createImage, difference, rng, type CpuImage } from '../src/cpu/image.js';
 import type { GraphSpec } from '../src/graph/types.js';
 import type { GpuImage } from '../src/gpu/texture-pool.js';
 import { engine, runGraph, toGpu, WORKING } from './helpers/gpu.js';
@@ -7,6 +7,11 @@ import { ShaderCompileError } from '../src/gpu/shader-library.js';
 import { keyAlphaGraph } from './helpers/test-graphs.js';
 import { ringShot } from './helpers/image-files.js';
 
+const maxAbs = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+};
 const noise = (w: number, h: number, seed = 1) => {
   const r = rng(seed);
   return createImage(w, h, () => [r(), r(), r(), 1]);
@@ -227,6 +232,46 @@ describe('graph runner', () => {
     console.log(`glare.flatten draws: result only ${resultOnly.draws}, every output ${every.draws}`);
     expect(every.draws - resultOnly.draws).toBe(4); // three apply draws and the veil difference
     expect(difference(resultOnly.image, every.image).max).toBe(0);
+  });
+
+  it('an optional external left out leaves its input unconnected; given later, the node that reads it runs again', async () => {
+    const e = await engine();
+    const graph = (mask?: string): GraphSpec => ({
+      version: 1,
+      nodes: [
+        { id: 'blur', pass: 'blur.gaussian', params: { sigma: 1.5 }, inputs: { image: '$source' } },
+        { id: 'sharpen', pass: 'detail.sharpen', params: { amount: 2, threshold: 0 }, inputs: { image: 'blur', ...(mask ? { mask } : {}) } },
+      ],
+      outputs: { result: 'sharpen', blurred: 'blur' },
+    });
+    const scene = noise(64, 48, 7);
+    const render = (g: GraphSpec, mask?: CpuImage) => {
+      const runner = e.runner(g, 'none');
+      runner.setExternal('source', toGpu(e, scene));
+      if (mask) runner.setExternal('mask', toGpu(e, mask));
+      const out = runner.run();
+      const px = { result: e.download(out.get('result')!, WORKING, 'float32'), blurred: e.download(out.get('blurred')!, WORKING, 'float32') };
+      runner.dispose();
+      return px;
+    };
+    const unmasked = render(graph());
+    const absent = render(graph('$mask?'));
+    expect(maxAbs(absent.result.data, unmasked.result.data)).toBe(0);
+    // A mask of 0 everywhere: no sharpening, so the result is the blurred image.
+    const nowhere = render(graph('$mask?'), createImage(64, 48));
+    expect(maxAbs(nowhere.result.data, nowhere.blurred.data)).toBeLessThan(1e-6);
+    expect(maxAbs(unmasked.result.data, unmasked.blurred.data)).toBeGreaterThan(0.01);
+
+    const live = e.runner(graph('$mask?'), 'all');
+    live.setExternal('source', toGpu(e, scene));
+    live.run();
+    expect(live.lastRun.nodesRun).toEqual(['blur', 'sharpen']);
+    live.run();
+    expect(live.lastRun.nodesRun).toEqual([]);
+    live.setExternal('mask', toGpu(e, createImage(64, 48)));
+    live.run();
+    expect(live.lastRun.nodesRun).toEqual(['sharpen']);
+    live.dispose();
   });
 
   it('a missing external image is a clear error', async () => {

@@ -35,10 +35,10 @@ export interface IncrementalTiming {
 
 const finish = (engine: Engine) => engine.gl.finish();
 
-/** Every external the graph reads ($source, $background, ...). */
+/** Every external the graph needs ($source, $background, ...); optional ones ($hints?) are left out. */
 export function externalsOf(graph: GraphSpec): string[] {
   const names = new Set<string>();
-  for (const n of graph.nodes) for (const ref of Object.values(n.inputs)) if (ref.startsWith('$')) names.add(parseRef(ref).name);
+  for (const n of graph.nodes) for (const ref of Object.values(n.inputs)) if (ref.startsWith('$') && !parseRef(ref).optional) names.add(parseRef(ref).name);
   for (const ref of Object.values(graph.outputs)) if (ref.startsWith('$')) names.add(parseRef(ref).name);
   return [...names];
 }

@@ -3,7 +3,7 @@ import type { GpuImage } from '../gpu/texture-pool.js';
 import type { PassRegistry } from '../passes/registry.js';
 import type { PassContext } from '../passes/types.js';
 import { checkParam, scaleSpatial, type ParamValues } from '../passes/schema.js';
-import { compileGraph, refKey, type CompiledGraph, type CompiledNode } from '../graph/compile.js';
+import { compileGraph, refKey, type CompiledGraph, type CompiledNode, type CompiledRef } from '../graph/compile.js';
 import { GraphValidationError } from '../graph/errors.js';
 import type { GraphSpec, ParamValue } from '../graph/types.js';
 import { resizeImage } from '../passes/core/resize.js';
@@ -152,7 +152,9 @@ export class GraphRunner {
         live.delete(key);
       }
     };
-    const fetch = (ref: CompiledNode['inputs'][number]['ref']): GpuImage => {
+    /** An optional external that this run was not given reads as absent. */
+    const absent = (ref: CompiledRef) => ref.kind === 'external' && ref.optional && !this.externals.has(ref.name);
+    const fetch = (ref: CompiledRef): GpuImage => {
       const key = refKey(ref);
       let img = live.get(key);
       if (!img && ref.kind === 'external') {
@@ -162,8 +164,8 @@ export class GraphRunner {
       if (!img) throw new Error(`internal: ${key} was released before its last reader`);
       return img;
     };
-    const signatureOf = (ref: CompiledNode['inputs'][number]['ref']) =>
-      ref.kind === 'external' ? `$${ref.name}@${externalVersions.get(ref.name)}` : `${signatures.get(ref.name)}:${ref.output}`;
+    const signatureOf = (ref: CompiledRef) =>
+      ref.kind === 'external' ? `$${ref.name}@${externalVersions.get(ref.name) ?? 'absent'}` : `${signatures.get(ref.name)}:${ref.output}`;
 
     for (const node of g.order) {
       const signature = hash(
@@ -184,7 +186,7 @@ export class GraphRunner {
         stats.nodesReused.push(node.id);
       } else {
         const inputs: Record<string, GpuImage | undefined> = {};
-        for (const inp of node.inputs) inputs[inp.slot] = fetch(inp.ref);
+        for (const inp of node.inputs) if (!absent(inp.ref)) inputs[inp.slot] = fetch(inp.ref);
         const notices: Notice[] = [];
         outputs = this.execute(node, inputs, pxScale, wanted, notices);
         for (const n of this.notices.get(node.id) ?? []) n.image.release();

@@ -7,6 +7,14 @@ import { checkParam, defaults, type ParamValues } from '../passes/schema.js';
 
 const ID = /^[A-Za-z_][\w-]*$/;
 
+/** A resolved reference; `optional` marks an external written "$name?". */
+export interface CompiledRef {
+  kind: 'external' | 'node';
+  name: string;
+  output: string;
+  optional: boolean;
+}
+
 export interface CompiledNode {
   id: string;
   spec: NodeSpec;
@@ -14,7 +22,7 @@ export interface CompiledNode {
   /** Validated parameters with defaults filled in (full-resolution units). */
   params: ParamValues;
   /** Node inputs in the pass's declared order (optional ones may be absent). */
-  inputs: Array<{ slot: string; ref: { kind: 'external' | 'node'; name: string; output: string } }>;
+  inputs: Array<{ slot: string; ref: CompiledRef }>;
   enabled: boolean;
 }
 
@@ -23,16 +31,18 @@ export interface CompiledGraph {
   /** Topological order, unused nodes culled. */
   order: CompiledNode[];
   nodes: Map<string, CompiledNode>;
-  outputs: Map<string, { kind: 'external' | 'node'; name: string; output: string }>;
-  /** External images the graph reads ("source", "background", ...). */
+  outputs: Map<string, CompiledRef>;
+  /** External images the graph needs ("source", "background", ...). */
   externals: Set<string>;
+  /** External images it reads only where given ("$hints?"), and not in `externals`. */
+  optionalExternals: Set<string>;
   /** How many inputs (and graph outputs) read each "node:output" or "$external". */
   consumers: Map<string, number>;
   /** Nodes present in the spec but not needed for any requested output. */
   culled: string[];
 }
 
-export function refKey(r: { kind: 'external' | 'node'; name: string; output: string }): string {
+export function refKey(r: CompiledRef): string {
   return r.kind === 'external' ? `$${r.name}` : `${r.name}:${r.output}`;
 }
 
@@ -113,7 +123,9 @@ export function compileGraph(spec: unknown, registry: PassRegistry, wantedOutput
         continue;
       }
       const p = parseRef(ref);
-      inputs.push({ slot: port.name, ref: { kind: p.kind, name: p.name, output: p.output ?? '' } });
+      if (p.optional && !port.optional)
+        issues.push({ node: id, field: `inputs.${port.name}`, message: `"${ref}" may be missing, but ${pass.type} needs its input "${port.name}": write "$${p.name}"` });
+      inputs.push({ slot: port.name, ref: { kind: p.kind, name: p.name, output: p.output ?? '', optional: p.optional === true } });
     }
     if (n.enabled !== undefined && typeof n.enabled !== 'boolean')
       issues.push({ node: id, field: 'enabled', message: 'must be true or false' });
@@ -121,7 +133,7 @@ export function compileGraph(spec: unknown, registry: PassRegistry, wantedOutput
   }
 
   // Resolve references now that every node is known.
-  const resolve = (ref: CompiledNode['inputs'][number]['ref'], node: string | undefined, field: string): boolean => {
+  const resolve = (ref: CompiledRef, node: string | undefined, field: string): boolean => {
     if (ref.kind === 'external') {
       if (!ID.test(ref.name)) {
         issues.push({ node, field, message: `bad external input name "$${ref.name}"` });
@@ -144,14 +156,18 @@ export function compileGraph(spec: unknown, registry: PassRegistry, wantedOutput
   };
   for (const n of nodes.values()) for (const inp of n.inputs) resolve(inp.ref, n.id, `inputs.${inp.slot}`);
 
-  const outputs = new Map<string, CompiledNode['inputs'][number]['ref']>();
+  const outputs = new Map<string, CompiledRef>();
   for (const [name, r] of Object.entries(g.outputs)) {
     if (typeof r !== 'string') {
       issues.push({ field: `outputs.${name}`, message: 'must be a reference string' });
       continue;
     }
     const p = parseRef(r);
-    const ref = { kind: p.kind, name: p.name, output: p.output ?? '' };
+    if (p.optional) {
+      issues.push({ field: `outputs.${name}`, message: `a graph output must exist: "${r}" may be missing` });
+      continue;
+    }
+    const ref = { kind: p.kind, name: p.name, output: p.output ?? '', optional: false };
     if (resolve(ref, undefined, `outputs.${name}`)) outputs.set(name, ref);
   }
   if (wantedOutputs) {
@@ -186,12 +202,14 @@ export function compileGraph(spec: unknown, registry: PassRegistry, wantedOutput
 
   const consumers = new Map<string, number>();
   const externals = new Set<string>();
-  const count = (r: CompiledNode['inputs'][number]['ref']) => {
+  const optionalExternals = new Set<string>();
+  const count = (r: CompiledRef) => {
     consumers.set(refKey(r), (consumers.get(refKey(r)) ?? 0) + 1);
-    if (r.kind === 'external') externals.add(r.name);
+    if (r.kind === 'external') (r.optional ? optionalExternals : externals).add(r.name);
   };
   for (const n of order) for (const inp of n.inputs) count(inp.ref);
   for (const name of selected) count(outputs.get(name)!);
+  for (const name of externals) optionalExternals.delete(name);
 
   return {
     spec: g,
@@ -199,6 +217,7 @@ export function compileGraph(spec: unknown, registry: PassRegistry, wantedOutput
     nodes,
     outputs: new Map(selected.map((s) => [s, outputs.get(s)!])),
     externals,
+    optionalExternals,
     consumers,
     culled: [...nodes.keys()].filter((id) => state.get(id) !== 'done'),
   };

@@ -5,6 +5,8 @@
  * References name where a node input comes from:
  *   "$source"        an external image given to the run ($source is the photo;
  *                    other names, e.g. "$background", are further user images)
+ *   "$hints?"        an optional external image: when the run is given none,
+ *                    the (optional) input is left unconnected
  *   "nodeId"         the main (first) output of another node
  *   "nodeId:output"  a named output of another node (e.g. "split:high")
  */
@@ -48,10 +50,12 @@ export interface ParsedRef {
   name: string;
   /** Node output name; undefined means the node's first output. */
   output?: string;
+  /** An external written "$name?": the run may leave it out. */
+  optional?: boolean;
 }
 
 export function parseRef(ref: string): ParsedRef {
-  if (ref.startsWith('$')) return { kind: 'external', name: ref.slice(1) };
+  if (ref.startsWith('$')) return ref.endsWith('?') ? { kind: 'external', name: ref.slice(1, -1), optional: true } : { kind: 'external', name: ref.slice(1) };
   const i = ref.indexOf(':');
   return i < 0 ? { kind: 'node', name: ref } : { kind: 'node', name: ref.slice(0, i), output: ref.slice(i + 1) };
 }
