@@ -167,6 +167,45 @@ describe('rendering', () => {
     expect(product.image.data.some((v, i) => i % 4 === 0 && v === 0)).toBe(true);
   });
 
+  it('takes hints (green = backdrop, red = piece) to the key, resized from another size of the same shape; refuses them where they cannot apply', async () => {
+    const graph = loupe.prepareGraph({ ...keyAlphaGraph(), nodes: [{ ...keyAlphaGraph().nodes[0], inputs: { image: '$source', hints: '$hints?' } }] });
+    const shot = ringShot(true); // a ring above a sleeve that fills the lower 45 % of the frame
+    /** Green over the sleeve, red on a patch of the plain backdrop at (8..16, 8..16) of a 128 px frame. */
+    const strokes = (w: number) => {
+      const data = new Uint8Array(w * w * 4);
+      for (let y = 0; y < w; y++)
+        for (let x = 0; x < w; x++) {
+          if (y >= 0.53 * w) data.set([0, 255, 0, 255], (y * w + x) * 4);
+          else if (x >= w / 16 && x < w / 8 && y >= w / 16 && y < w / 8) data.set([255, 0, 0, 255], (y * w + x) * 4);
+        }
+      return { width: w, height: w, data };
+    };
+    const alphaAt = (r: { image: { width: number; data: ArrayLike<number> } }, x: number, y: number) => r.image.data[(y * r.image.width + x) * 4];
+    const none = loupe.render(graph, shot);
+    expect(none.notes[0]).toMatch(/kept the whole frame/);
+    expect(alphaAt(none, 64, 110)).toBe(255);
+    for (const size of [128, 64]) {
+      const hinted = loupe.render(graph, shot, { hints: strokes(size) });
+      expect(hinted.notes, `${size} px hints`).toEqual([]); // hints settle what is piece: no whole-frame check
+      expect(alphaAt(hinted, 64, 110), `${size} px hints: sleeve`).toBe(0);
+      expect(alphaAt(hinted, 12, 12), `${size} px hints: red patch`).toBe(255);
+      expect(alphaAt(hinted, 64 + 13, 32), `${size} px hints: ring`).toBe(255);
+      // The sleeve painted green must not become the clean backdrop the key compares against (the grey above it would then be keyed).
+      expect(alphaAt(hinted, 40, 60), `${size} px hints: backdrop`).toBe(0);
+    }
+    // The same through retouch() with encoded files.
+    const png = (px: { width: number; height: number; data: Uint8Array }) => sharp(Buffer.from(px.data), { raw: { width: px.width, height: px.height, channels: 4 } }).png().toBuffer();
+    const file = await loupe.retouch(await png(shot), { graph, hints: await png(strokes(128)) });
+    const decoded = await decodeImage(file.buffer);
+    expect(decoded.pixels.data[(110 * 128 + 64) * 4]).toBe(0);
+
+    const wrongShape = { width: 128, height: 100, data: new Uint8Array(128 * 100 * 4) };
+    expect(() => loupe.render(graph, shot, { hints: wrongShape })).toThrow(/the hints are 128x100 and the image 128x128/);
+    expect(() => loupe.render(loupe.prepareGraph(blurGraph()), shot, { hints: strokes(128) })).toThrow(OptionError);
+    expect(() => loupe.render(loupe.prepareGraph(blurGraph()), shot, { hints: strokes(128) })).toThrow(/reads no "\$hints"/);
+    await expect(loupe.retouch(await png(shot), { graph, hints: Buffer.from('not an image') })).rejects.toThrow(/cannot read the hints/);
+  });
+
   it('names the node and output of a bad dump', () => {
     const err = (() => {
       try {

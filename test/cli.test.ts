@@ -10,8 +10,8 @@ import { runCli } from '../src/cli/main.js';
 import { createReporter } from '../src/cli/progress.js';
 import { processIsRunning } from '../src/cli/batch.js';
 import { decodeImage, readExifStrings } from '../src/node/image-io.js';
-import { softenGraph, writeTestPresets } from './helpers/test-graphs.js';
-import { bombPng, corruptPng, gifFile, imageFile, rotatedJpeg, truncated } from './helpers/image-files.js';
+import { keyAlphaGraph, softenGraph, writeTestPresets } from './helpers/test-graphs.js';
+import { bombPng, corruptPng, gifFile, imageFile, ringShot, rotatedJpeg, truncated } from './helpers/image-files.js';
 
 const BIN = fileURLToPath(new URL('../bin/loupe.js', import.meta.url));
 let root: string;
@@ -95,6 +95,43 @@ describe('loupe retouch', () => {
     const unknown = await cli('retouch', join(dir, 'x.png'), '-o', out, '--preset', 'nope', '--presets-dir', presets);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/unknown preset "nope" \(available: .*blur/);
+  });
+
+  it('--hints: a file for one input, a folder of <name>.hints.png for a batch; hint files among the photos are not retouched', async () => {
+    const png = (px: { width: number; height: number; data: Uint8Array }) => sharp(Buffer.from(px.data), { raw: { width: px.width, height: px.height, channels: 4 } }).png().toBuffer();
+    const shot = await png(ringShot(true)); // a ring above a sleeve filling the lower 45 % of the frame
+    const sleeveGreen = new Uint8Array(128 * 128 * 4);
+    for (let i = Math.ceil(0.53 * 128) * 128; i < 128 * 128; i++) sleeveGreen.set([0, 255, 0, 255], i * 4);
+    const hints = await png({ width: 128, height: 128, data: sleeveGreen });
+    const dir = await folder('hints', { 'a.png': shot, 'b.png': shot, 'a.hints.png': hints });
+    const graph = join(root, 'key-hints.json');
+    await writeFile(graph, JSON.stringify({ ...keyAlphaGraph(), nodes: [{ ...keyAlphaGraph().nodes[0], inputs: { image: '$source', hints: '$hints?' } }] }));
+    const sleeveAlpha = async (file: string) => (await sharp(file).greyscale().raw().toBuffer())[110 * 128 + 64];
+
+    const batch = await cli('retouch', dir, '-o', join(root, 'hints-out'), '--graph', graph, '--hints', dir, '--json');
+    expect(batch.code).toBe(0);
+    expect((await readdir(join(root, 'hints-out'))).sort()).toEqual(['a.png', 'b.png']);
+    const lines = Object.fromEntries(batch.json().map((l) => [l.input.split('/').pop(), l]));
+    expect(lines['a.png'].hints).toBe(join(dir, 'a.hints.png'));
+    expect(lines['a.png'].notes).toEqual([]);
+    expect(lines['b.png'].hints).toBeUndefined();
+    expect(lines['b.png'].notes[0]).toMatch(/kept the whole frame/); // no hints for b: the sleeve fills the edge
+    expect(await sleeveAlpha(join(root, 'hints-out', 'a.png'))).toBe(0);
+    expect(await sleeveAlpha(join(root, 'hints-out', 'b.png'))).toBe(255);
+
+    const one = await cli('retouch', join(dir, 'b.png'), '-o', join(root, 'hints-one'), '--graph', graph, '--hints', join(dir, 'a.hints.png'));
+    expect(one.code).toBe(0);
+    expect(await sleeveAlpha(join(root, 'hints-one', 'b.png'))).toBe(0);
+
+    const several = await cli('retouch', join(dir, 'a.png'), join(dir, 'b.png'), '-o', join(root, 'hints-x'), '--graph', graph, '--hints', join(dir, 'a.hints.png'));
+    expect(several.code).toBe(2);
+    expect(several.stderr).toMatch(/--hints with a file goes with one input \(got 2\)/);
+    const noInput = await cli('retouch', join(dir, 'a.png'), '-o', join(root, 'hints-x'), '--preset', 'blur', '--presets-dir', presets, '--hints', dir);
+    expect(noInput.code).toBe(2);
+    expect(noInput.stderr).toMatch(/this graph reads no "\$hints"/);
+    const missing = await cli('retouch', join(dir, 'a.png'), '-o', join(root, 'hints-x'), '--graph', graph, '--hints', join(dir, 'nope.png'));
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/--hints: no such file or folder/);
   });
 
   it('says clearly when the default catalogue preset is missing from a custom presets folder', async () => {

@@ -269,8 +269,13 @@ describe('graph runner', () => {
     live.run();
     expect(live.lastRun.nodesRun).toEqual([]);
     live.setExternal('mask', toGpu(e, createImage(64, 48)));
-    live.run();
+    const masked = e.download(live.run().get('result')!, WORKING, 'float32');
     expect(live.lastRun.nodesRun).toEqual(['sharpen']);
+    expect(maxAbs(masked.data, nowhere.result.data)).toBe(0);
+    live.removeExternal('mask');
+    const unmaskedAgain = e.download(live.run().get('result')!, WORKING, 'float32');
+    expect(live.lastRun.nodesRun).toEqual(['sharpen']);
+    expect(maxAbs(unmaskedAgain.data, unmasked.result.data)).toBe(0);
     live.dispose();
   });
 

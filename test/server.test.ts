@@ -73,6 +73,40 @@ describe('POST /retouch', () => {
     expect(product.headers.get('x-loupe-notes')).toBeNull();
   });
 
+  it('takes hints (red = piece, green = backdrop) as a JSON field or a multipart part; "$hints?" runs without them', async () => {
+    const encode = (px: { width: number; height: number; data: Uint8Array }) => sharp(Buffer.from(px.data), { raw: { width: px.width, height: px.height, channels: 4 } }).png().toBuffer();
+    const image = await encode(ringShot(true));
+    const green = new Uint8Array(128 * 128 * 4);
+    for (let i = Math.ceil(0.53 * 128) * 128; i < 128 * 128; i++) green.set([0, 255, 0, 255], i * 4);
+    const hints = await encode({ width: 128, height: 128, data: green });
+    const graph = { ...keyAlphaGraph(), nodes: [{ ...keyAlphaGraph().nodes[0], inputs: { image: '$source', hints: '$hints?' } }] };
+    const sleeveAlpha = async (res: Response) => (await sharp(Buffer.from(await res.arrayBuffer())).greyscale().raw().toBuffer())[110 * 128 + 64];
+
+    const without = await post('/retouch', JSON.stringify({ image: image.toString('base64'), graph }), 'application/json');
+    expect(without.status).toBe(200);
+    expect(without.headers.get('x-loupe-notes')).toMatch(/kept the whole frame/);
+    expect(await sleeveAlpha(without)).toBe(255);
+    const viaJson = await post('/retouch', JSON.stringify({ image: image.toString('base64'), hints: hints.toString('base64'), graph }), 'application/json');
+    expect(viaJson.status).toBe(200);
+    expect(viaJson.headers.get('x-loupe-notes')).toBeNull();
+    expect(await sleeveAlpha(viaJson)).toBe(0);
+    const form = new FormData();
+    form.append('image', new Blob([new Uint8Array(image)], { type: 'image/png' }), 'ring.png');
+    form.append('hints', new Blob([new Uint8Array(hints)], { type: 'image/png' }), 'ring.hints.png');
+    form.append('graph', JSON.stringify(graph));
+    const viaForm = await fetch(service.url + '/retouch', { method: 'POST', body: form });
+    expect(viaForm.status).toBe(200);
+    expect(await sleeveAlpha(viaForm)).toBe(0);
+
+    const required = { ...graph, nodes: [{ ...graph.nodes[0], inputs: { image: '$source', hints: '$hints' } }] };
+    const missing = await post('/retouch', JSON.stringify({ image: image.toString('base64'), graph: required }), 'application/json');
+    expect(missing.status).toBe(400);
+    expect((await errorOf(missing)).message).toMatch(/can only provide "\$source" \(the posted image\) and "\$hints"/);
+    const notAnImage = await post('/retouch', JSON.stringify({ image: image.toString('base64'), hints: 'bm90IGFuIGltYWdl', graph }), 'application/json');
+    expect(notAnImage.status).toBe(400);
+    expect((await errorOf(notAnImage)).message).toMatch(/cannot read the hints/);
+  });
+
   it('gives the same pixels from a JSON body with a graph, a multipart form and the preset', async () => {
     const viaPreset = Buffer.from(await (await post('/retouch?preset=blur', png, 'image/png')).arrayBuffer());
     const viaJson = await post('/retouch', JSON.stringify({ image: png.toString('base64'), graph: blurGraph() }), 'application/json');

@@ -3,7 +3,9 @@
 // darker than its wide neighbourhood, and close to the backdrop colour: first
 // the global mean colour (chromaticity only, since uneven light changes
 // brightness), then the current estimate.
-// User hints override: red = definitely piece, green = definitely backdrop.
+// User hints: red (definitely piece) is never backdrop. Green (definitely
+// backdrop) is left to the tests: a user paints clutter green to have the key
+// drop it, and its colour must not become the backdrop's or the light's.
 // Output: the mask m in rgb (alpha 1), or with u_pack (rgb * m, m) for a
 // weighted mean (what light/weight_pack would make of it, one draw fewer).
 // With u_borderWidth > 0 (and u_pack) the weights are for the mean colour of
@@ -60,11 +62,7 @@ void main() {
     if (luminance(c) < luminance(b)) d *= 2.0;
     m *= 1.0 - smoothstep(u_colorTolerance, 2.0 * u_colorTolerance, d);
   }
-  if (u_hasHints == 1) {
-    vec2 h = texture2D(u_hints, v_uv).rg;
-    m = mix(m, 0.0, step(0.5, h.r));
-    m = mix(m, 1.0, step(0.5, h.g));
-  }
+  if (u_hasHints == 1) m *= 1.0 - step(0.5, texture2D(u_hints, v_uv).r);
   if (u_pack == 1 && u_borderWidth > 0.0) {
     vec2 p = gl_FragCoord.xy;
     float fromEdge = min(min(p.x, p.y), min(u_image_size.x - p.x, u_image_size.y - p.y));

@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import type { Engine, PixelBuffer } from '../engine/engine.js';
 import { FILE_ENCODING } from '../engine/engine.js';
-import type { GraphSpec, ParamValue } from '../graph/types.js';
+import { externalNames, type GraphSpec, type ParamValue } from '../graph/types.js';
+import type { GpuImage } from '../gpu/texture-pool.js';
+import { resizeImage } from '../passes/core/resize.js';
 import { GraphValidationError } from '../graph/errors.js';
 import { getHeadlessEngine } from '../node/headless.js';
 import {
@@ -18,6 +20,9 @@ import {
 import type { Preset, PresetProblem } from '../presets/index.js';
 import { loadPresetsFromDir, BUILTIN_PRESETS_DIR } from './presets.js';
 import { GraphError, ImageTooLargeError, OptionError, UnknownPresetError, toLoupeError } from './errors.js';
+
+/** Hints painted on a copy of the image at another size may differ from its aspect ratio by this share (rounding). */
+const HINTS_SHAPE_TOLERANCE = 0.01;
 
 /** The default retouch: the full catalogue chain to a clean white background. */
 export const DEFAULT_PRESET = 'catalogue';
@@ -57,6 +62,12 @@ export interface RenderOptions {
   dump?: string[];
   /** Sample type of the returned pixels (default: uint16 for 16-bit inputs, else uint8). */
   sampleType?: SampleType;
+  /**
+   * The user's strokes, the graph's "$hints": red = definitely piece, green =
+   * definitely backdrop, black or transparent elsewhere. The image's size, or
+   * its shape at another size (resized to it).
+   */
+  hints?: DecodedImage | RawImage;
 }
 
 export interface RenderResult {
@@ -75,7 +86,9 @@ export interface EncodeResultOptions {
   bitDepth?: 8 | 16;
 }
 
-export interface RetouchOptions extends Omit<RenderOptions, 'sampleType'>, EncodeResultOptions {
+export interface RetouchOptions extends Omit<RenderOptions, 'sampleType' | 'hints'>, EncodeResultOptions {
+  /** RenderOptions.hints, also as a file path or an encoded file. */
+  hints?: ImageInput;
   /** The graph to run, from `loupe.graph(...)` (or any GraphSource). */
   graph: GraphSpec | GraphSource;
   /** Names a Buffer input in error messages (paths name themselves). */
@@ -226,6 +239,17 @@ export class Loupe {
     return decodeImage(input, { maxPixels: this.maxPixels, label });
   }
 
+  /** Decodes a hints image (a path names itself in errors). */
+  async decodeHints(hints: ImageInput): Promise<DecodedImage> {
+    if (typeof hints !== 'string' && !Buffer.isBuffer(hints)) return 'pixels' in hints ? hints : rawAsDecoded(hints);
+    try {
+      return await this.decode(hints, typeof hints === 'string' ? hints : 'hints');
+    } catch (e) {
+      const err = toLoupeError(e);
+      throw new OptionError(`cannot read the hints: ${err.message}`, { file: typeof hints === 'string' ? hints : undefined });
+    }
+  }
+
   /**
    * Runs a prepared graph on one image, on the GPU, synchronously. The image
    * is the graph's "$source".
@@ -257,6 +281,7 @@ export class Loupe {
     }
     try {
       runner.setExternal('source', this.engine.upload(pixels, FILE_ENCODING));
+      if (opts.hints) runner.setExternal('hints', this.uploadHints(graph, opts.hints, pixels));
       const results = runner.run({ outputs: [...new Set([main, ...dumpOutputs.values()])] });
       const image = this.engine.download(results.get(main)!, FILE_ENCODING, sampleType);
       const dumps: Record<string, PixelBuffer> = {};
@@ -268,6 +293,20 @@ export class Loupe {
     } finally {
       runner.dispose();
     }
+  }
+
+  /** The hints on the GPU at the image's size; a clear error when the graph reads none or their shape differs. */
+  private uploadHints(graph: GraphSpec, hints: DecodedImage | RawImage, image: PixelBuffer): GpuImage {
+    requireHintsInput(graph);
+    const px = 'pixels' in hints ? hints.pixels : hints;
+    const { width, height } = image;
+    if (Math.abs(px.width / px.height - width / height) > HINTS_SHAPE_TOLERANCE * (width / height))
+      throw new OptionError(`the hints are ${px.width}x${px.height} and the image ${width}x${height}: paint them on the image (its size, or its shape at another size)`);
+    const uploaded = this.engine.upload(px, FILE_ENCODING);
+    if (px.width === width && px.height === height) return uploaded;
+    const resized = resizeImage(this.engine.renderer, uploaded, width, height);
+    uploaded.release();
+    return resized;
   }
 
   /** Encodes pixels to an image file buffer, keeping the source's metadata. */
@@ -297,7 +336,8 @@ export class Loupe {
     const format = opts.format ?? decoded.format;
     const bitDepth = opts.bitDepth ?? defaultBitDepth(decoded, format);
     if (bitDepth === 16 && format !== 'png' && format !== 'tiff') throw new OptionError(`16-bit output needs png or tiff, not ${format}`);
-    const rendered = this.render(graph, decoded, { output: opts.output, dump: opts.dump, sampleType: bitDepth === 16 ? 'uint16' : 'uint8' }, file);
+    const hints = opts.hints === undefined ? undefined : await this.decodeHints(opts.hints);
+    const rendered = this.render(graph, decoded, { output: opts.output, dump: opts.dump, sampleType: bitDepth === 16 ? 'uint16' : 'uint8', hints }, file);
     const t2 = performance.now();
     const alpha = decoded.hasAlpha || !isOpaque(rendered.image);
     const buffer = await this.encode(rendered.image, { format, quality: opts.quality, bitDepth, alpha, metadata: decoded.metadata });
@@ -322,6 +362,12 @@ export async function createLoupe(opts: LoupeOptions = {}): Promise<Loupe> {
   configureLibvips(opts.libvips);
   const engine = opts.engine ?? (await getHeadlessEngine());
   return new Loupe(engine, opts);
+}
+
+/** Hints go only to a graph that reads them. */
+export function requireHintsInput(graph: GraphSpec): void {
+  if (!externalNames(graph).has('hints'))
+    throw new OptionError('hints were given, but this graph reads no "$hints" (the catalogue, cutout, white-background, lighting and glare presets do)');
 }
 
 /** 16-bit sources stay 16-bit where the output format can hold it (PNG, TIFF). */

@@ -7,7 +7,7 @@ import { promises as fs, existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, extname, join, relative, resolve, basename } from 'node:path';
 import fg from 'fast-glob';
 import { defaultBitDepth, type Loupe } from '../api/loupe.js';
-import { LoupeError, toLoupeError } from '../api/errors.js';
+import { LoupeError, OptionError, toLoupeError } from '../api/errors.js';
 import type { GraphSpec } from '../graph/types.js';
 import { FILE_EXTENSIONS, formatFromPath, isOpaque, writeFileAtomic, type ImageFormat } from '../node/image-io.js';
 import type { Reporter } from './progress.js';
@@ -30,7 +30,12 @@ export interface BatchItem {
   input: string;
   /** Output path relative to the output folder, without extension. */
   stem: string;
+  /** The user's strokes for this image (the graph's "$hints"). */
+  hints?: string;
 }
+
+/** A hints image for the photo `ring.jpg` is named `ring.hints.png` (what the demo exports); folders of photos skip them. */
+export const HINTS_SUFFIX = '.hints.png';
 
 export type FileStatus = 'ok' | 'skipped' | 'failed';
 
@@ -42,6 +47,8 @@ export interface FileResult {
   width?: number;
   height?: number;
   dumps?: string[];
+  /** The hints image used. */
+  hints?: string;
   /** What the passes found about this image and did about it (RenderResult.notes). */
   notes?: string[];
   timings?: { decodeMs: number; renderMs: number; encodeMs: number; writeMs: number; totalMs: number };
@@ -77,7 +84,7 @@ export async function expandInputs(inputs: string[], outDir: string): Promise<Ba
       const files = await fg(IMAGE_GLOB, { cwd: arg, caseSensitiveMatch: false, onlyFiles: true, dot: false });
       for (const f of files.sort()) {
         const path = join(arg, f);
-        if (!isInside(resolve(path), out)) add(path, f.slice(0, f.length - extname(f).length));
+        if (!isInside(resolve(path), out) && !f.toLowerCase().endsWith(HINTS_SUFFIX)) add(path, f.slice(0, f.length - extname(f).length));
       }
     } else if (!stat && fg.isDynamicPattern(arg)) {
       const files = await fg(arg, { onlyFiles: true, caseSensitiveMatch: false });
@@ -88,6 +95,24 @@ export async function expandInputs(inputs: string[], outDir: string): Promise<Ba
     }
   }
   return items;
+}
+
+/**
+ * Gives the items their hints: a file goes with the one input; in a folder
+ * the hints of `<stem>` are `<stem>.hints.png` (the same subfolders as the
+ * inputs), and an input without one is retouched without hints.
+ */
+export function attachHints(items: BatchItem[], hints: string): BatchItem[] {
+  const stat = existsSync(hints) ? statSync(hints) : undefined;
+  if (!stat) throw new OptionError(`--hints: no such file or folder: ${hints}`);
+  if (stat.isDirectory()) {
+    return items.map((item) => {
+      const path = join(hints, `${item.stem}${HINTS_SUFFIX}`);
+      return existsSync(path) ? { ...item, hints: path } : item;
+    });
+  }
+  if (items.length !== 1) throw new OptionError(`--hints with a file goes with one input (got ${items.length}); for a batch give a folder of <name>${HINTS_SUFFIX} files`);
+  return [{ ...items[0], hints }];
 }
 
 /** Runs the batch; GPU work is serial (one context), decode/encode/write of up to `concurrency` files overlap. */
@@ -137,8 +162,9 @@ async function processOne(loupe: Loupe, item: BatchItem, opts: BatchOptions, inp
     const t1 = performance.now();
     const decoded = await loupe.decode(item.input);
     const t2 = performance.now();
+    const hints = item.hints === undefined ? undefined : await loupe.decodeHints(item.hints);
     const bitDepth = opts.bitDepth ?? defaultBitDepth(decoded, format);
-    const rendered = loupe.render(opts.graph, decoded, { dump: opts.dump, sampleType: bitDepth === 16 ? 'uint16' : 'uint8' }, item.input);
+    const rendered = loupe.render(opts.graph, decoded, { dump: opts.dump, sampleType: bitDepth === 16 ? 'uint16' : 'uint8', hints }, item.input);
     const t3 = performance.now();
     const transparent = !isOpaque(rendered.image);
     const alpha = decoded.hasAlpha || transparent;
@@ -161,6 +187,7 @@ async function processOne(loupe: Loupe, item: BatchItem, opts: BatchOptions, inp
       width: rendered.image.width,
       height: rendered.image.height,
       dumps: dumpFiles.map(([p]) => p),
+      ...(item.hints ? { hints: item.hints } : {}),
       notes: rendered.notes,
       timings: { decodeMs: ms(t2 - t1), renderMs: ms(t3 - t2), encodeMs: ms(t4 - t3), writeMs: ms(t5 - t4), totalMs: ms(t5 - t0) },
     };

@@ -6,12 +6,12 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
-import { createLoupe, parseOverride, DEFAULT_PRESET, type Loupe, type ParamOverride } from '../api/loupe.js';
+import { createLoupe, parseOverride, requireHintsInput, DEFAULT_PRESET, type Loupe, type ParamOverride } from '../api/loupe.js';
 import { LoupeError, OptionError, toLoupeError } from '../api/errors.js';
 import { DEFAULT_MAX_PIXELS, IMAGE_FORMATS, removePendingTemps, type ImageFormat } from '../node/image-io.js';
 import type { GraphSpec } from '../graph/types.js';
 import type { ParamSchema } from '../passes/schema.js';
-import { expandInputs, runBatch } from './batch.js';
+import { attachHints, expandInputs, HINTS_SUFFIX, runBatch } from './batch.js';
 import { createReporter, type OutputStream } from './progress.js';
 import { writeSample } from './sample.js';
 import { startServer, DEFAULT_SERVER_LIMITS, DEFAULT_SERVER_MAX_PIXELS } from '../server/index.js';
@@ -48,6 +48,7 @@ export async function runCli(argv: string[], io: CliIO = { stdout: process.stdou
     .addOption(new Option('--format <format>', 'output format (default: the input\'s)').choices(IMAGE_FORMATS as unknown as string[]))
     .option('--quality <n>', 'JPEG/WebP/TIFF-JPEG quality 1-100 (WebP 100 = lossless)', positiveInt('--quality'))
     .addOption(new Option('--depth <bits>', 'bits per sample of the output (default: the input\'s where the format allows)').choices(['8', '16']))
+    .option('--hints <file|folder>', `the user's strokes (red = piece, green = backdrop) for the graph's "$hints": a file for one input, or a folder of <name>${HINTS_SUFFIX} files`)
     .option('--dump <refs>', 'also write these node outputs, comma-separated (e.g. split:high,key)', (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean))
     .option('--concurrency <n>', 'files in flight at once (GPU work stays serial; decode/encode overlap)', positiveInt('--concurrency'), 2)
     .option('--json', 'print one JSON result line per file on stdout')
@@ -62,7 +63,9 @@ export async function runCli(argv: string[], io: CliIO = { stdout: process.stdou
       const graph = await resolveGraph(loupe, o, io);
       if (o.sample) inputs = [...inputs, await sampleInput(loupe, o)];
       if (inputs.length === 0) throw new OptionError('no inputs: give files, folders or globs (or --sample)');
-      const items = await expandInputs(inputs, o.out);
+      const expanded = await expandInputs(inputs, o.out);
+      if (o.hints !== undefined) requireHintsInput(graph);
+      const items = o.hints === undefined ? expanded : attachHints(expanded, o.hints);
       const outDir: string = o.out;
       const stemFor = o.sample ? (stem: string) => (stem === 'sample-raw' ? 'sample-retouched' : stem) : (stem: string) => stem;
       onInterrupt();

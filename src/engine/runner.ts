@@ -117,6 +117,14 @@ export class GraphRunner {
     this.externals.set(name, { image, version: ++this.externalVersion });
   }
 
+  /** Takes an external image away: an optional one ("$name?") then reads as absent again. */
+  removeExternal(name: string): void {
+    this.externals.get(name)?.image.release();
+    this.externals.delete(name);
+    this.scaledExternals.get(name)?.image.release();
+    this.scaledExternals.delete(name);
+  }
+
   hasExternal(name: string): boolean {
     return this.externals.has(name);
   }

@@ -59,3 +59,10 @@ export function parseRef(ref: string): ParsedRef {
   const i = ref.indexOf(':');
   return i < 0 ? { kind: 'node', name: ref } : { kind: 'node', name: ref.slice(0, i), output: ref.slice(i + 1) };
 }
+
+/** Names of the external images a graph's nodes read, optional ones included ("source", "hints", ...). */
+export function externalNames(graph: GraphSpec): Set<string> {
+  const names = new Set<string>();
+  for (const n of graph.nodes) for (const ref of Object.values(n.inputs)) if (ref.startsWith('$')) names.add(parseRef(ref).name);
+  return names;
+}

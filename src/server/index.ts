@@ -16,7 +16,7 @@ import { parseOverride, DEFAULT_PRESET, type Loupe, type ParamOverride, type Ret
 import { LoupeError, OptionError, toLoupeError, type LoupeErrorCode } from '../api/errors.js';
 import { MIME_TYPES, parseFormat, type ImageFormat } from '../node/image-io.js';
 import { PRESET_NAME } from '../presets/index.js';
-import type { GraphSpec } from '../graph/types.js';
+import { parseRef, type GraphSpec } from '../graph/types.js';
 
 export interface ServerLimits {
   /** Largest request body (bytes); larger ones get 413 before they are read. */
@@ -159,6 +159,8 @@ export function createHandler(loupe: Loupe, limits: ServerLimits) {
 
 interface RetouchRequest {
   image: Buffer;
+  /** The user's strokes for the graph's "$hints" (red = piece, green = backdrop). */
+  hints?: Buffer;
   preset?: string;
   graph?: unknown;
   set: ParamOverride[];
@@ -180,22 +182,25 @@ async function handleRetouch(loupe: Loupe, req: IncomingMessage, url: URL, limit
     graph = loupe.prepareGraph(loupe.preset(preset).graph, r.set, `preset ${preset}`);
   }
   for (const n of graph.nodes)
-    for (const [slot, ref] of Object.entries(n.inputs ?? {}))
-      if (typeof ref === 'string' && ref.startsWith('$') && ref !== '$source')
-        throw new LoupeError('INVALID_GRAPH', `node "${n.id}" input "${slot}" reads "${ref}": a request can only provide "$source" (the posted image)`, { node: n.id, param: `inputs.${slot}` });
+    for (const [slot, ref] of Object.entries(n.inputs ?? {})) {
+      if (typeof ref !== 'string' || !ref.startsWith('$')) continue;
+      const external = parseRef(ref);
+      if (external.name === 'source' || (external.name === 'hints' && (external.optional || r.hints))) continue;
+      throw new LoupeError('INVALID_GRAPH', `node "${n.id}" input "${slot}" reads "${ref}": a request can only provide "$source" (the posted image) and "$hints" (a posted "hints" image)`, { node: n.id, param: `inputs.${slot}` });
+    }
   const t0 = performance.now();
   const decoded = await loupe.decode(r.image, 'request image');
   const decodeMs = Math.round((performance.now() - t0) * 10) / 10;
   signal.throwIfAborted(); // the GPU is shared: never render for a request already answered
-  const result = await loupe.retouch(decoded, { graph, format: r.format, quality: r.quality, bitDepth: r.depth, output: r.output });
+  const result = await loupe.retouch(decoded, { graph, format: r.format, quality: r.quality, bitDepth: r.depth, output: r.output, hints: r.hints });
   return { ...result, timings: { ...result.timings, decodeMs } };
 }
 
 /**
  * Three request shapes:
  *  - image/* (or application/octet-stream) body, options in the query: ?preset=&format=&quality=&depth=&output=&set=
- *  - application/json: { image: base64, preset | graph, set?: string[], format?, quality?, depth?, output? }
- *  - multipart/form-data: an "image" file part, "graph" (JSON) or "preset", and the same option fields.
+ *  - application/json: { image: base64, hints?: base64, preset | graph, set?: string[], format?, quality?, depth?, output? }
+ *  - multipart/form-data: an "image" file part, optionally a "hints" file part, "graph" (JSON) or "preset", and the same option fields.
  */
 function parseRetouchRequest(contentType: string, body: Buffer, query: URLSearchParams): RetouchRequest {
   const type = contentType.split(';')[0].trim().toLowerCase();
@@ -203,6 +208,7 @@ function parseRetouchRequest(contentType: string, body: Buffer, query: URLSearch
   const add = (k: string, v: string) => fields.set(k, [...(fields.get(k) ?? []), v]);
   for (const [k, v] of query) add(k, v);
   let image: Buffer | undefined;
+  let hints: Buffer | undefined;
   let graph: unknown;
 
   if (type.startsWith('image/') || type === 'application/octet-stream') {
@@ -217,6 +223,10 @@ function parseRetouchRequest(contentType: string, body: Buffer, query: URLSearch
     if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new HttpError(400, 'BAD_REQUEST', 'the JSON body must be an object { image, preset | graph, ... }');
     if (typeof json.image !== 'string') throw new HttpError(400, 'BAD_REQUEST', '"image" must be the image file as a base64 string');
     image = Buffer.from(json.image, 'base64');
+    if (json.hints !== undefined) {
+      if (typeof json.hints !== 'string') throw new HttpError(400, 'BAD_REQUEST', '"hints" must be the hints image file as a base64 string');
+      hints = Buffer.from(json.hints, 'base64');
+    }
     graph = json.graph;
     for (const k of ['preset', 'format', 'quality', 'depth', 'output'])
       if (json[k] !== undefined) add(k, String(json[k]));
@@ -229,6 +239,7 @@ function parseRetouchRequest(contentType: string, body: Buffer, query: URLSearch
     if (!boundary) throw new HttpError(400, 'BAD_REQUEST', 'multipart body without a boundary');
     for (const part of parseMultipart(body, boundary[1] ?? boundary[2])) {
       if (part.name === 'image') image = part.data;
+      else if (part.name === 'hints') hints = part.data;
       else if (part.name === 'graph') {
         try {
           graph = JSON.parse(part.data.toString('utf8'));
@@ -250,6 +261,7 @@ function parseRetouchRequest(contentType: string, body: Buffer, query: URLSearch
   if (q !== undefined && !(Number.isInteger(q) && q >= 1 && q <= 100)) throw new OptionError(`quality must be an integer from 1 to 100, got "${quality}"`);
   return {
     image,
+    hints,
     graph,
     preset: one('preset'),
     set: (fields.get('set') ?? []).map(parseOverride),

@@ -257,7 +257,7 @@ export const keyPass = definePass({
     'Soft alpha matte of the piece against its backdrop: the clean backdrop is estimated (or given), a difference key gives a trimap, a colour guided filter resolves the unknown band into a soft edge, and the foreground colour is decontaminated of the backdrop (blur fusion). Contact shadows go to a separate layer. A shot with no plain backdrop around the piece (its matte covers most of the frame\'s edge) keeps the whole frame, with a note.',
   inputs: [
     { name: 'image', description: 'photo (linear, premultiplied, opaque)' },
-    { name: 'hints', description: 'user strokes: red = definitely piece, green = definitely backdrop', optional: true },
+    { name: 'hints', description: 'user strokes: red = definitely piece, green = definitely backdrop (keyed out; the clean backdrop is still estimated from what looks like backdrop, so clutter painted green does not set its colour)', optional: true },
     { name: 'backdrop', description: 'clean backdrop as lit (e.g. a plate shot without the piece); estimated when absent', optional: true },
   ],
   outputs: [

@@ -35,7 +35,7 @@ export const flattenPass = definePass({
     'Removes uneven light (gradients, vignetting, hot spots): the illumination is fitted on the backdrop only (first-order normalized convolution over a backdrop mask, so the piece leaves no halo) and divided out towards a target backdrop level.',
   inputs: [
     { name: 'image', description: 'photo (linear, premultiplied)' },
-    { name: 'hints', description: 'user strokes: red = definitely piece, green = definitely backdrop', optional: true },
+    { name: 'hints', description: 'user strokes: red = definitely piece, left out of the light estimate; green = definitely backdrop, which the estimate takes only where it looks like backdrop (green is for the key: clutter painted away must not set the light)', optional: true },
   ],
   outputs: [
     { name: 'out', description: 'evenly lit image' },
