@@ -1,12 +1,13 @@
 import { createBrowserEngine, editShaderFile, onShaderFilesChanged, PRESETS, PRESET_PROBLEMS, decodeImageFile } from '../src/browser/index.js';
 import type { GraphSpec, PixelBuffer } from '../src/browser/index.js';
-import { parseRef } from '../src/graph/types.js';
+import { externalNames, parseRef } from '../src/graph/types.js';
 import { CORE_GRAPH } from './core-graph.js';
 import { buildPanel } from './panel.js';
 import { PreviewSession, type RenderInfo } from './preview.js';
 import { defaultSampleKind, renderSample, type SampleKind } from './sample.js';
 import { ShaderEditor } from './shader-editor.js';
 import { ViewerControls } from './viewer.js';
+import { HintPainter, type HintTool } from './hints.js';
 import { installTestHook } from './test-hook.js';
 
 const $ = <T extends HTMLElement = HTMLElement>(sel: string) => document.querySelector<T>(sel)!;
@@ -18,6 +19,7 @@ const zoomStatus = $('#zoom-status');
 
 const be = createBrowserEngine(canvas);
 const controls = new ViewerControls(canvas);
+const hints = new HintPainter(canvas, () => (session ? { width: session.width, height: session.height, viewState: session.viewState, zoom: controls.effectiveZoom() } : null));
 
 /** Presets this build can run: the core graph plus every src/presets/*.json that validates. */
 const presets = new Map<string, GraphSpec>([['core', CORE_GRAPH]]);
@@ -56,6 +58,7 @@ function describeRender(info: RenderInfo): string {
 
 function showZoom(): void {
   zoomStatus.textContent = session ? `${session.width}×${session.height} · ${Math.round(controls.effectiveZoom() * 100)}%` : '';
+  hints.place();
 }
 
 /** (Re)starts the preview for the current image and graph, keeping the view when asked. */
@@ -77,6 +80,10 @@ function startSession(graph: GraphSpec, keepView = false): void {
   }
   showError(null);
   const s = session;
+  const readsHints = externalNames(graph).has('hints');
+  for (const id of ['#hint-tool', '#hint-size', '#hint-clear', '#hint-export']) $<HTMLInputElement>(id).disabled = !readsHints;
+  if (!readsHints) selectHintTool('off');
+  else if (hints.pixels()) s.setHints(hints.pixels());
   s.onRender((info) => {
     renderStatus.textContent = describeRender(info);
     if (info.kind === 'full') showZoom();
@@ -141,6 +148,7 @@ async function renderSampleAndShow(kind: SampleKind): Promise<void> {
     return;
   }
   sourceName = `sample-${kind}`;
+  hints.reset(pixels.width, pixels.height);
   startSession(session?.exportGraph() ?? presets.get(presetName)!, true);
 }
 
@@ -149,6 +157,7 @@ function openPixels(decoded: PixelBuffer, name: string, graph: GraphSpec = sessi
   be.engine.checkSize(decoded.width, decoded.height);
   pixels = decoded;
   sourceName = name;
+  hints.reset(decoded.width, decoded.height);
   if (session) session.viewState = { zoom: null, center: [0.5, 0.5], split: session.viewState.split };
   startSession(graph, true);
 }
@@ -266,6 +275,29 @@ $('#export-graph').addEventListener('click', () => {
   if (!session) return;
   download(new Blob([JSON.stringify(session.exportGraph(), null, 2) + '\n'], { type: 'application/json' }), `${sourceName}.graph.json`);
 });
+// --- hints: strokes the key and the light step read as "$hints" ---
+function selectHintTool(tool: HintTool): void {
+  hints.tool = tool;
+  $<HTMLSelectElement>('#hint-tool').value = tool;
+  canvas.classList.toggle('painting', hints.active);
+  hints.place();
+}
+controls.paint = (down) => {
+  if (!hints.active) return false;
+  hints.stroke(down);
+  return true;
+};
+hints.onStroke = (px) => guarded(() => session?.setHints(px));
+$<HTMLSelectElement>('#hint-tool').addEventListener('change', (e) => selectHintTool((e.target as HTMLSelectElement).value as HintTool));
+$<HTMLInputElement>('#hint-size').addEventListener('input', (e) => (hints.brushRadius = Number((e.target as HTMLInputElement).value)));
+$('#hint-clear').addEventListener('click', () => hints.clear());
+$('#hint-export').addEventListener('click', async () => {
+  try {
+    download(await hints.toBlob(), `${sourceName}.hints.png`);
+  } catch (e) {
+    showError(e);
+  }
+});
 $('#toggle-editor').addEventListener('click', () => {
   const root = $('#editor');
   if (root.hidden) editor.open(editor.path || `${be.registry.get(session?.exportGraph().nodes[0]?.pass ?? '')?.shaders[0] ?? 'core/blend'}.frag`);
@@ -290,4 +322,5 @@ installTestHook({
   presets: () => [...presets.keys()],
   openPixels,
   errorText: () => (errorBox.hidden ? '' : errorBox.textContent ?? ''),
+  hintsPng: () => hints.toBlob(),
 });

@@ -129,6 +129,18 @@ export class PreviewSession {
     this.changed();
   }
 
+  /** The user's strokes as the graph's "$hints" (8-bit sRGB, the image's size); null takes them away. */
+  setHints(hints: PixelBuffer | null): void {
+    const image = hints && this.be.engine.upload(hints);
+    for (const runner of [this.full, this.proxy]) {
+      if (!runner) continue;
+      if (image) runner.setExternal('hints', image.retain());
+      else runner.removeExternal('hints');
+    }
+    image?.release();
+    this.changed();
+  }
+
   setView(output: string): void {
     if (!this.views.some((v) => v.output === output)) throw new Error(`no view "${output}"`);
     this.view = output;

@@ -36,6 +36,8 @@ export interface TestHookDeps {
   presets: () => string[];
   openPixels: (pixels: PixelBuffer, name: string, graph?: GraphSpec) => void;
   errorText: () => string;
+  /** The hint strokes as the PNG "Export hints" downloads. */
+  hintsPng: () => Promise<Blob>;
 }
 
 /**
@@ -100,6 +102,12 @@ export function installTestHook(d: TestHookDeps): void {
       return { width: p.width, height: p.height, base64: toBase64(bytesOf(p.data)) };
     },
     exportGraph: () => session().exportGraph(),
+    hintsPng: async () => toBase64(new Uint8Array(await (await d.hintsPng()).arrayBuffer())),
+    /** A graph output (or "view:node:output") at full resolution, 8-bit sRGB straight alpha. */
+    renderOutput: (output: string): EncodedPixels => {
+      const p = session().renderFull(output);
+      return { width: p.width, height: p.height, base64: toBase64(bytesOf(p.data)) };
+    },
     exportPng: async () => toBase64(new Uint8Array(await (await session().exportPng()).arrayBuffer())),
     /** What the canvas shows, 8-bit RGBA, row 0 at the top. */
     canvasPixels: (): EncodedPixels => {

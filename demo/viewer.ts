@@ -10,6 +10,8 @@ const MAX_ZOOM = 32;
 export class ViewerControls {
   session: PreviewSession | null = null;
   onChange: () => void = () => {};
+  /** While it returns true a drag is a paint stroke (demo/hints.ts) it has taken, not a pan. */
+  paint: (down: PointerEvent) => boolean = () => false;
 
   constructor(private readonly canvas: HTMLCanvasElement) {
     canvas.addEventListener('wheel', (e) => this.wheel(e), { passive: false });
@@ -57,7 +59,7 @@ export class ViewerControls {
 
   private drag(e: PointerEvent): void {
     const s = this.session;
-    if (!s || e.button !== 0) return;
+    if (!s || e.button !== 0 || this.paint(e)) return;
     this.canvas.setPointerCapture(e.pointerId);
     this.canvas.classList.add('panning');
     let last = [e.clientX, e.clientY];

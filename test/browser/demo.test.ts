@@ -291,6 +291,94 @@ describe('demo app in headless Chromium', () => {
     }
   });
 
+  it('paints hints with the mouse: green takes a blob off the key, red adds backdrop to it; the exported strokes do the same in the Node CLI', async () => {
+    // A dark disc (the piece) and a small dark blob on a light grey backdrop.
+    const W = 256;
+    const H = 192;
+    const img = new Uint8Array(W * H * 4);
+    for (let y = 0; y < H; y++)
+      for (let x = 0; x < W; x++) {
+        const inside = Math.hypot(x - 90, y - 96) < 40 || Math.hypot(x - 200, y - 56) < 9;
+        img.set(inside ? [60, 50, 40, 255] : [205, 205, 205, 255], (y * W + x) * 4);
+      }
+    const blob = [200, 56];
+    const marked = [50, 170];
+    const alphaAt = async (x: number, y: number) => {
+      const out = (await page.evaluate(() => (window as any).loupeTest.renderOutput('view:key:alpha'))) as { width: number; base64: string };
+      return decodeBase64<Uint8Array>(out.base64, 'uint8')[(y * out.width + x) * 4];
+    };
+    /** A short horizontal mouse stroke over image point (x, y), with a brush of at least `radius` image pixels. */
+    const paint = async (tool: string, [x, y]: number[], radius: number) => {
+      await page.select('#hint-tool', tool);
+      const at = await page.evaluate(
+        (x, y, W, H, radius) => {
+          const c = document.querySelector<HTMLCanvasElement>('#view')!;
+          const r = c.getBoundingClientRect();
+          const zoom = Math.min(c.width / W, c.height / H);
+          const size = document.querySelector<HTMLInputElement>('#hint-size')!;
+          size.value = String(Math.ceil((radius * zoom) / devicePixelRatio));
+          size.dispatchEvent(new Event('input', { bubbles: true }));
+          const client = (ix: number, iy: number) => [r.left + (c.width / 2 + (ix - W / 2) * zoom) / devicePixelRatio, r.top + (c.height / 2 + (iy - H / 2) * zoom) / devicePixelRatio];
+          return [client(x - 4, y), client(x + 4, y)];
+        },
+        x, y, W, H, radius,
+      );
+      await page.mouse.move(at[0][0], at[0][1]);
+      await page.mouse.down();
+      await page.mouse.move(at[1][0], at[1][1], { steps: 4 });
+      await page.mouse.up();
+      await idle();
+    };
+    await page.evaluate((p) => (window as any).loupeTest.openImage(p), { width: W, height: H, base64: encodeBase64(img) });
+    const dir = mkdtempSync(join(tmpdir(), 'loupe-hints-'));
+    try {
+      await page.select('#preset', 'cutout');
+      await idle();
+      expect(await page.$eval('#hint-tool', (e) => (e as HTMLSelectElement).disabled)).toBe(false);
+      const before = { blob: await alphaAt(blob[0], blob[1]), marked: await alphaAt(marked[0], marked[1]), disc: await alphaAt(90, 96) };
+      expect(before.blob).toBeGreaterThan(200);
+      expect(before.marked).toBeLessThan(10);
+
+      await paint('backdrop', blob, 14);
+      await paint('piece', marked, 6);
+      await screenshot('demo-hints.png');
+      await page.select('#hint-tool', 'off');
+      const after = { blob: await alphaAt(blob[0], blob[1]), marked: await alphaAt(marked[0], marked[1]), disc: await alphaAt(90, 96) };
+      console.log(`hints in the demo, alpha/255 before -> after: blob ${before.blob} -> ${after.blob}, marked backdrop ${before.marked} -> ${after.marked}, disc ${before.disc} -> ${after.disc}`);
+      expect(after.blob).toBeLessThan(10);
+      expect(after.marked).toBeGreaterThan(245);
+      expect(after.disc).toBe(before.disc);
+      expect((await state()).error).toBe('');
+
+      // The exported strokes: green over the blob, red on the marked backdrop, transparent elsewhere.
+      const png = Buffer.from((await page.evaluate(() => (window as any).loupeTest.hintsPng())) as string, 'base64');
+      writeFileSync(join(dir, 'test.hints.png'), png);
+      const strokes = await sharp(png).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+      expect([strokes.info.width, strokes.info.height]).toEqual([W, H]);
+      const px = (x: number, y: number) => [...strokes.data.subarray((y * W + x) * 4, (y * W + x) * 4 + 4)];
+      expect(px(blob[0], blob[1])).toEqual([0, 255, 0, 255]);
+      expect(px(marked[0], marked[1])).toEqual([255, 0, 0, 255]);
+      expect(px(128, 10)[3]).toBe(0);
+
+      await sharp(Buffer.from(img), { raw: { width: W, height: H, channels: 4 } }).png().toFile(join(dir, 'test.png'));
+      await promisify(execFile)(join(REPO, 'node_modules/.bin/tsx'), [join(REPO, 'src/cli/main.ts'), 'retouch', join(dir, 'test.png'), '--preset', 'cutout', '--hints', join(dir, 'test.hints.png'), '-o', join(dir, 'out')], {
+        cwd: REPO,
+        timeout: 120_000,
+      });
+      const node = await sharp(join(dir, 'out', 'test.png')).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+      const nodeAlpha = (x: number, y: number) => node.data[(y * W + x) * 4 + 3];
+      expect(nodeAlpha(blob[0], blob[1])).toBeLessThan(10);
+      expect(nodeAlpha(marked[0], marked[1])).toBeGreaterThan(245);
+      expect(Math.abs(nodeAlpha(90, 96) - after.disc)).toBeLessThanOrEqual(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      await page.select('#hint-tool', 'off');
+      await page.select('#preset', 'core');
+      await page.select('#sample', 'quick');
+      await idle();
+    }
+  });
+
   it('every preset of this checkout loads, builds its panel and renders without error (on a small image)', async () => {
     const small = parityImage(256, 192);
     await page.evaluate((p) => (window as any).loupeTest.openImage(p), { width: small.width, height: small.height, base64: encodeBase64(small.data as Uint8Array) });

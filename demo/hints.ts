@@ -1,0 +1,123 @@
+import type { PixelBuffer } from '../src/engine/engine.js';
+import type { ViewState } from './preview.js';
+
+export type HintTool = 'off' | 'piece' | 'backdrop' | 'erase';
+
+/** What the keyer reads (background.key, light.flatten "hints"): red = definitely piece, green = definitely backdrop. */
+const STROKE_COLOURS: Record<'piece' | 'backdrop', string> = { piece: '#ff0000', backdrop: '#00ff00' };
+
+/**
+ * The user's hint strokes, painted at the image's resolution on a canvas
+ * laid over the viewer (shown half transparent, moved with zoom and pan).
+ * A stroke ends on pointer-up; then `onStroke` hands the whole layer on as
+ * the graph's "$hints" (or null once nothing is painted).
+ */
+export class HintPainter {
+  tool: HintTool = 'off';
+  /** Brush radius in CSS pixels on screen, whatever the zoom. */
+  brushRadius = 12;
+  onStroke: (hints: PixelBuffer | null) => void = () => {};
+  readonly layer: HTMLCanvasElement;
+  private readonly ctx: CanvasRenderingContext2D;
+  private painted = false;
+
+  constructor(
+    private readonly view: HTMLCanvasElement,
+    private readonly imageView: () => { width: number; height: number; viewState: ViewState; zoom: number } | null,
+  ) {
+    this.layer = document.createElement('canvas');
+    this.layer.id = 'hint-layer';
+    this.layer.width = this.layer.height = 1;
+    view.insertAdjacentElement('afterend', this.layer);
+    this.ctx = this.layer.getContext('2d', { willReadFrequently: true })!;
+  }
+
+  /** True while a painting tool is selected: the viewer then paints instead of panning. */
+  get active(): boolean {
+    return this.tool !== 'off';
+  }
+
+  /** Starts over, empty, on a new image of this size. */
+  reset(width: number, height: number): void {
+    this.layer.width = width;
+    this.layer.height = height;
+    this.painted = false;
+  }
+
+  clear(): void {
+    this.ctx.clearRect(0, 0, this.layer.width, this.layer.height);
+    this.painted = false;
+    this.onStroke(null);
+  }
+
+  /** The strokes as 8-bit sRGB straight-alpha pixels, or null when there are none. */
+  pixels(): PixelBuffer | null {
+    if (!this.painted) return null;
+    const { width, height } = this.layer;
+    return { width, height, data: new Uint8Array(this.ctx.getImageData(0, 0, width, height).data.buffer) };
+  }
+
+  /** The strokes as a PNG (transparent where unpainted), for `loupe retouch --hints`. */
+  toBlob(): Promise<Blob> {
+    return new Promise((resolve, reject) => this.layer.toBlob((b) => (b ? resolve(b) : reject(new Error('the hints could not be encoded'))), 'image/png'));
+  }
+
+  /** Lays the strokes over the image as the viewer shows it (see shaders/display/view.frag). */
+  place(): void {
+    const v = this.imageView();
+    this.layer.hidden = !v || !this.active;
+    if (!v) return;
+    const dpr = devicePixelRatio;
+    const [cx, cy] = v.viewState.center;
+    const left = this.view.offsetLeft + (this.view.width / 2 - cx * v.width * v.zoom) / dpr;
+    const top = this.view.offsetTop + (this.view.height / 2 - cy * v.height * v.zoom) / dpr;
+    this.layer.style.transform = `translate(${left}px, ${top}px) scale(${v.zoom / dpr})`;
+  }
+
+  /** Paints one stroke from a pointer-down on the viewer canvas until pointer-up. */
+  stroke(down: PointerEvent): void {
+    const v = this.imageView();
+    const tool = this.tool;
+    if (!v || tool === 'off') return;
+    this.view.setPointerCapture(down.pointerId);
+    const dpr = devicePixelRatio;
+    const rect = this.view.getBoundingClientRect();
+    const toImage = (e: PointerEvent): [number, number] => [
+      (v.viewState.center[0] * v.width + ((e.clientX - rect.left) * dpr - this.view.width / 2) / v.zoom),
+      (v.viewState.center[1] * v.height + ((e.clientY - rect.top) * dpr - this.view.height / 2) / v.zoom),
+    ];
+    const ctx = this.ctx;
+    ctx.globalCompositeOperation = tool === 'erase' ? 'destination-out' : 'source-over';
+    ctx.strokeStyle = ctx.fillStyle = tool === 'erase' ? '#000' : STROKE_COLOURS[tool];
+    ctx.lineWidth = (2 * this.brushRadius * dpr) / v.zoom;
+    ctx.lineCap = ctx.lineJoin = 'round';
+    let last = toImage(down);
+    ctx.beginPath();
+    ctx.arc(last[0], last[1], ctx.lineWidth / 2, 0, 2 * Math.PI);
+    ctx.fill();
+    if (tool !== 'erase') this.painted = true;
+    const move = (m: PointerEvent) => {
+      const p = toImage(m);
+      ctx.beginPath();
+      ctx.moveTo(last[0], last[1]);
+      ctx.lineTo(p[0], p[1]);
+      ctx.stroke();
+      last = p;
+    };
+    const up = () => {
+      this.view.removeEventListener('pointermove', move);
+      this.view.removeEventListener('pointerup', up);
+      if (tool === 'erase') this.painted = this.anyPainted();
+      this.onStroke(this.pixels());
+    };
+    this.view.addEventListener('pointermove', move);
+    this.view.addEventListener('pointerup', up);
+  }
+
+  /** After erasing: is any stroke left? (An empty layer must not count as hints: hints switch off the key's whole-frame check.) */
+  private anyPainted(): boolean {
+    const data = this.ctx.getImageData(0, 0, this.layer.width, this.layer.height).data;
+    for (let i = 3; i < data.length; i += 4) if (data[i] !== 0) return true;
+    return false;
+  }
+}
