@@ -1,7 +1,8 @@
 import type { PixelBuffer } from '../src/engine/engine.js';
 import type { ViewState } from './preview.js';
 
-export type HintTool = 'off' | 'piece' | 'backdrop' | 'erase';
+/** Strokes for the key ("$hints"), or spots for imperfections.heal ("spots": heal or protect a disc). */
+export type HintTool = 'off' | 'piece' | 'backdrop' | 'erase' | 'heal-spot' | 'protect-spot';
 
 /** What the keyer reads (background.key, light.flatten "hints"): red = definitely piece, green = definitely backdrop. */
 const STROKE_COLOURS: Record<'piece' | 'backdrop', string> = { piece: '#ff0000', backdrop: '#00ff00' };
@@ -37,6 +38,24 @@ export class HintPainter {
     return this.tool !== 'off';
   }
 
+  /** True while a stroke tool (not a spot tool) is selected: the strokes are shown. */
+  get painting(): boolean {
+    return this.tool === 'piece' || this.tool === 'backdrop' || this.tool === 'erase';
+  }
+
+  /** The image point under the pointer (full-resolution pixels) and the brush radius there. */
+  imagePoint(e: PointerEvent): { x: number; y: number; radius: number } | null {
+    const v = this.imageView();
+    if (!v) return null;
+    const dpr = devicePixelRatio;
+    const rect = this.view.getBoundingClientRect();
+    return {
+      x: v.viewState.center[0] * v.width + ((e.clientX - rect.left) * dpr - this.view.width / 2) / v.zoom,
+      y: v.viewState.center[1] * v.height + ((e.clientY - rect.top) * dpr - this.view.height / 2) / v.zoom,
+      radius: (this.brushRadius * dpr) / v.zoom,
+    };
+  }
+
   /** Starts over, empty, on a new image of this size. */
   reset(width: number, height: number): void {
     this.layer.width = width;
@@ -65,7 +84,7 @@ export class HintPainter {
   /** Lays the strokes over the image as the viewer shows it (see shaders/display/view.frag). */
   place(): void {
     const v = this.imageView();
-    this.layer.hidden = !v || !this.active;
+    this.layer.hidden = !v || !this.painting;
     if (!v) return;
     const dpr = devicePixelRatio;
     const [cx, cy] = v.viewState.center;
@@ -76,31 +95,25 @@ export class HintPainter {
 
   /** Paints one stroke from a pointer-down on the viewer canvas until pointer-up. */
   stroke(down: PointerEvent): void {
-    const v = this.imageView();
     const tool = this.tool;
-    if (!v || tool === 'off') return;
+    const start = this.imagePoint(down);
+    if (!start || !(tool === 'piece' || tool === 'backdrop' || tool === 'erase')) return;
     this.view.setPointerCapture(down.pointerId);
-    const dpr = devicePixelRatio;
-    const rect = this.view.getBoundingClientRect();
-    const toImage = (e: PointerEvent): [number, number] => [
-      (v.viewState.center[0] * v.width + ((e.clientX - rect.left) * dpr - this.view.width / 2) / v.zoom),
-      (v.viewState.center[1] * v.height + ((e.clientY - rect.top) * dpr - this.view.height / 2) / v.zoom),
-    ];
     const ctx = this.ctx;
     ctx.globalCompositeOperation = tool === 'erase' ? 'destination-out' : 'source-over';
     ctx.strokeStyle = ctx.fillStyle = tool === 'erase' ? '#000' : STROKE_COLOURS[tool];
-    ctx.lineWidth = (2 * this.brushRadius * dpr) / v.zoom;
+    ctx.lineWidth = 2 * start.radius;
     ctx.lineCap = ctx.lineJoin = 'round';
-    let last = toImage(down);
+    let last = start;
     ctx.beginPath();
-    ctx.arc(last[0], last[1], ctx.lineWidth / 2, 0, 2 * Math.PI);
+    ctx.arc(last.x, last.y, start.radius, 0, 2 * Math.PI);
     ctx.fill();
     if (tool !== 'erase') this.painted = true;
     const move = (m: PointerEvent) => {
-      const p = toImage(m);
+      const p = this.imagePoint(m)!;
       ctx.beginPath();
-      ctx.moveTo(last[0], last[1]);
-      ctx.lineTo(p[0], p[1]);
+      ctx.moveTo(last.x, last.y);
+      ctx.lineTo(p.x, p.y);
       ctx.stroke();
       last = p;
     };

@@ -81,9 +81,13 @@ function startSession(graph: GraphSpec, keepView = false): void {
   showError(null);
   const s = session;
   const readsHints = externalNames(graph).has('hints');
-  for (const id of ['#hint-tool', '#hint-size', '#hint-clear', '#hint-export']) $<HTMLInputElement>(id).disabled = !readsHints;
-  if (!readsHints) selectHintTool('off');
-  else if (hints.pixels()) s.setHints(hints.pixels());
+  const healsSpots = healNode(graph) !== undefined;
+  for (const option of $<HTMLSelectElement>('#hint-tool').options)
+    option.disabled = (option.dataset.needs === 'hints' && !readsHints) || (option.dataset.needs === 'spots' && !healsSpots);
+  $<HTMLSelectElement>('#hint-tool').disabled = $<HTMLInputElement>('#hint-size').disabled = !readsHints && !healsSpots;
+  for (const id of ['#hint-clear', '#hint-export']) $<HTMLButtonElement>(id).disabled = !readsHints;
+  if ($<HTMLSelectElement>('#hint-tool').selectedOptions[0]?.disabled) selectHintTool('off');
+  if (readsHints && hints.pixels()) s.setHints(hints.pixels());
   s.onRender((info) => {
     renderStatus.textContent = describeRender(info);
     if (info.kind === 'full') showZoom();
@@ -275,16 +279,33 @@ $('#export-graph').addEventListener('click', () => {
   if (!session) return;
   download(new Blob([JSON.stringify(session.exportGraph(), null, 2) + '\n'], { type: 'application/json' }), `${sourceName}.graph.json`);
 });
-// --- hints: strokes the key and the light step read as "$hints" ---
+// --- marks: strokes the key and the light step read as "$hints", spots for the heal step ---
 function selectHintTool(tool: HintTool): void {
   hints.tool = tool;
   $<HTMLSelectElement>('#hint-tool').value = tool;
   canvas.classList.toggle('painting', hints.active);
   hints.place();
 }
+/** The graph's first imperfections.heal node (its "spots" take manual spots). */
+function healNode(graph: GraphSpec): string | undefined {
+  return graph.nodes.find((n) => n.pass === 'imperfections.heal')?.id;
+}
+/** A click adds a spot (x, y, radius, mode 1 heal / 0 protect) to the heal node, as its JSON field in the panel shows. */
+function addSpot(down: PointerEvent, mode: 0 | 1): void {
+  const s = session;
+  const node = s && healNode(s.exportGraph());
+  const at = hints.imagePoint(down);
+  if (!s || !node || !at) return;
+  const spots = [...((s.exportGraph().nodes.find((n) => n.id === node)!.params?.spots as number[][] | undefined) ?? [])];
+  spots.push([Math.round(at.x), Math.round(at.y), Math.max(1, Math.round(at.radius)), mode]);
+  guarded(() => s.setParam(node, 'spots', spots));
+  const field = document.querySelector<HTMLTextAreaElement>(`textarea[data-node="${node}"][data-param="spots"]`);
+  if (field) field.value = JSON.stringify(spots);
+}
 controls.paint = (down) => {
   if (!hints.active) return false;
-  hints.stroke(down);
+  if (hints.tool === 'heal-spot' || hints.tool === 'protect-spot') addSpot(down, hints.tool === 'heal-spot' ? 1 : 0);
+  else hints.stroke(down);
   return true;
 };
 hints.onStroke = (px) => guarded(() => session?.setHints(px));

@@ -379,6 +379,65 @@ describe('demo app in headless Chromium', () => {
     }
   });
 
+  it('clicks spots onto the heal step: a heal spot removes a blotch too large for the detector, a protect spot keeps a speck it heals', async () => {
+    const W = 256;
+    const H = 192;
+    const img = new Uint8Array(W * H * 4);
+    for (let y = 0; y < H; y++)
+      for (let x = 0; x < W; x++) {
+        const dark = Math.hypot(x - 128, y - 96) < 9 || Math.hypot(x - 40, y - 40) < 1.6;
+        img.set(dark ? [60, 60, 60, 255] : [180, 180, 180, 255], (y * W + x) * 4);
+      }
+    const lumaAt = async (x: number, y: number) => {
+      const out = (await page.evaluate(() => (window as any).loupeTest.renderOutput('result'))) as { width: number; base64: string };
+      return decodeBase64<Uint8Array>(out.base64, 'uint8')[(y * out.width + x) * 4];
+    };
+    const click = async (tool: string, x: number, y: number, radius: number) => {
+      await page.select('#hint-tool', tool);
+      const at = await page.evaluate(
+        (x, y, W, H, radius) => {
+          const c = document.querySelector<HTMLCanvasElement>('#view')!;
+          const r = c.getBoundingClientRect();
+          const zoom = Math.min(c.width / W, c.height / H);
+          const size = document.querySelector<HTMLInputElement>('#hint-size')!;
+          size.value = String(Math.ceil((radius * zoom) / devicePixelRatio));
+          size.dispatchEvent(new Event('input', { bubbles: true }));
+          return [r.left + (c.width / 2 + (x - W / 2) * zoom) / devicePixelRatio, r.top + (c.height / 2 + (y - H / 2) * zoom) / devicePixelRatio];
+        },
+        x, y, W, H, radius,
+      );
+      await page.mouse.click(at[0], at[1]);
+      await idle();
+    };
+    await page.evaluate((p) => (window as any).loupeTest.openImage(p), { width: W, height: H, base64: encodeBase64(img) });
+    try {
+      await page.select('#preset', 'imperfections');
+      await idle();
+      const before = { blotch: await lumaAt(128, 96), speck: await lumaAt(40, 40) };
+      expect(before.blotch).toBeLessThan(100); // 18 px wide: larger than maxSize, left alone
+      expect(before.speck).toBeGreaterThan(170); // a 3 px speck: healed
+
+      await click('heal-spot', 128, 96, 14);
+      await click('protect-spot', 40, 40, 5);
+      await page.select('#hint-tool', 'off');
+      const after = { blotch: await lumaAt(128, 96), speck: await lumaAt(40, 40) };
+      console.log(`spots in the demo, result luma/255 before -> after: blotch ${before.blotch} -> ${after.blotch}, protected speck ${before.speck} -> ${after.speck}`);
+      expect(after.blotch).toBeGreaterThan(170);
+      expect(after.speck).toBeLessThan(100);
+      const spots = ((await page.evaluate(() => (window as any).loupeTest.exportGraph())) as GraphSpec).nodes.find((n) => n.id === 'heal')!.params!.spots as number[][];
+      expect(spots.map(([x, y, r, mode]) => [Math.abs(x - [128, 40][mode === 1 ? 0 : 1]) <= 1, r >= [14, 5][mode === 1 ? 0 : 1], mode])).toEqual([
+        [true, true, 1],
+        [true, true, 0],
+      ]);
+      expect(await page.$eval('textarea[data-node="heal"][data-param="spots"]', (t) => JSON.parse((t as HTMLTextAreaElement).value))).toEqual(spots);
+    } finally {
+      await page.select('#hint-tool', 'off');
+      await page.select('#preset', 'core');
+      await page.select('#sample', 'quick');
+      await idle();
+    }
+  });
+
   it('every preset of this checkout loads, builds its panel and renders without error (on a small image)', async () => {
     const small = parityImage(256, 192);
     await page.evaluate((p) => (window as any).loupeTest.openImage(p), { width: small.width, height: small.height, base64: encodeBase64(small.data as Uint8Array) });
