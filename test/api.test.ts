@@ -168,7 +168,14 @@ describe('rendering', () => {
   });
 
   it('takes hints (green = backdrop, red = piece) to the key, resized from another size of the same shape; refuses them where they cannot apply', async () => {
-    const graph = loupe.prepareGraph({ ...keyAlphaGraph(), nodes: [{ ...keyAlphaGraph().nodes[0], inputs: { image: '$source', hints: '$hints?' } }] });
+    // Two readers of the hints, as in the presets (light, then key).
+    const graph = loupe.prepareGraph({
+      ...keyAlphaGraph(),
+      nodes: [
+        { id: 'light', pass: 'light.flatten', params: { illuminationSigma: 16 }, inputs: { image: '$source', hints: '$hints?' } },
+        { ...keyAlphaGraph().nodes[0], inputs: { image: 'light', hints: '$hints?' } },
+      ],
+    });
     const shot = ringShot(true); // a ring above a sleeve that fills the lower 45 % of the frame
     /** Green over the sleeve, red on a patch of the plain backdrop at (8..16, 8..16) of a 128 px frame. */
     const strokes = (w: number) => {

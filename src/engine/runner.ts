@@ -160,8 +160,8 @@ export class GraphRunner {
         live.delete(key);
       }
     };
-    /** An optional external that this run was not given reads as absent. */
-    const absent = (ref: CompiledRef) => ref.kind === 'external' && ref.optional && !this.externals.has(ref.name);
+    /** An optional external that this run was not given reads as absent (batch mode takes a given one out of `externals` at its first reader). */
+    const absent = (ref: CompiledRef) => ref.kind === 'external' && ref.optional && !this.externals.has(ref.name) && !live.has(refKey(ref));
     const fetch = (ref: CompiledRef): GpuImage => {
       const key = refKey(ref);
       let img = live.get(key);
