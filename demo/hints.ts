@@ -7,11 +7,19 @@ export type HintTool = 'off' | 'piece' | 'backdrop' | 'erase' | 'heal-spot' | 'p
 /** What the keyer reads (background.key, light.flatten "hints"): red = definitely piece, green = definitely backdrop. */
 const STROKE_COLOURS: Record<'piece' | 'backdrop', string> = { piece: '#ff0000', backdrop: '#00ff00' };
 
+/** One stroke as drawn (image pixels), kept so that undo can redraw the others. */
+interface Stroke {
+  tool: 'piece' | 'backdrop' | 'erase';
+  radius: number;
+  points: Array<{ x: number; y: number }>;
+}
+
 /**
  * The user's hint strokes, painted at the image's resolution on a canvas
  * laid over the viewer (shown half transparent, moved with zoom and pan).
  * A stroke ends on pointer-up; then `onStroke` hands the whole layer on as
- * the graph's "$hints" (or null once nothing is painted).
+ * the graph's "$hints" (or null once nothing is painted). The strokes are
+ * kept as lines, so undo redraws all but the last.
  */
 export class HintPainter {
   tool: HintTool = 'off';
@@ -21,6 +29,7 @@ export class HintPainter {
   readonly layer: HTMLCanvasElement;
   private readonly ctx: CanvasRenderingContext2D;
   private painted = false;
+  private strokes: Stroke[] = [];
 
   constructor(
     private readonly view: HTMLCanvasElement,
@@ -61,12 +70,27 @@ export class HintPainter {
     this.layer.width = width;
     this.layer.height = height;
     this.painted = false;
+    this.strokes = [];
   }
 
   clear(): void {
     this.ctx.clearRect(0, 0, this.layer.width, this.layer.height);
     this.painted = false;
+    this.strokes = [];
     this.onStroke(null);
+  }
+
+  /** Takes the last stroke back; false when there is none. */
+  undo(): boolean {
+    if (!this.strokes.pop()) return false;
+    this.ctx.clearRect(0, 0, this.layer.width, this.layer.height);
+    for (const s of this.strokes) {
+      this.begin(s);
+      for (let i = 1; i < s.points.length; i++) this.segment(s.points[i - 1], s.points[i]);
+    }
+    this.painted = this.anyPainted();
+    this.onStroke(this.pixels());
+    return true;
   }
 
   /** The strokes as 8-bit sRGB straight-alpha pixels, or null when there are none. */
@@ -99,23 +123,14 @@ export class HintPainter {
     const start = this.imagePoint(down);
     if (!start || !(tool === 'piece' || tool === 'backdrop' || tool === 'erase')) return;
     this.view.setPointerCapture(down.pointerId);
-    const ctx = this.ctx;
-    ctx.globalCompositeOperation = tool === 'erase' ? 'destination-out' : 'source-over';
-    ctx.strokeStyle = ctx.fillStyle = tool === 'erase' ? '#000' : STROKE_COLOURS[tool];
-    ctx.lineWidth = 2 * start.radius;
-    ctx.lineCap = ctx.lineJoin = 'round';
-    let last = start;
-    ctx.beginPath();
-    ctx.arc(last.x, last.y, start.radius, 0, 2 * Math.PI);
-    ctx.fill();
+    const stroke: Stroke = { tool, radius: start.radius, points: [{ x: start.x, y: start.y }] };
+    this.strokes.push(stroke);
+    this.begin(stroke);
     if (tool !== 'erase') this.painted = true;
     const move = (m: PointerEvent) => {
       const p = this.imagePoint(m)!;
-      ctx.beginPath();
-      ctx.moveTo(last.x, last.y);
-      ctx.lineTo(p.x, p.y);
-      ctx.stroke();
-      last = p;
+      this.segment(stroke.points.at(-1)!, p);
+      stroke.points.push({ x: p.x, y: p.y });
     };
     const up = () => {
       this.view.removeEventListener('pointermove', move);
@@ -125,6 +140,25 @@ export class HintPainter {
     };
     this.view.addEventListener('pointermove', move);
     this.view.addEventListener('pointerup', up);
+  }
+
+  /** Sets the brush for a stroke and dabs its first point. */
+  private begin(s: Stroke): void {
+    const ctx = this.ctx;
+    ctx.globalCompositeOperation = s.tool === 'erase' ? 'destination-out' : 'source-over';
+    ctx.strokeStyle = ctx.fillStyle = s.tool === 'erase' ? '#000' : STROKE_COLOURS[s.tool];
+    ctx.lineWidth = 2 * s.radius;
+    ctx.lineCap = ctx.lineJoin = 'round';
+    ctx.beginPath();
+    ctx.arc(s.points[0].x, s.points[0].y, s.radius, 0, 2 * Math.PI);
+    ctx.fill();
+  }
+
+  private segment(from: { x: number; y: number }, to: { x: number; y: number }): void {
+    this.ctx.beginPath();
+    this.ctx.moveTo(from.x, from.y);
+    this.ctx.lineTo(to.x, to.y);
+    this.ctx.stroke();
   }
 
   /** After erasing: is any stroke left? (An empty layer must not count as hints: hints switch off the key's whole-frame check.) */

@@ -84,7 +84,7 @@ function startSession(graph: GraphSpec, keepView = false): void {
   const healsSpots = healNode(graph) !== undefined;
   for (const option of $<HTMLSelectElement>('#hint-tool').options)
     option.disabled = (option.dataset.needs === 'hints' && !readsHints) || (option.dataset.needs === 'spots' && !healsSpots);
-  $<HTMLSelectElement>('#hint-tool').disabled = $<HTMLInputElement>('#hint-size').disabled = !readsHints && !healsSpots;
+  $<HTMLSelectElement>('#hint-tool').disabled = $<HTMLInputElement>('#hint-size').disabled = $<HTMLButtonElement>('#marks-undo').disabled = !readsHints && !healsSpots;
   for (const id of ['#hint-clear', '#hint-export']) $<HTMLButtonElement>(id).disabled = !readsHints;
   if ($<HTMLSelectElement>('#hint-tool').selectedOptions[0]?.disabled) selectHintTool('off');
   if (readsHints && hints.pixels()) s.setHints(hints.pixels());
@@ -153,6 +153,7 @@ async function renderSampleAndShow(kind: SampleKind): Promise<void> {
   }
   sourceName = `sample-${kind}`;
   hints.reset(pixels.width, pixels.height);
+  marks.length = 0;
   startSession(session?.exportGraph() ?? presets.get(presetName)!, true);
 }
 
@@ -162,6 +163,7 @@ function openPixels(decoded: PixelBuffer, name: string, graph: GraphSpec = sessi
   pixels = decoded;
   sourceName = name;
   hints.reset(decoded.width, decoded.height);
+  marks.length = 0;
   if (session) session.viewState = { zoom: null, center: [0.5, 0.5], split: session.viewState.split };
   startSession(graph, true);
 }
@@ -290,28 +292,60 @@ function selectHintTool(tool: HintTool): void {
 function healNode(graph: GraphSpec): string | undefined {
   return graph.nodes.find((n) => n.pass === 'imperfections.heal')?.id;
 }
-/** A click adds a spot (x, y, radius, mode 1 heal / 0 protect) to the heal node, as its JSON field in the panel shows. */
-function addSpot(down: PointerEvent, mode: 0 | 1): void {
+/** The heal node's spots, changed by `edit` (which returns false to leave them), shown in its JSON field in the panel. */
+function editSpots(edit: (spots: number[][]) => boolean): boolean {
   const s = session;
   const node = s && healNode(s.exportGraph());
-  const at = hints.imagePoint(down);
-  if (!s || !node || !at) return;
+  if (!s || !node) return false;
   const spots = [...((s.exportGraph().nodes.find((n) => n.id === node)!.params?.spots as number[][] | undefined) ?? [])];
-  spots.push([Math.round(at.x), Math.round(at.y), Math.max(1, Math.round(at.radius)), mode]);
+  if (!edit(spots)) return false;
   guarded(() => s.setParam(node, 'spots', spots));
   const field = document.querySelector<HTMLTextAreaElement>(`textarea[data-node="${node}"][data-param="spots"]`);
   if (field) field.value = JSON.stringify(spots);
+  return true;
+}
+/** Marks in the order they were made, for undo: a stroke on the hint layer or a spot on the heal step. */
+const marks: Array<'stroke' | 'spot'> = [];
+function undoMark(): void {
+  for (let m = marks.pop(); m; m = marks.pop()) {
+    if (m === 'stroke' ? hints.undo() : editSpots((spots) => spots.pop() !== undefined)) return;
+  }
 }
 controls.paint = (down) => {
   if (!hints.active) return false;
-  if (hints.tool === 'heal-spot' || hints.tool === 'protect-spot') addSpot(down, hints.tool === 'heal-spot' ? 1 : 0);
-  else hints.stroke(down);
+  if (hints.tool === 'heal-spot' || hints.tool === 'protect-spot') {
+    const at = hints.imagePoint(down);
+    const mode = hints.tool === 'heal-spot' ? 1 : 0;
+    if (at && editSpots((spots) => spots.push([Math.round(at.x), Math.round(at.y), Math.max(1, Math.round(at.radius)), mode]) > 0)) marks.push('spot');
+  } else {
+    hints.stroke(down);
+    marks.push('stroke');
+  }
   return true;
 };
+$('#marks-undo').addEventListener('click', undoMark);
+const TOOL_KEYS: Record<string, HintTool> = { p: 'piece', b: 'backdrop', e: 'erase', h: 'heal-spot', k: 'protect-spot', Escape: 'off' };
+document.addEventListener('keydown', (e) => {
+  if (e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement || e.target instanceof HTMLSelectElement) return;
+  if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'z') {
+    e.preventDefault();
+    undoMark();
+  } else if (e.key in TOOL_KEYS && !e.ctrlKey && !e.metaKey && !e.altKey) {
+    const option = [...$<HTMLSelectElement>('#hint-tool').options].find((o) => o.value === TOOL_KEYS[e.key]);
+    if (option && !option.disabled) selectHintTool(TOOL_KEYS[e.key]);
+  } else if (e.key === '[' || e.key === ']') {
+    const size = $<HTMLInputElement>('#hint-size');
+    size.value = String(Number(size.value) + (e.key === ']' ? 2 : -2));
+    hints.brushRadius = Number(size.value);
+  }
+});
 hints.onStroke = (px) => guarded(() => session?.setHints(px));
 $<HTMLSelectElement>('#hint-tool').addEventListener('change', (e) => selectHintTool((e.target as HTMLSelectElement).value as HintTool));
 $<HTMLInputElement>('#hint-size').addEventListener('input', (e) => (hints.brushRadius = Number((e.target as HTMLInputElement).value)));
-$('#hint-clear').addEventListener('click', () => hints.clear());
+$('#hint-clear').addEventListener('click', () => {
+  hints.clear();
+  for (let i = marks.length - 1; i >= 0; i--) if (marks[i] === 'stroke') marks.splice(i, 1);
+});
 $('#hint-export').addEventListener('click', async () => {
   try {
     download(await hints.toBlob(), `${sourceName}.hints.png`);

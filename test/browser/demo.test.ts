@@ -291,7 +291,7 @@ describe('demo app in headless Chromium', () => {
     }
   });
 
-  it('paints hints with the mouse: green takes a blob off the key, red adds backdrop to it; the exported strokes do the same in the Node CLI', async () => {
+  it('paints hints with the mouse: green takes a blob off the key, red adds backdrop to it; the exported strokes do the same in the Node CLI; Undo takes back the last', async () => {
     // A dark disc (the piece) and a small dark blob on a light grey backdrop.
     const W = 256;
     const H = 192;
@@ -370,6 +370,12 @@ describe('demo app in headless Chromium', () => {
       expect(nodeAlpha(blob[0], blob[1])).toBeLessThan(10);
       expect(nodeAlpha(marked[0], marked[1])).toBeGreaterThan(245);
       expect(Math.abs(nodeAlpha(90, 96) - after.disc)).toBeLessThanOrEqual(2);
+
+      // Undo takes back the last stroke (the red one) and keeps the green one.
+      await page.click('#marks-undo');
+      await idle();
+      expect(await alphaAt(marked[0], marked[1])).toBeLessThan(10);
+      expect(await alphaAt(blob[0], blob[1])).toBeLessThan(10);
     } finally {
       rmSync(dir, { recursive: true, force: true });
       await page.select('#hint-tool', 'off');
@@ -379,7 +385,7 @@ describe('demo app in headless Chromium', () => {
     }
   });
 
-  it('clicks spots onto the heal step: a heal spot removes a blotch too large for the detector, a protect spot keeps a speck it heals', async () => {
+  it('clicks spots onto the heal step: a heal spot removes a blotch too large for the detector, a protect spot keeps a speck it heals; Ctrl+Z takes back the last', async () => {
     const W = 256;
     const H = 192;
     const img = new Uint8Array(W * H * 4);
@@ -430,6 +436,15 @@ describe('demo app in headless Chromium', () => {
         [true, true, 0],
       ]);
       expect(await page.$eval('textarea[data-node="heal"][data-param="spots"]', (t) => JSON.parse((t as HTMLTextAreaElement).value))).toEqual(spots);
+
+      // Ctrl+Z takes back the protect spot: the speck is healed again, the blotch stays healed.
+      await page.keyboard.down('Control');
+      await page.keyboard.press('z');
+      await page.keyboard.up('Control');
+      await idle();
+      expect(await lumaAt(40, 40)).toBeGreaterThan(170);
+      expect(await lumaAt(128, 96)).toBeGreaterThan(170);
+      expect(await page.$eval('textarea[data-node="heal"][data-param="spots"]', (t) => JSON.parse((t as HTMLTextAreaElement).value))).toEqual([spots[0]]);
     } finally {
       await page.select('#hint-tool', 'off');
       await page.select('#preset', 'core');
