@@ -7,6 +7,8 @@ export type HintTool = 'off' | 'piece' | 'backdrop' | 'erase' | 'heal-spot' | 'p
 /** What the keyer reads (background.key, light.flatten "hints"): red = definitely piece, green = definitely backdrop. */
 const STROKE_COLOURS: Record<'piece' | 'backdrop', string> = { piece: '#ff0000', backdrop: '#00ff00' };
 
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
 /** One stroke as drawn (image pixels), kept so that undo can redraw the others. */
 interface Stroke {
   tool: 'piece' | 'backdrop' | 'erase';
@@ -27,6 +29,8 @@ export class HintPainter {
   brushRadius = 12;
   onStroke: (hints: PixelBuffer | null) => void = () => {};
   readonly layer: HTMLCanvasElement;
+  /** The heal step's manual spots as circles, shown while a spot tool is selected. */
+  readonly spotLayer: SVGSVGElement;
   private readonly ctx: CanvasRenderingContext2D;
   private painted = false;
   private strokes: Stroke[] = [];
@@ -40,6 +44,9 @@ export class HintPainter {
     this.layer.width = this.layer.height = 1;
     view.insertAdjacentElement('afterend', this.layer);
     this.ctx = this.layer.getContext('2d', { willReadFrequently: true })!;
+    this.spotLayer = document.createElementNS(SVG_NS, 'svg');
+    this.spotLayer.id = 'spot-layer';
+    this.layer.insertAdjacentElement('afterend', this.spotLayer);
   }
 
   /** True while a painting tool is selected: the viewer then paints instead of panning. */
@@ -50,6 +57,20 @@ export class HintPainter {
   /** True while a stroke tool (not a spot tool) is selected: the strokes are shown. */
   get painting(): boolean {
     return this.tool === 'piece' || this.tool === 'backdrop' || this.tool === 'erase';
+  }
+
+  /** Draws the heal step's spots ([x, y, radius, mode] in image pixels; mode 1 heal, 0 protect). */
+  showSpots(spots: number[][]): void {
+    this.spotLayer.replaceChildren(
+      ...spots.map(([x, y, r, mode]) => {
+        const c = document.createElementNS(SVG_NS, 'circle');
+        c.setAttribute('cx', String(x));
+        c.setAttribute('cy', String(y));
+        c.setAttribute('r', String(r));
+        c.setAttribute('class', mode === 1 ? 'heal' : 'protect');
+        return c;
+      }),
+    );
   }
 
   /** The image point under the pointer (full-resolution pixels) and the brush radius there. */
@@ -69,6 +90,9 @@ export class HintPainter {
   reset(width: number, height: number): void {
     this.layer.width = width;
     this.layer.height = height;
+    this.spotLayer.setAttribute('viewBox', `0 0 ${width} ${height}`);
+    this.spotLayer.setAttribute('width', String(width));
+    this.spotLayer.setAttribute('height', String(height));
     this.painted = false;
     this.strokes = [];
   }
@@ -109,12 +133,17 @@ export class HintPainter {
   place(): void {
     const v = this.imageView();
     this.layer.hidden = !v || !this.painting;
+    this.spotLayer.style.display = v && this.active && !this.painting ? '' : 'none';
     if (!v) return;
     const dpr = devicePixelRatio;
     const [cx, cy] = v.viewState.center;
     const left = this.view.offsetLeft + (this.view.width / 2 - cx * v.width * v.zoom) / dpr;
     const top = this.view.offsetTop + (this.view.height / 2 - cy * v.height * v.zoom) / dpr;
-    this.layer.style.transform = `translate(${left}px, ${top}px) scale(${v.zoom / dpr})`;
+    this.layer.style.transform = this.spotLayer.style.transform = `translate(${left}px, ${top}px) scale(${v.zoom / dpr})`;
+    // Circles drawn 1.5 screen pixels wide whatever the zoom (the transform scales image pixels).
+    const screenPixel = dpr / v.zoom;
+    this.spotLayer.style.strokeWidth = String(1.5 * screenPixel);
+    this.spotLayer.style.setProperty('--dash', `${4 * screenPixel} ${3 * screenPixel}`);
   }
 
   /** Paints one stroke from a pointer-down on the viewer canvas until pointer-up. */

@@ -88,6 +88,7 @@ function startSession(graph: GraphSpec, keepView = false): void {
   for (const id of ['#hint-clear', '#hint-export']) $<HTMLButtonElement>(id).disabled = !readsHints;
   if ($<HTMLSelectElement>('#hint-tool').selectedOptions[0]?.disabled) selectHintTool('off');
   if (readsHints && hints.pixels()) s.setHints(hints.pixels());
+  s.onRender(showSpots);
   s.onRender((info) => {
     renderStatus.textContent = describeRender(info);
     if (info.kind === 'full') showZoom();
@@ -303,6 +304,11 @@ function editSpots(edit: (spots: number[][]) => boolean): boolean {
   const field = document.querySelector<HTMLTextAreaElement>(`textarea[data-node="${node}"][data-param="spots"]`);
   if (field) field.value = JSON.stringify(spots);
   return true;
+}
+/** The heal node's spots as circles over the picture. */
+function showSpots(): void {
+  const node = session && healNode(session.exportGraph());
+  hints.showSpots(node ? ((session!.exportGraph().nodes.find((n) => n.id === node)!.params?.spots as number[][] | undefined) ?? []) : []);
 }
 /** Marks in the order they were made, for undo: a stroke on the hint layer or a spot on the heal step. */
 const marks: Array<'stroke' | 'spot'> = [];

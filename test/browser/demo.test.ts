@@ -425,6 +425,12 @@ describe('demo app in headless Chromium', () => {
 
       await click('heal-spot', 128, 96, 14);
       await click('protect-spot', 40, 40, 5);
+      // The spots are drawn over the picture while a spot tool is selected.
+      expect(await page.$$eval('#spot-layer circle', (cs) => cs.map((c) => [c.getAttribute('class'), Math.round(Number(c.getAttribute('cx')))]))).toEqual([
+        ['heal', 128],
+        ['protect', 40],
+      ]);
+      await screenshot('demo-spots.png');
       await page.select('#hint-tool', 'off');
       const after = { blotch: await lumaAt(128, 96), speck: await lumaAt(40, 40) };
       console.log(`spots in the demo, result luma/255 before -> after: blotch ${before.blotch} -> ${after.blotch}, protected speck ${before.speck} -> ${after.speck}`);
@@ -445,6 +451,7 @@ describe('demo app in headless Chromium', () => {
       expect(await lumaAt(40, 40)).toBeGreaterThan(170);
       expect(await lumaAt(128, 96)).toBeGreaterThan(170);
       expect(await page.$eval('textarea[data-node="heal"][data-param="spots"]', (t) => JSON.parse((t as HTMLTextAreaElement).value))).toEqual([spots[0]]);
+      expect(await page.$$eval('#spot-layer circle', (cs) => cs.length)).toBe(1);
     } finally {
       await page.select('#hint-tool', 'off');
       await page.select('#preset', 'core');
