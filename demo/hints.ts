@@ -1,5 +1,6 @@
 import type { PixelBuffer } from '../src/engine/engine.js';
 import type { ViewState } from './preview.js';
+import { hintsMismatch } from '../src/engine/hints.js';
 
 /** Strokes for the key ("$hints"), or spots for imperfections.heal ("spots": heal or protect a disc). */
 export type HintTool = 'off' | 'piece' | 'backdrop' | 'erase' | 'heal-spot' | 'protect-spot';
@@ -34,6 +35,8 @@ export class HintPainter {
   private readonly ctx: CanvasRenderingContext2D;
   private painted = false;
   private strokes: Stroke[] = [];
+  /** Hints opened from a file: the strokes are painted over them, and undo stops at them. */
+  private base: ImageBitmap | null = null;
 
   constructor(
     private readonly view: HTMLCanvasElement,
@@ -88,6 +91,7 @@ export class HintPainter {
 
   /** Starts over, empty, on a new image of this size. */
   reset(width: number, height: number): void {
+    this.dropBase();
     this.layer.width = width;
     this.layer.height = height;
     this.spotLayer.setAttribute('viewBox', `0 0 ${width} ${height}`);
@@ -98,23 +102,55 @@ export class HintPainter {
   }
 
   clear(): void {
+    this.dropBase();
     this.ctx.clearRect(0, 0, this.layer.width, this.layer.height);
     this.painted = false;
     this.strokes = [];
     this.onStroke(null);
   }
 
+  /** Replaces the strokes by hints from a file (what Export hints or `--hints` take), resized to the image. */
+  load(hints: ImageBitmap): void {
+    const mismatch = hintsMismatch(hints, this.layer);
+    if (mismatch) {
+      hints.close();
+      throw new Error(mismatch);
+    }
+    this.dropBase();
+    this.base = hints;
+    this.strokes = [];
+    this.redraw();
+    this.onStroke(this.pixels());
+  }
+
   /** Takes the last stroke back; false when there is none. */
   undo(): boolean {
     if (!this.strokes.pop()) return false;
-    this.ctx.clearRect(0, 0, this.layer.width, this.layer.height);
+    this.redraw();
+    this.onStroke(this.pixels());
+    return true;
+  }
+
+  /** Draws the opened hints and the strokes again. */
+  private redraw(): void {
+    const ctx = this.ctx;
+    ctx.globalCompositeOperation = 'source-over';
+    ctx.clearRect(0, 0, this.layer.width, this.layer.height);
+    if (this.base) {
+      // Hard-edged, as painted: a smoothed edge would leave half-red pixels that are neither hint.
+      ctx.imageSmoothingEnabled = false;
+      ctx.drawImage(this.base, 0, 0, this.layer.width, this.layer.height);
+    }
     for (const s of this.strokes) {
       this.begin(s);
       for (let i = 1; i < s.points.length; i++) this.segment(s.points[i - 1], s.points[i]);
     }
     this.painted = this.anyPainted();
-    this.onStroke(this.pixels());
-    return true;
+  }
+
+  private dropBase(): void {
+    this.base?.close();
+    this.base = null;
   }
 
   /** The strokes as 8-bit sRGB straight-alpha pixels, or null when there are none. */

@@ -85,7 +85,7 @@ function startSession(graph: GraphSpec, keepView = false): void {
   for (const option of $<HTMLSelectElement>('#hint-tool').options)
     option.disabled = (option.dataset.needs === 'hints' && !readsHints) || (option.dataset.needs === 'spots' && !healsSpots);
   $<HTMLSelectElement>('#hint-tool').disabled = $<HTMLInputElement>('#hint-size').disabled = $<HTMLButtonElement>('#marks-undo').disabled = !readsHints && !healsSpots;
-  for (const id of ['#hint-clear', '#hint-export']) $<HTMLButtonElement>(id).disabled = !readsHints;
+  for (const id of ['#hint-clear', '#hint-export', '#hint-file']) $<HTMLInputElement>(id).disabled = !readsHints;
   if ($<HTMLSelectElement>('#hint-tool').selectedOptions[0]?.disabled) selectHintTool('off');
   if (readsHints && hints.pixels()) s.setHints(hints.pixels());
   s.onRender(showSpots);
@@ -348,9 +348,26 @@ document.addEventListener('keydown', (e) => {
 hints.onStroke = (px) => guarded(() => session?.setHints(px));
 $<HTMLSelectElement>('#hint-tool').addEventListener('change', (e) => selectHintTool((e.target as HTMLSelectElement).value as HintTool));
 $<HTMLInputElement>('#hint-size').addEventListener('input', (e) => (hints.brushRadius = Number((e.target as HTMLInputElement).value)));
+/** The strokes are gone from the layer (cleared, or replaced by opened hints): undo skips them. */
+function forgetStrokes(): void {
+  for (let i = marks.length - 1; i >= 0; i--) if (marks[i] === 'stroke') marks.splice(i, 1);
+}
 $('#hint-clear').addEventListener('click', () => {
   hints.clear();
-  for (let i = marks.length - 1; i >= 0; i--) if (marks[i] === 'stroke') marks.splice(i, 1);
+  forgetStrokes();
+});
+$<HTMLInputElement>('#hint-file').addEventListener('change', async (e) => {
+  const input = e.target as HTMLInputElement;
+  const file = input.files?.[0];
+  input.value = '';
+  if (!file) return;
+  try {
+    hints.load(await createImageBitmap(file, { premultiplyAlpha: 'none', colorSpaceConversion: 'none' }));
+    forgetStrokes();
+    showError(null);
+  } catch (err) {
+    showError(err);
+  }
 });
 $('#hint-export').addEventListener('click', async () => {
   try {

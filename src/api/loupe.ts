@@ -4,6 +4,7 @@ import { FILE_ENCODING } from '../engine/engine.js';
 import { externalNames, type GraphSpec, type ParamValue } from '../graph/types.js';
 import type { GpuImage } from '../gpu/texture-pool.js';
 import { resizeImage } from '../passes/core/resize.js';
+import { hintsMismatch } from '../engine/hints.js';
 import { GraphValidationError } from '../graph/errors.js';
 import { getHeadlessEngine } from '../node/headless.js';
 import {
@@ -20,9 +21,6 @@ import {
 import type { Preset, PresetProblem } from '../presets/index.js';
 import { loadPresetsFromDir, BUILTIN_PRESETS_DIR } from './presets.js';
 import { GraphError, ImageTooLargeError, OptionError, UnknownPresetError, toLoupeError } from './errors.js';
-
-/** Hints painted on a copy of the image at another size may differ from its aspect ratio by this share (rounding). */
-const HINTS_SHAPE_TOLERANCE = 0.01;
 
 /** The default retouch: the full catalogue chain to a clean white background. */
 export const DEFAULT_PRESET = 'catalogue';
@@ -300,8 +298,8 @@ export class Loupe {
     requireHintsInput(graph);
     const px = 'pixels' in hints ? hints.pixels : hints;
     const { width, height } = image;
-    if (Math.abs(px.width / px.height - width / height) > HINTS_SHAPE_TOLERANCE * (width / height))
-      throw new OptionError(`the hints are ${px.width}x${px.height} and the image ${width}x${height}: paint them on the image (its size, or its shape at another size)`);
+    const mismatch = hintsMismatch(px, image);
+    if (mismatch) throw new OptionError(mismatch);
     const uploaded = this.engine.upload(px, FILE_ENCODING);
     if (px.width === width && px.height === height) return uploaded;
     const resized = resizeImage(this.engine.renderer, uploaded, width, height);

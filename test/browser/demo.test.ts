@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'puppeteer';
+import type { Browser, ElementHandle, Page } from 'puppeteer';
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -291,7 +291,7 @@ describe('demo app in headless Chromium', () => {
     }
   });
 
-  it('paints hints with the mouse: green takes a blob off the key, red adds backdrop to it; the exported strokes do the same in the Node CLI; Undo takes back the last', async () => {
+  it('paints hints with the mouse: green takes a blob off the key, red adds backdrop to it; the exported strokes do the same in the Node CLI and open again; Undo takes back the last', async () => {
     // A dark disc (the piece) and a small dark blob on a light grey backdrop.
     const W = 256;
     const H = 192;
@@ -376,6 +376,20 @@ describe('demo app in headless Chromium', () => {
       await idle();
       expect(await alphaAt(marked[0], marked[1])).toBeLessThan(10);
       expect(await alphaAt(blob[0], blob[1])).toBeLessThan(10);
+
+      // The exported file opens again as hints (both strokes); one of another shape is refused with the reason.
+      const fileInput = (await page.$('input#hint-file')) as ElementHandle<HTMLInputElement>;
+      const opened = await page.evaluate(() => performance.now());
+      await fileInput.uploadFile(join(dir, 'test.hints.png'));
+      // Opening decodes the file asynchronously: wait for the full render that follows it.
+      await page.waitForFunction((t) => (window as any).loupeTest.state().log.some((r: { kind: string; startedAt: number }) => r.kind === 'full' && r.startedAt > t), {}, opened);
+      expect(await alphaAt(marked[0], marked[1])).toBeGreaterThan(245);
+      expect(await alphaAt(blob[0], blob[1])).toBeLessThan(10);
+      await sharp({ create: { width: 100, height: 100, channels: 4, background: { r: 0, g: 255, b: 0, alpha: 1 } } }).png().toFile(join(dir, 'square.png'));
+      await fileInput.uploadFile(join(dir, 'square.png'));
+      await page.waitForFunction(() => (window as any).loupeTest.state().error !== '');
+      expect((await state()).error).toMatch(/the hints are 100x100 and the image 256x192/);
+      expect(await alphaAt(marked[0], marked[1])).toBeGreaterThan(245); // the hints stay as they were
     } finally {
       rmSync(dir, { recursive: true, force: true });
       await page.select('#hint-tool', 'off');
