@@ -102,11 +102,13 @@ describe('background: GPU stages vs float64 CPU references', () => {
     });
     // Trimap rows of backdrop, unknown band and piece: the despill acts in the band only.
     const trimap = createImage(img.width, img.height, (x, y) => [0, [0, 0.5, 1][y % 3], 1, 1]);
-    // The shot before relighting: every other column darker (a lifted shadow).
+    // The shot before relighting: every other column darker (a lifted shadow), warmer
+    // in every third (a shadow beside gold darkens blue most: relight divides per channel).
     const original = createImage(img.width, img.height, (x, y) => {
       const i = (y * img.width + x) * 4;
       const k = x % 2 ? 0.4 + 0.6 * r() : 1;
-      return [k * img.data[i], k * img.data[i + 1], k * img.data[i + 2], 1];
+      const warm = x % 3 === 0 ? [1, 0.9, 0.75] : [1, 1, 1];
+      return [k * warm[0] * img.data[i], k * warm[1] * img.data[i + 1], k * warm[2] * img.data[i + 2], 1];
     });
     for (const final of [false, true]) {
       const gpu = await onGpu([img, original, alpha, backdrop, estimate, trimap], (rd, [i, o, a, b, e, t]) =>
@@ -518,6 +520,22 @@ describe('background.key on synthetic shots (targets of issue 6)', () => {
     expect(aPlain / n).toBeGreaterThan(0.9);
     expect(a / n).toBeLessThan(0.05);
     expect(s / n).toBeLessThan(0.1);
+  });
+
+  it('a warm contact shadow (beside gold) goes to the shadow layer as a grey one does: the relight divides per channel', async () => {
+    const scene = syntheticScene({ width: W, height: W, lighting: true, shadow: true, shadowTint: [0.8, 1, 1.25], noise: 0.002, seed: 15 });
+    const { alpha } = await runGraph(keyGraph(), { source: scene.image });
+    const dist = distanceTo(scene.alpha, 0.001, 8);
+    let a = 0;
+    let n = 0;
+    for (let i = 0; i < W * W; i++) {
+      if (scene.shadow.data[i * 4] < 0.1 || dist[i] < 8) continue;
+      a += alpha.data[i * 4];
+      n++;
+    }
+    console.log(`warm shadow: mean alpha in the shadow ${(a / n).toFixed(3)} (${n} px)`);
+    expect(n).toBeGreaterThan(500);
+    expect(a / n).toBeLessThan(0.05);
   });
 
   // A deep (80 %), wide (sigma 32 px) soft shadow as real product photos have:

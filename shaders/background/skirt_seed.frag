@@ -6,9 +6,10 @@
 uniform sampler2D u_key;   // key_soft: b = certain backdrop
 uniform sampler2D u_edges; // edge_energy blurred over the wide shadow window
 uniform sampler2D u_noise; // 1x1 (sum, 0, 0, count): relative noise std
-uniform sampler2D u_shadow; // shadow_seed of the shadow test: (s * w, 0, 0, w), s = how shadow-like times the darkening
+uniform sampler2D u_shadow; // shadow_seed of the shadow test: (s * w, w), s = how shadow-like times the darkening, per channel
 uniform sampler2D u_texture; // texture_pack blurred (chunks/texture)
 uniform float u_textureTolerance;
+#include "chunks/color"
 #include "chunks/texture"
 varying vec2 v_uv;
 
@@ -23,6 +24,6 @@ void main() {
   vec4 shadow = texture2D(u_shadow, v_uv);
   // Clearly shadow-like (w >= 0.5, not a piece pixel with a trace of it), and
   // certain backdrop once the shadow test's estimate was divided out.
-  float inShadow = step(0.5, texture2D(u_key, v_uv).b) * step(0.5, shadow.a) * step(SHADOW_EVIDENCE, shadow.r / max(shadow.a, 1e-5));
+  float inShadow = step(0.5, texture2D(u_key, v_uv).b) * step(0.5, shadow.a) * step(SHADOW_EVIDENCE, luminance(shadow.rgb) / max(shadow.a, 1e-5));
   gl_FragColor = vec4(seed, inShadow, 0.0, 1.0);
 }

@@ -40,6 +40,12 @@ float backdropDarkening(vec3 c, vec3 backdrop) {
   return clamp((luminance(backdrop) - luminance(c)) / relativeBase(luminance(backdrop)), 0.0, 1.0);
 }
 
+// backdropDarkening per channel: a shadow lit by coloured light darkens each
+// channel by its own share (the same share in each for a colourless one).
+vec3 channelDarkening(vec3 c, vec3 backdrop) {
+  return clamp((backdrop - c) / vec3(relativeBase(backdrop.r), relativeBase(backdrop.g), relativeBase(backdrop.b)), 0.0, 1.0);
+}
+
 // Colour difference left after explaining the pixel as the backdrop scaled in
 // brightness (what a shadow does): hue and saturation changes, relative.
 float chromaDifference(vec3 c, vec3 backdrop) {
@@ -47,9 +53,10 @@ float chromaDifference(vec3 c, vec3 backdrop) {
   return length(c - k * backdrop) / backdropScale(backdrop);
 }
 
-// How much relight.frag brightened a pixel, as the factor that undoes it
-// (relight divides all three channels by one number in (0, 1]).
-float relightFactor(vec3 original, vec3 relit) {
-  float l = luminance(relit);
-  return l > 1e-6 ? min(luminance(original) / l, 1.0) : 1.0;
+// How much relight.frag brightened a pixel, as the factors that undo it
+// (relight divides each channel by a number in (0, 1]).
+vec3 relightFactor(vec3 original, vec3 relit) {
+  return vec3(relit.r > 1e-6 ? min(original.r / relit.r, 1.0) : 1.0,
+              relit.g > 1e-6 ? min(original.g / relit.g, 1.0) : 1.0,
+              relit.b > 1e-6 ? min(original.b / relit.b, 1.0) : 1.0);
 }

@@ -85,8 +85,8 @@ export function guidedFilterRef(guide: CpuImage, input: CpuImage, r: number, eps
  * and, where the trimap (green) marks the unknown band, removes any component
  * towards the backdrop beyond the local colour F^ (despill), fading out for
  * colours 1 to 1.5 times |B - F^| past F^ along that line. `img` is the
- * relit shot; with `original` (the shot before relighting) the final colour
- * is multiplied by the relight factor min(lum(original) / lum(img), 1).
+ * relit shot; with `original` (the shot before relighting) each channel of
+ * the final colour is multiplied by its relight factor min(original / img, 1).
  */
 export function decontaminateRef(img: CpuImage, alpha: CpuImage, backdrop: CpuImage, estimate: CpuImage, final: boolean, trimap?: CpuImage, original?: CpuImage): CpuImage {
   return createImage(img.width, img.height, (x, y) => {
@@ -112,9 +112,8 @@ export function decontaminateRef(img: CpuImage, alpha: CpuImage, backdrop: CpuIm
       const excess = Math.max(0, along) * (1 - t * t * (3 - 2 * t));
       for (let c = 0; c < 3; c++) f[c] = Math.max(0, f[c] - (excess * toward[c]) / len);
     }
-    const relit = luminanceOf(img.data[i], img.data[i + 1], img.data[i + 2]);
-    const k = original && relit > 1e-6 ? Math.min(luminanceOf(original.data[i], original.data[i + 1], original.data[i + 2]) / relit, 1) : 1;
-    return [f[0] * k * a, f[1] * k * a, f[2] * k * a, a];
+    const k = [0, 1, 2].map((c) => (original && img.data[i + c] > 1e-6 ? Math.min(original.data[i + c] / img.data[i + c], 1) : 1));
+    return [f[0] * k[0] * a, f[1] * k[1] * a, f[2] * k[2] * a, a];
   });
 }
 
@@ -555,6 +554,12 @@ export interface SceneOptions {
    * shadow between the bangles, 0.017 on the open cloth).
    */
   shadowTexture?: number;
+  /**
+   * Per-channel share of the shadow's darkening (default [1, 1, 1]: a grey
+   * shadow). A shadow beside gold is lit by the light the gold reflects and
+   * darkens blue most, e.g. [0.85, 1, 1.2].
+   */
+  shadowTint?: [number, number, number];
 }
 
 export interface Scene {
@@ -688,7 +693,7 @@ export function syntheticScene(o: SceneOptions): Scene {
     const a = alpha.data[i];
     const s = shadow.data[i];
     const px = [0, 1, 2].map(
-      (c) => illumination.data[i + c] * (a * fg.data[i + c] + (1 - a) * bd[c] * weave(x, y, s) * (1 - s)) + (o.noise ? o.noise * gauss() : 0),
+      (c) => illumination.data[i + c] * (a * fg.data[i + c] + (1 - a) * bd[c] * weave(x, y, s) * (1 - s * (o.shadowTint?.[c] ?? 1))) + (o.noise ? o.noise * gauss() : 0),
     );
     return [px[0], px[1], px[2], 1];
   });
