@@ -321,6 +321,47 @@ describe('glare.flatten', () => {
     expect(psnr(on.result, scene.raw, invertMask(dilateMask(scene.bloomMask, 2)))).toBeGreaterThan(60);
   });
 
+  // Pale gold wires shot bright on black (necklace_black_01): brighter, blown
+  // stretches along them are highlights, and the glare-free tone they are
+  // pulled to is taken from the piece around. With a keyer's trimap as the
+  // matte the uncertain band (0.5) beside each wire is black; at half weight
+  // it pulled the tone, and so the wires, to grey.
+  it('keeps pale gold wires on black pale gold: the trimap band does not darken the tone', async () => {
+    const [w, h] = [256, 160];
+    const wires = [50, 62, 74, 86, 98, 110];
+    const onWire = (y: number) => wires.some((c) => Math.abs(y + 0.5 - c) <= 2);
+    const nearWire = (y: number) => wires.some((c) => Math.abs(y + 0.5 - c) <= 5);
+    const blown = (x: number) => x % 60 < 12;
+    const image = createImage(w, h, (x, y) => {
+      if (x < 16 || x >= w - 16 || !onWire(y)) return [0.003, 0.003, 0.003, 1];
+      return blown(x) ? [1, 1, 0.97, 1] : [0.92, 0.84, 0.62, 1];
+    });
+    const matte = createImage(w, h, (x, y) => {
+      const m = x < 13 || x >= w - 13 ? 0 : onWire(y) && x >= 16 && x < w - 16 ? 1 : nearWire(y) ? 0.5 : 0;
+      return [m, m, m, 1];
+    });
+    // Sparkle protection off: on black every bright wire pixel stands out from its
+    // immediate surroundings like a glint, and this is about the tone they are pulled to.
+    const graph: GraphSpec = {
+      ...flatten({}),
+      nodes: [{ id: 'g', pass: 'glare.flatten', params: { threshold: 0.98, sparkleProtection: 0 } as never, inputs: { image: '$source', matte: '$matte' } }],
+    };
+    const r = await runGraph(graph, { source: image, matte });
+    let drop = 0;
+    let n = 0;
+    for (let y = 0; y < h; y++)
+      for (let x = 24; x < w - 24; x++) {
+        if (!onWire(y)) continue;
+        const i = (y * w + x) * 4;
+        const lum = (d: Float64Array | Float32Array) => 0.2126 * d[i] + 0.7152 * d[i + 1] + 0.0722 * d[i + 2];
+        drop += lum(image.data) - lum(r.result.data);
+        n++;
+      }
+    console.log(`pale wires on black: mean luminance drop on the wires ${(drop / n).toFixed(4)} (${n} px)`);
+    // With the band at half weight in the tone: 0.265 (the wires went grey).
+    expect(drop / n).toBeLessThan(0.05);
+  });
+
   // The thin-piece rule needs a strand to take the tone from: a blown speck on
   // a white backdrop, 45 px from a small dark piece, is thin by its piece share
   // but its own uncertain band is all elevated above the dark piece's tone. A

@@ -202,14 +202,20 @@ export function glareFlattenRef(raw: CpuImage, p: GlareParams, matte?: CpuImage)
   let surround: CpuImage | undefined;
   let surroundNear: CpuImage | undefined;
   for (let k = 0; k < p.iterations; k++) {
+    // The wide tone weighs by the piece too (a trimap's band counts a quarter); the near one does not.
     const weighted = createImage(raw.width, raw.height);
+    const byPiece = createImage(raw.width, raw.height);
     for (let q = 0; q < n; q++) {
       let w = m(q) - mapHighlight(q);
       if (surround && surround.data[4 * q + 3] > 1e-6) w *= 1 - elevation(base.data, 4 * q, normalised(surround, q), p.excess);
-      for (let c = 0; c < 3; c++) weighted.data[4 * q + c] = base.data[4 * q + c] * w;
+      for (let c = 0; c < 3; c++) {
+        weighted.data[4 * q + c] = base.data[4 * q + c] * w;
+        byPiece.data[4 * q + c] = base.data[4 * q + c] * w * m(q);
+      }
       weighted.data[4 * q + 3] = w;
+      byPiece.data[4 * q + 3] = w * m(q);
     }
-    surround = gaussianBlurRef(weighted, p.surroundRadius);
+    surround = gaussianBlurRef(byPiece, p.surroundRadius);
     if (k === p.iterations - 1) surroundNear = gaussianBlurRef(weighted, p.reach);
   }
   const local = gaussianBlurRef(img, p.sparkleSize);

@@ -115,15 +115,21 @@ export const glareFlattenPass = definePass({
     let surround: GpuImage | undefined;
     let surroundNear: GpuImage | undefined;
     for (let i = 0; i < (p.iterations as number); i++) {
-      const weights = ctx.draw({
-        shader: 'glare/surround_weights',
-        inputs: { u_base: base, u_highlightMap: highlightMap, u_highlights: highlights, ...(surround ? { u_surround: surround } : {}) },
-        uniforms: { u_hasSurround: surround ? 1 : 0, u_excess: p.excess as number },
-      });
+      const weigh = (byPiece: boolean) =>
+        ctx.draw({
+          shader: 'glare/surround_weights',
+          inputs: { u_base: base, u_highlightMap: highlightMap, u_highlights: highlights, ...(surround ? { u_surround: surround } : {}) },
+          uniforms: { u_hasSurround: surround ? 1 : 0, u_excess: p.excess as number, u_byPiece: byPiece ? 1 : 0 },
+        });
+      const weights = weigh(true);
       const next = gaussianBlur(ctx, weights, p.surroundRadius as number);
-      // The glare-free tone within the reach, for blooms on thin pieces (glare/apply).
-      if (i === (p.iterations as number) - 1) surroundNear = gaussianBlur(ctx, weights, p.reach as number);
       ctx.release(weights);
+      // The glare-free tone within the reach, for blooms on thin pieces (glare/apply).
+      if (i === (p.iterations as number) - 1) {
+        const nearWeights = weigh(false);
+        surroundNear = gaussianBlur(ctx, nearWeights, p.reach as number);
+        ctx.release(nearWeights);
+      }
       if (surround) ctx.release(surround);
       surround = next;
     }
