@@ -74,6 +74,38 @@ describe('demo app in headless Chromium', () => {
     await idle();
   }
 
+  /** A W x H 8-bit image of `outside` grey with discs [x, y, radius] of `inside` grey. */
+  function discImage(W: number, H: number, discs: number[][], inside: number[], outside: number[]): Uint8Array {
+    const img = new Uint8Array(W * H * 4);
+    for (let y = 0; y < H; y++)
+      for (let x = 0; x < W; x++) img.set([...(discs.some(([cx, cy, r]) => Math.hypot(x - cx, y - cy) < r) ? inside : outside), 255], (y * W + x) * 4);
+    return img;
+  }
+  /** Red channel of a graph output (or "view:node:output") at image point (x, y), 8-bit sRGB. */
+  async function outputAt(output: string, x: number, y: number): Promise<number> {
+    const out = (await page.evaluate((o) => (window as any).loupeTest.renderOutput(o), output)) as { width: number; base64: string };
+    return decodeBase64<Uint8Array>(out.base64, 'uint8')[(y * out.width + x) * 4];
+  }
+  /**
+   * Selects a mark tool with a brush of at least `radius` image pixels and
+   * returns the page coordinates of image points of the W x H picture at fit zoom.
+   */
+  async function markTool(tool: string, W: number, H: number, radius: number, points: number[][]): Promise<number[][]> {
+    await page.select('#hint-tool', tool);
+    return page.evaluate(
+      (W, H, radius, points) => {
+        const c = document.querySelector<HTMLCanvasElement>('#view')!;
+        const r = c.getBoundingClientRect();
+        const zoom = Math.min(c.width / W, c.height / H);
+        const size = document.querySelector<HTMLInputElement>('#hint-size')!;
+        size.value = String(Math.ceil((radius * zoom) / devicePixelRatio));
+        size.dispatchEvent(new Event('input', { bubbles: true }));
+        return points.map(([x, y]) => [r.left + (c.width / 2 + (x - W / 2) * zoom) / devicePixelRatio, r.top + (c.height / 2 + (y - H / 2) * zoom) / devicePixelRatio]);
+      },
+      W, H, radius, points,
+    );
+  }
+
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     server = await startDemoServer();
@@ -295,34 +327,13 @@ describe('demo app in headless Chromium', () => {
     // A dark disc (the piece) and a small dark blob on a light grey backdrop.
     const W = 256;
     const H = 192;
-    const img = new Uint8Array(W * H * 4);
-    for (let y = 0; y < H; y++)
-      for (let x = 0; x < W; x++) {
-        const inside = Math.hypot(x - 90, y - 96) < 40 || Math.hypot(x - 200, y - 56) < 9;
-        img.set(inside ? [60, 50, 40, 255] : [205, 205, 205, 255], (y * W + x) * 4);
-      }
+    const img = discImage(W, H, [[90, 96, 40], [200, 56, 9]], [60, 50, 40], [205, 205, 205]);
     const blob = [200, 56];
     const marked = [50, 170];
-    const alphaAt = async (x: number, y: number) => {
-      const out = (await page.evaluate(() => (window as any).loupeTest.renderOutput('view:key:alpha'))) as { width: number; base64: string };
-      return decodeBase64<Uint8Array>(out.base64, 'uint8')[(y * out.width + x) * 4];
-    };
+    const alphaAt = (x: number, y: number) => outputAt('view:key:alpha', x, y);
     /** A short horizontal mouse stroke over image point (x, y), with a brush of at least `radius` image pixels. */
     const paint = async (tool: string, [x, y]: number[], radius: number) => {
-      await page.select('#hint-tool', tool);
-      const at = await page.evaluate(
-        (x, y, W, H, radius) => {
-          const c = document.querySelector<HTMLCanvasElement>('#view')!;
-          const r = c.getBoundingClientRect();
-          const zoom = Math.min(c.width / W, c.height / H);
-          const size = document.querySelector<HTMLInputElement>('#hint-size')!;
-          size.value = String(Math.ceil((radius * zoom) / devicePixelRatio));
-          size.dispatchEvent(new Event('input', { bubbles: true }));
-          const client = (ix: number, iy: number) => [r.left + (c.width / 2 + (ix - W / 2) * zoom) / devicePixelRatio, r.top + (c.height / 2 + (iy - H / 2) * zoom) / devicePixelRatio];
-          return [client(x - 4, y), client(x + 4, y)];
-        },
-        x, y, W, H, radius,
-      );
+      const at = await markTool(tool, W, H, radius, [[x - 4, y], [x + 4, y]]);
       await page.mouse.move(at[0][0], at[0][1]);
       await page.mouse.down();
       await page.mouse.move(at[1][0], at[1][1], { steps: 4 });
@@ -402,30 +413,11 @@ describe('demo app in headless Chromium', () => {
   it('clicks spots onto the heal step: a heal spot removes a blotch too large for the detector, a protect spot keeps a speck it heals; Ctrl+Z takes back the last', async () => {
     const W = 256;
     const H = 192;
-    const img = new Uint8Array(W * H * 4);
-    for (let y = 0; y < H; y++)
-      for (let x = 0; x < W; x++) {
-        const dark = Math.hypot(x - 128, y - 96) < 9 || Math.hypot(x - 40, y - 40) < 1.6;
-        img.set(dark ? [60, 60, 60, 255] : [180, 180, 180, 255], (y * W + x) * 4);
-      }
-    const lumaAt = async (x: number, y: number) => {
-      const out = (await page.evaluate(() => (window as any).loupeTest.renderOutput('result'))) as { width: number; base64: string };
-      return decodeBase64<Uint8Array>(out.base64, 'uint8')[(y * out.width + x) * 4];
-    };
+    // A blotch 18 px wide and a speck 3 px wide, dark on grey.
+    const img = discImage(W, H, [[128, 96, 9], [40, 40, 1.6]], [60, 60, 60], [180, 180, 180]);
+    const lumaAt = (x: number, y: number) => outputAt('result', x, y);
     const click = async (tool: string, x: number, y: number, radius: number) => {
-      await page.select('#hint-tool', tool);
-      const at = await page.evaluate(
-        (x, y, W, H, radius) => {
-          const c = document.querySelector<HTMLCanvasElement>('#view')!;
-          const r = c.getBoundingClientRect();
-          const zoom = Math.min(c.width / W, c.height / H);
-          const size = document.querySelector<HTMLInputElement>('#hint-size')!;
-          size.value = String(Math.ceil((radius * zoom) / devicePixelRatio));
-          size.dispatchEvent(new Event('input', { bubbles: true }));
-          return [r.left + (c.width / 2 + (x - W / 2) * zoom) / devicePixelRatio, r.top + (c.height / 2 + (y - H / 2) * zoom) / devicePixelRatio];
-        },
-        x, y, W, H, radius,
-      );
+      const [at] = await markTool(tool, W, H, radius, [[x, y]]);
       await page.mouse.click(at[0], at[1]);
       await idle();
     };
