@@ -87,7 +87,8 @@ function startSession(graph: GraphSpec, keepView = false): void {
   $<HTMLSelectElement>('#hint-tool').disabled = $<HTMLInputElement>('#hint-size').disabled = $<HTMLButtonElement>('#marks-undo').disabled = !readsHints && !healsSpots;
   for (const id of ['#hint-clear', '#hint-export', '#hint-file']) $<HTMLInputElement>(id).disabled = !readsHints;
   if ($<HTMLSelectElement>('#hint-tool').selectedOptions[0]?.disabled) selectHintTool('off');
-  if (readsHints && hints.pixels()) s.setHints(hints.pixels());
+  const strokes = readsHints ? hints.pixels() : null;
+  if (strokes) s.setHints(strokes);
   s.onRender(showSpots);
   s.onRender((info) => {
     renderStatus.textContent = describeRender(info);
@@ -296,9 +297,10 @@ function healNode(graph: GraphSpec): string | undefined {
 /** The heal node's spots, changed by `edit` (which returns false to leave them), shown in its JSON field in the panel. */
 function editSpots(edit: (spots: number[][]) => boolean): boolean {
   const s = session;
-  const node = s && healNode(s.exportGraph());
-  if (!s || !node) return false;
-  const spots = [...((s.exportGraph().nodes.find((n) => n.id === node)!.params?.spots as number[][] | undefined) ?? [])];
+  const graph = s?.exportGraph();
+  const node = graph && healNode(graph);
+  if (!s || !graph || !node) return false;
+  const spots = [...spotsOf(graph)];
   if (!edit(spots)) return false;
   guarded(() => s.setParam(node, 'spots', spots));
   const field = document.querySelector<HTMLTextAreaElement>(`textarea[data-node="${node}"][data-param="spots"]`);
@@ -307,8 +309,12 @@ function editSpots(edit: (spots: number[][]) => boolean): boolean {
 }
 /** The heal node's spots as circles over the picture. */
 function showSpots(): void {
-  const node = session && healNode(session.exportGraph());
-  hints.showSpots(node ? ((session!.exportGraph().nodes.find((n) => n.id === node)!.params?.spots as number[][] | undefined) ?? []) : []);
+  hints.showSpots(session ? spotsOf(session.exportGraph()) : []);
+}
+/** The heal node's spots in a graph ([] without a heal node). */
+function spotsOf(graph: GraphSpec): number[][] {
+  const node = healNode(graph);
+  return node ? ((graph.nodes.find((n) => n.id === node)!.params?.spots as number[][] | undefined) ?? []) : [];
 }
 /** Marks in the order they were made, for undo: a stroke on the hint layer or a spot on the heal step. */
 const marks: Array<'stroke' | 'spot'> = [];

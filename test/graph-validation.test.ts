@@ -42,14 +42,12 @@ describe('graph validation', () => {
     });
     const g = compileGraph(sharpen('$mask?'), registry);
     expect(g.externals).toEqual(new Set(['source']));
-    expect(g.optionalExternals).toEqual(new Set(['mask']));
     expect(g.order[0].inputs.find((i) => i.slot === 'mask')!.ref).toEqual({ kind: 'external', name: 'mask', output: '', optional: true });
     // Read as required anywhere, it is required.
     const both = sharpen('$mask?');
     both.nodes.push({ id: 'again', pass: 'detail.sharpen', inputs: { image: '$source', mask: '$mask' } });
     both.outputs.other = 'again';
     expect(compileGraph(both, registry).externals).toEqual(new Set(['source', 'mask']));
-    expect(compileGraph(both, registry).optionalExternals).toEqual(new Set());
 
     const required = sharpen('$mask?');
     required.nodes[0].inputs.image = '$source?';

@@ -32,10 +32,8 @@ export interface CompiledGraph {
   order: CompiledNode[];
   nodes: Map<string, CompiledNode>;
   outputs: Map<string, CompiledRef>;
-  /** External images the graph needs ("source", "background", ...). */
+  /** External images the graph needs ("source", "background", ...); those it reads only where given ("$hints?") are not among them. */
   externals: Set<string>;
-  /** External images it reads only where given ("$hints?"), and not in `externals`. */
-  optionalExternals: Set<string>;
   /** How many inputs (and graph outputs) read each "node:output" or "$external". */
   consumers: Map<string, number>;
   /** Nodes present in the spec but not needed for any requested output. */
@@ -202,14 +200,12 @@ export function compileGraph(spec: unknown, registry: PassRegistry, wantedOutput
 
   const consumers = new Map<string, number>();
   const externals = new Set<string>();
-  const optionalExternals = new Set<string>();
   const count = (r: CompiledRef) => {
     consumers.set(refKey(r), (consumers.get(refKey(r)) ?? 0) + 1);
-    if (r.kind === 'external') (r.optional ? optionalExternals : externals).add(r.name);
+    if (r.kind === 'external' && !r.optional) externals.add(r.name);
   };
   for (const n of order) for (const inp of n.inputs) count(inp.ref);
   for (const name of selected) count(outputs.get(name)!);
-  for (const name of externals) optionalExternals.delete(name);
 
   return {
     spec: g,
@@ -217,7 +213,6 @@ export function compileGraph(spec: unknown, registry: PassRegistry, wantedOutput
     nodes,
     outputs: new Map(selected.map((s) => [s, outputs.get(s)!])),
     externals,
-    optionalExternals,
     consumers,
     culled: [...nodes.keys()].filter((id) => state.get(id) !== 'done'),
   };
