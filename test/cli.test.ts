@@ -132,6 +132,12 @@ describe('loupe retouch', () => {
     const missing = await cli('retouch', join(dir, 'a.png'), '-o', join(root, 'hints-x'), '--graph', graph, '--hints', join(dir, 'nope.png'));
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/--hints: no such file or folder/);
+    // Hints that do not decode fail that file alone, naming the hints file once.
+    const corrupt = await folder('hints-corrupt', { 'c.png': shot, 'c.hints.png': Buffer.from('not an image') });
+    const bad = await cli('retouch', corrupt, '-o', join(root, 'hints-corrupt-out'), '--graph', graph, '--hints', corrupt, '--json');
+    expect(bad.code).toBe(1);
+    const [line] = bad.json();
+    expect(line.error.message).toBe(`${join(corrupt, 'c.hints.png')}: cannot read the hints: not an image Loupe can read (png, jpeg, webp, tiff)`);
   });
 
   it('says clearly when the default catalogue preset is missing from a custom presets folder', async () => {

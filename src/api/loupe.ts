@@ -240,11 +240,14 @@ export class Loupe {
   /** Decodes a hints image (a path names itself in errors). */
   async decodeHints(hints: ImageInput): Promise<DecodedImage> {
     if (typeof hints !== 'string' && !Buffer.isBuffer(hints)) return 'pixels' in hints ? hints : rawAsDecoded(hints);
+    const file = typeof hints === 'string' ? hints : undefined;
     try {
-      return await this.decode(hints, typeof hints === 'string' ? hints : 'hints');
+      return await this.decode(hints, file ?? 'hints');
     } catch (e) {
       const err = toLoupeError(e);
-      throw new OptionError(`cannot read the hints: ${err.message}`, { file: typeof hints === 'string' ? hints : undefined });
+      // The decoder's message names the file already; it is named once, as the error's file.
+      const reason = err.file && err.message.startsWith(`${err.file}: `) ? err.message.slice(err.file.length + 2) : err.message;
+      throw new OptionError(`cannot read the hints: ${reason}`, { file });
     }
   }
 
