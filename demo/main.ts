@@ -1,6 +1,6 @@
 import { createBrowserEngine, editShaderFile, onShaderFilesChanged, PRESETS, PRESET_PROBLEMS, decodeImageFile } from '../src/browser/index.js';
 import type { GraphSpec, PixelBuffer } from '../src/browser/index.js';
-import { externalNames, parseRef } from '../src/graph/types.js';
+import { externalNames } from '../src/graph/types.js';
 import { CORE_GRAPH } from './core-graph.js';
 import { buildPanel } from './panel.js';
 import { PreviewSession, type RenderInfo } from './preview.js';
@@ -27,8 +27,8 @@ for (const p of PRESET_PROBLEMS) console.warn(`loupe demo: preset ${p.source} sk
 for (const [name, { graph }] of PRESETS) {
   try {
     be.engine.validate(graph);
-    const extra = graph.nodes.flatMap((n) => Object.values(n.inputs)).filter((r) => r.startsWith('$') && parseRef(r).name !== 'source' && !parseRef(r).optional);
-    if (extra.length) throw new Error(`needs images the demo cannot provide: ${[...new Set(extra)].join(', ')}`);
+    const extra = [...externalNames(graph, 'required')].filter((name) => name !== 'source');
+    if (extra.length) throw new Error(`needs images the demo cannot provide: ${extra.map((name) => `$${name}`).join(', ')}`);
     presets.set(name, graph);
   } catch (e) {
     console.warn(`loupe demo: preset "${name}" skipped: ${(e as Error).message}`);

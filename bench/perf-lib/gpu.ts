@@ -9,7 +9,7 @@
 import { FILE_ENCODING, type Engine, type PixelBuffer } from '../../src/engine/engine.js';
 import type { GraphRunner } from '../../src/engine/runner.js';
 import type { GpuImage } from '../../src/gpu/texture-pool.js';
-import { parseRef, type GraphSpec, type NodeSpec, type ParamValue } from '../../src/graph/types.js';
+import { externalNames, parseRef, type GraphSpec, type NodeSpec, type ParamValue } from '../../src/graph/types.js';
 import type { PassDefinition } from '../../src/passes/types.js';
 import { measure, type Timing, type TimingPlan } from './timing.js';
 
@@ -35,14 +35,6 @@ export interface IncrementalTiming {
 
 const finish = (engine: Engine) => engine.gl.finish();
 
-/** Every external the graph needs ($source, $background, ...); optional ones ($hints?) are left out. */
-export function externalsOf(graph: GraphSpec): string[] {
-  const names = new Set<string>();
-  for (const n of graph.nodes) for (const ref of Object.values(n.inputs)) if (ref.startsWith('$') && !parseRef(ref).optional) names.add(parseRef(ref).name);
-  for (const ref of Object.values(graph.outputs)) if (ref.startsWith('$')) names.add(parseRef(ref).name);
-  return [...names];
-}
-
 /**
  * A pass alone: every required input reads the source image (the benchmark
  * times the pass, not the meaning of its inputs), optional inputs stay empty.
@@ -55,7 +47,7 @@ export function oneNodeGraph(pass: PassDefinition, params: Record<string, ParamV
 
 /** Every external gets a new reference to the one source image: the runner's release never frees it. */
 function feed(runner: GraphRunner, graph: GraphSpec, source: GpuImage): void {
-  for (const name of externalsOf(graph)) runner.setExternal(name, source.retain());
+  for (const name of externalNames(graph, 'required')) runner.setExternal(name, source.retain());
 }
 
 /**

@@ -60,9 +60,17 @@ export function parseRef(ref: string): ParsedRef {
   return i < 0 ? { kind: 'node', name: ref } : { kind: 'node', name: ref.slice(0, i), output: ref.slice(i + 1) };
 }
 
-/** Names of the external images a graph's nodes read, optional ones included ("source", "hints", ...). */
-export function externalNames(graph: GraphSpec): Set<string> {
+/**
+ * Names of the external images a graph reads ("source", "hints", ...), in
+ * node inputs and graph outputs; with "required", not those it reads only
+ * where given ("$hints?").
+ */
+export function externalNames(graph: GraphSpec, which: 'all' | 'required' = 'all'): Set<string> {
   const names = new Set<string>();
-  for (const n of graph.nodes) for (const ref of Object.values(n.inputs)) if (ref.startsWith('$')) names.add(parseRef(ref).name);
+  for (const ref of [...graph.nodes.flatMap((n) => Object.values(n.inputs)), ...Object.values(graph.outputs)]) {
+    if (!ref.startsWith('$')) continue;
+    const p = parseRef(ref);
+    if (which === 'all' || !p.optional) names.add(p.name);
+  }
   return names;
 }
