@@ -112,6 +112,22 @@ float glareVeilAmount(sampler2D statsA, sampler2D statsB, int autoVeil, float ve
 // below 15 thresholds t_i = veil * i / 14; the 16th count is their total.
 const float GLARE_FLOOR_MIN_SCATTER = 0.02;
 
+// A backdrop blown out over much of its area (every channel at or above
+// GLARE_BACKDROP_BLOWN) is the frame's dominant light source, and its true
+// brightness is above what the photo recorded. The lift of the piece's dark
+// floor is then credited to the backdrop first: the piece's veil, an upper
+// bound predicted from the raw image, is not subtracted in the ratio (with it
+// subtracted, a veil from the backdrop that clipped it is read as none). The
+// factor on the piece's veil in the ratio: 1, falling to 0 as the blown share
+// of the backdrop (blown.r / blown.g, glare/blown_backdrop summed to 1x1)
+// rises from share / 2 to share; share >= 1 keeps it at 1.
+const float GLARE_BACKDROP_BLOWN = 0.98;
+
+float glarePieceVeilInFloor(vec4 blown, float share) {
+  if (share >= 1.0) return 1.0;
+  return 1.0 - smoothstep(0.5 * share, share, blown.r / max(blown.g, 1e-6));
+}
+
 float glareFloorThreshold(int i, float veil) {
   return veil * float(i) / 14.0;
 }

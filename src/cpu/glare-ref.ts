@@ -6,6 +6,7 @@ import { bilateralLevelsRef } from './frequency-ref.js';
 export interface GlareParams {
   veil: number;
   backdropVeil: boolean;
+  blownBackdrop: number;
   floorFraction: number;
   estimateVeil: boolean;
   veilRadius: number;
@@ -30,6 +31,7 @@ export interface GlareParams {
 export const GLARE_DEFAULTS: GlareParams = {
   veil: 0,
   backdropVeil: false,
+  blownBackdrop: 1,
   floorFraction: 0.005,
   estimateVeil: false,
   veilRadius: 24,
@@ -109,21 +111,41 @@ export function fittedVeilRef(raw: CpuImage, scattered: CpuImage, matte: CpuImag
 /** Luminance of the backdrop's scatter from which a piece pixel witnesses the dark floor. */
 const FLOOR_MIN_SCATTER = 0.02;
 
+/** Linear level every channel of a blown backdrop pixel reaches (chunks/glare, GLARE_BACKDROP_BLOWN). */
+const BACKDROP_BLOWN = 0.98;
+
+/**
+ * The factor on the piece's veil in the dark-floor ratio (chunks/glare,
+ * glarePieceVeilInFloor): 1, falling to 0 as the blown share of the backdrop
+ * (weight 1 - matte) rises from share / 2 to share; 1 when share >= 1.
+ */
+export function pieceVeilInFloorRef(raw: CpuImage, matte: CpuImage, share: number): number {
+  if (share >= 1) return 1;
+  let blownWeight = 0;
+  let weight = 0;
+  for (let i = 0; i < raw.data.length; i += 4) {
+    const backdrop = 1 - matte.data[i];
+    blownWeight += backdrop * blown(raw.data, i, BACKDROP_BLOWN);
+    weight += backdrop;
+  }
+  return 1 - smoothstep(0.5 * share, share, blownWeight / Math.max(weight, 1e-6));
+}
+
 /**
  * The backdrop's veil amount from the piece's dark floor (chunks/glare,
- * glareFloorAmount): the ratio min_c(raw - amount * scattered) / lum(scatteredBackdrop)
+ * glareFloorAmount): the ratio min_c(raw - pieceVeil * amount * scattered) / lum(scatteredBackdrop)
  * below which `fraction` of the witnesses (weight smoothstep(0.5, 1, matte),
  * where lum(scatteredBackdrop) >= 0.02) lie, counted below the 15 thresholds
  * amount * i / 14 and interpolated between them; in [0, amount], 0 without witnesses.
  */
-export function backdropVeilRef(raw: CpuImage, scattered: CpuImage, scatteredBackdrop: CpuImage, matte: CpuImage, amount: number, fraction: number): number {
+export function backdropVeilRef(raw: CpuImage, scattered: CpuImage, scatteredBackdrop: CpuImage, matte: CpuImage, amount: number, fraction: number, pieceVeil = 1): number {
   const threshold = (i: number) => (amount * i) / 14;
   const counts = new Array<number>(16).fill(0);
   for (let i = 0; i < raw.data.length; i += 4) {
     const backdrop = lum(scatteredBackdrop.data, i);
     const w = smoothstep(0.5, 1, matte.data[i]) * (backdrop >= FLOOR_MIN_SCATTER ? 1 : 0);
     if (w === 0) continue;
-    const ratio = Math.min(...[0, 1, 2].map((c) => raw.data[i + c] - amount * scattered.data[i + c])) / Math.max(backdrop, FLOOR_MIN_SCATTER);
+    const ratio = Math.min(...[0, 1, 2].map((c) => raw.data[i + c] - pieceVeil * amount * scattered.data[i + c])) / Math.max(backdrop, FLOOR_MIN_SCATTER);
     for (let k = 0; k < 15; k++) if (ratio < threshold(k)) counts[k] += w;
     counts[15] += w;
   }
@@ -148,6 +170,7 @@ export function veilRemovalRef(raw: CpuImage, p: GlareParams, matte?: CpuImage):
   const estimate = p.estimateVeil && matte !== undefined;
   if (p.veil > 0 || estimate) {
     let pieceBound: CpuImage | undefined;
+    const pieceVeil = p.backdropVeil && matte ? pieceVeilInFloorRef(raw, matte, p.blownBackdrop) : 1;
     for (let step = 0; step < 2; step++) {
       const scatter = (weight: (q: number) => number) => {
         const source = createImage(raw.width, raw.height);
@@ -163,7 +186,9 @@ export function veilRemovalRef(raw: CpuImage, p: GlareParams, matte?: CpuImage):
       // against the piece's veil of the raw image (see glare.flatten).
       const backdrop = p.backdropVeil && matte ? scatter((q) => 1 - m(q)) : undefined;
       pieceBound ??= scattered;
-      const backdropAmount = backdrop ? backdropVeilRef(raw, pieceBound, backdrop, matte!, amount, p.floorFraction) : 0;
+      const floorAmount = backdrop ? backdropVeilRef(raw, pieceBound, backdrop, matte!, amount, p.floorFraction, pieceVeil) : 0;
+      // Under a blown backdrop's rule the second step keeps the first step's amount (glare/veil_floor_amount).
+      const backdropAmount = step === 0 ? floorAmount : backdropAmounts[0] + pieceVeil * (floorAmount - backdropAmounts[0]);
       backdropAmounts.push(backdropAmount);
       const next = createImage(raw.width, raw.height);
       for (let i = 0; i < raw.data.length; i++)

@@ -34,6 +34,7 @@ export const glareFlattenPass = definePass({
   params: {
     veil: { type: 'number', default: 0, min: 0, max: 1, unit: 'x', step: 0.01, description: 'veiling glare amount: the fraction of source light scattered into the veil (0 = no veil removal unless estimated)' },
     backdropVeil: { type: 'boolean', default: false, description: 'also remove the veil scattered from the backdrop (the light off the matte), its amount estimated from the piece\'s dark floor: nothing under a veil is darker than the veil, so the darkest piece pixels next to a bright backdrop bound how much of its light scattered (0 when they are not lifted; at most the piece\'s amount); needs the matte' },
+    blownBackdrop: { type: 'number', default: 1, min: 0.01, max: 1, unit: '', step: 0.01, description: 'share of the backdrop (the light off the matte) blown out in every channel from which it counts as the frame\'s dominant light source: the dark floor\'s lift is then credited to the backdrop\'s scatter before the piece\'s, since a veil from a backdrop bright enough to clip is larger than the piece\'s (ramps in from half this share); 1 = off; with backdropVeil' },
     floorFraction: { type: 'number', default: 0.005, min: 0, max: 0.2, unit: '', step: 0.001, description: 'fraction of the dark-floor witnesses (piece pixels where the backdrop\'s scatter is substantial) allowed below the floor: noise, a misplaced matte edge' },
     estimateVeil: { type: 'boolean', default: false, description: 'estimate the veil amount from the backdrop (needs the matte): a plain backdrop brightens next to the piece only by veil, so the least-squares slope of backdrop luminance against the predicted scatter replaces "veil"' },
     veilRadius: { type: 'number', default: 24, min: 1, max: 800, unit: 'px', step: 0.5, description: 'Gaussian sigma of the lens scatter that spreads the veil' },
@@ -54,7 +55,7 @@ export const glareFlattenPass = definePass({
     detailCeiling: { type: 'number', default: 0.2, min: 0, max: 4, unit: 'x', step: 0.01, description: 'inside flattened areas, positive detail is capped at this fraction of the restored tone (glare residue at hotspot rims); negative detail is kept' },
     detail: { type: 'number', default: 1, min: 0, max: 2, unit: 'x', step: 0.01, description: 'gain of the detail layer inside flattened areas' },
   },
-  shaders: [...BILATERAL_SHADERS, 'glare/veil_source', 'glare/veil_remove', 'glare/veil_stats', 'glare/veil_floor', 'glare/veil_floor_amount', 'core/reduce_sum', 'glare/highlights', 'glare/compact_highlights', 'glare/surround_weights', 'light/weight_pack', 'glare/apply', 'core/blend'],
+  shaders: [...BILATERAL_SHADERS, 'glare/veil_source', 'glare/veil_remove', 'glare/veil_stats', 'glare/blown_backdrop', 'glare/veil_floor', 'glare/veil_floor_amount', 'core/reduce_sum', 'glare/highlights', 'glare/compact_highlights', 'glare/surround_weights', 'light/weight_pack', 'glare/apply', 'core/blend'],
   run(ctx, inputs, p) {
     const raw = inputs.image!;
     const matte = inputs.matte;
@@ -71,6 +72,8 @@ export const glareFlattenPass = definePass({
       // The dark floor is taken against the piece's veil predicted from the raw image at every step: an upper
       // bound (its source holds the veil and hotspots), so an unlifted floor is not read as a lifted one.
       let pieceBound: GpuImage | undefined;
+      const blown = backdropVeil && (p.blownBackdrop as number) < 1 ? blownBackdrop(ctx, raw, matte!) : undefined;
+      let firstAmount: GpuImage | undefined;
       for (let step = 0; step < VEIL_STEPS; step++) {
         const scatter = (backdrop: boolean) => {
           const source = ctx.draw({ shader: 'glare/veil_source', inputs: withMatte({ u_image: image }), uniforms: { ...matteFlag, u_backdrop: backdrop ? 1 : 0, u_sourceLevel: p.sourceLevel as number } });
@@ -87,7 +90,10 @@ export const glareFlattenPass = definePass({
           pieceBound ??= scattered;
           const scatteredBackdrop = scatter(true);
           const floor = { u_image: raw, u_scattered: pieceBound, u_scatteredBackdrop: scatteredBackdrop, u_matte: matte! };
-          backdrop = { u_scatteredBackdrop: scatteredBackdrop, u_backdropAmount: darkFloor(ctx, floor, { ...stats }, { ...amount, u_fraction: p.floorFraction as number }) };
+          const blownRule = blown ? { u_blown: blown, ...(firstAmount ? { u_firstAmount: firstAmount } : {}) } : undefined;
+          const floorAmount = darkFloor(ctx, floor, { ...stats }, blownRule, { ...amount, u_blownShare: p.blownBackdrop as number, u_fraction: p.floorFraction as number });
+          if (blown && !firstAmount) firstAmount = floorAmount;
+          backdrop = { u_scatteredBackdrop: scatteredBackdrop, u_backdropAmount: floorAmount };
         }
         const next = ctx.draw({
           shader: 'glare/veil_remove',
@@ -95,11 +101,11 @@ export const glareFlattenPass = definePass({
           uniforms: { ...amount, u_backdropVeil: backdrop ? 1 : 0 },
         });
         if (scattered !== pieceBound) ctx.release(scattered);
-        if (backdrop) Object.values(backdrop).forEach((b) => ctx.release(b));
+        if (backdrop) Object.values(backdrop).forEach((b) => b !== firstAmount && ctx.release(b));
         if (image !== raw) ctx.release(image);
         image = next;
       }
-      for (const one of [stats?.u_statsA, stats?.u_statsB, pieceBound]) if (one) ctx.release(one);
+      for (const one of [stats?.u_statsA, stats?.u_statsB, pieceBound, blown, firstAmount]) if (one) ctx.release(one);
     }
 
     const base = bilateralFilter(ctx, image, p.spatialSigma as number, p.rangeSigma as number);
@@ -165,13 +171,34 @@ export const glareFlattenPass = definePass({
 
 /**
  * The backdrop's veil amount (1x1) from the piece's dark floor: the four
- * witness counts of glare/veil_floor, each summed to 1x1, read by glare/veil_floor_amount.
+ * witness counts of glare/veil_floor, each summed to 1x1, read by
+ * glare/veil_floor_amount. `blown`: the blown backdrop's share sums and, at
+ * the second step, the first step's amount (chunks/glare, glarePieceVeilInFloor).
  */
-function darkFloor(ctx: PassContext, inputs: Record<string, GpuImage>, fit: Record<string, GpuImage>, uniforms: { u_veil: number; u_autoVeil: number; u_fraction: number }): GpuImage {
-  const counts = [0, 1, 2, 3].map((part) => sumToPixel(ctx, ctx.draw({ shader: 'glare/veil_floor', inputs: { ...inputs, ...fit }, uniforms: { ...uniforms, u_part: part } })));
-  const amount = ctx.draw({ shader: 'glare/veil_floor_amount', inputs: { u_floor0: counts[0], u_floor1: counts[1], u_floor2: counts[2], u_floor3: counts[3], ...fit }, uniforms, width: 1, height: 1 });
+function darkFloor(
+  ctx: PassContext,
+  inputs: Record<string, GpuImage>,
+  fit: Record<string, GpuImage>,
+  blown: { u_blown: GpuImage; u_firstAmount?: GpuImage } | undefined,
+  uniforms: { u_veil: number; u_autoVeil: number; u_fraction: number; u_blownShare: number },
+): GpuImage {
+  const flags = { ...uniforms, u_hasBlown: blown ? 1 : 0 };
+  const counts = [0, 1, 2, 3].map((part) => sumToPixel(ctx, ctx.draw({ shader: 'glare/veil_floor', inputs: { ...inputs, ...fit, ...(blown ? { u_blown: blown.u_blown } : {}) }, uniforms: { ...flags, u_part: part } })));
+  const second = blown?.u_firstAmount ? { ...blown, u_firstAmount: blown.u_firstAmount } : undefined;
+  const amount = ctx.draw({
+    shader: 'glare/veil_floor_amount',
+    inputs: { u_floor0: counts[0], u_floor1: counts[1], u_floor2: counts[2], u_floor3: counts[3], ...fit, ...second },
+    uniforms: { ...uniforms, u_hasBlown: second ? 1 : 0 },
+    width: 1,
+    height: 1,
+  });
   counts.forEach((c) => ctx.release(c));
   return amount;
+}
+
+/** The backdrop's blown and total weights (glare/blown_backdrop) summed to 1x1. */
+function blownBackdrop(ctx: PassContext, raw: GpuImage, matte: GpuImage): GpuImage {
+  return sumToPixel(ctx, ctx.draw({ shader: 'glare/blown_backdrop', inputs: { u_image: raw, u_matte: matte } }));
 }
 
 /** Sums the veil-fit terms of glare/veil_stats over the image down to two 1x1 images. */
