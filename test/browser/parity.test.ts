@@ -7,7 +7,7 @@ import type { GraphSpec } from '../../src/graph/types.js';
 import type { PixelEncoding } from '../../src/engine/engine.js';
 import { startDemoServer, type DemoServer } from './helpers/demo-server.js';
 import { decodeBase64, encodeBase64, launchChromium, openDemo } from './helpers/chromium.js';
-import { parityImage, wireOnBlack } from './helpers/images.js';
+import { barsOnBlownWhite, parityImage, wireOnBlack } from './helpers/images.js';
 import glarePreset from '../../src/presets/glare.json' with { type: 'json' };
 import { KEEP_FRAME, keepFrameEdgeWidth } from '../../src/passes/background/key.js';
 
@@ -118,7 +118,7 @@ describe('browser parity: headless Chromium (SwiftShader) vs headless-gl', () =>
   // veil (piece and backdrop share, dark-floor estimate, keyer trimap as
   // matte), the keyer's enclosed-face fill, and its soft-edge bands (the
   // image blurred first, so that its edges are soft).
-  it('the glare preset (veil with the backdrop share), background.key with fillEnclosed and on soft edges within 2/255', async () => {
+  it('the glare preset (veil with the backdrop share, also from a blown backdrop), background.key with fillEnclosed and on soft edges within 2/255', async () => {
     const keyFill: GraphSpec = {
       version: 1,
       nodes: [{ id: 'key', pass: 'background.key', params: { ...PARITY_PARAMS['background.key'], fillEnclosed: true }, inputs: { image: '$source' } }],
@@ -134,12 +134,15 @@ describe('browser parity: headless Chromium (SwiftShader) vs headless-gl', () =>
     };
     const cases = [
       // A JSON module's inferred type is its literal shape (params differ per node); the engine validates the graph.
-      ['glare preset', glarePreset as unknown as GraphSpec],
-      ['background.key fillEnclosed', keyFill],
-      ['background.key soft edges', keySoft],
+      ['glare preset', glarePreset as unknown as GraphSpec, SOURCE],
+      // Its blown-backdrop rule (glare/blown_backdrop and the first step's amount kept): on this image
+      // it raises the mean subtracted veil from 0.011 to 0.100 (linear, green; measured in Node).
+      ['glare preset, blown backdrop', glarePreset as unknown as GraphSpec, barsOnBlownWhite(160, 120)],
+      ['background.key fillEnclosed', keyFill, SOURCE],
+      ['background.key soft edges', keySoft, SOURCE],
     ] as const;
-    for (const [label, graph] of cases) {
-      const [node, web] = [await renderNode(graph), await renderBrowser(page, graph)];
+    for (const [label, graph, source] of cases) {
+      const [node, web] = [await renderNode(graph, source), await renderBrowser(page, graph, source)];
       if (label === 'background.key soft edges') {
         let soft = 0;
         let verySoft = 0;

@@ -25,6 +25,28 @@ export function parityImage(width: number, height: number, seed = 7): PixelBuffe
   return { width, height, data };
 }
 
+/**
+ * 8-bit sRGB: bars of pale gold with dark gaps on a blown white backdrop,
+ * lifted by a soft glow around the piece (the glare preset's blown-backdrop
+ * rule acts on it).
+ */
+export function barsOnBlownWhite(width: number, height: number): PixelBuffer {
+  const data = new Uint8Array(width * height * 4);
+  const [x0, x1, y0, y1] = [0.3 * width, 0.7 * width, 0.3 * height, 0.7 * height];
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = (y * width + x) * 4;
+      const inside = x >= x0 && x < x1 && y >= y0 && y < y1;
+      const outside = Math.hypot(Math.max(x0 - x, 0, x - x1), Math.max(y0 - y, 0, y - y1));
+      const glow = Math.round(70 * Math.exp(-outside / 6));
+      const rgb = !inside ? [255, 255, 255] : Math.floor(x - x0) % 5 < 3 ? [235, 215, 150] : [12 + glow, 12 + glow, 14 + glow];
+      for (let c = 0; c < 3; c++) data[i + c] = Math.min(255, rgb[c]);
+      data[i + 3] = 255;
+    }
+  }
+  return { width, height, data };
+}
+
 /** 8-bit sRGB: a ring of pale-gold wire 5 px thick on black cloth (the keyer on a near-black backdrop). */
 export function wireOnBlack(width: number, height: number, seed = 11): PixelBuffer {
   const r = rng(seed);
