@@ -316,11 +316,18 @@ function spotsOf(graph: GraphSpec): number[][] {
   const node = healNode(graph);
   return node ? ((graph.nodes.find((n) => n.id === node)!.params?.spots as number[][] | undefined) ?? []) : [];
 }
-/** Marks in the order they were made, for undo: a stroke on the hint layer or a spot on the heal step. */
-const marks: Array<'stroke' | 'spot'> = [];
+/** Marks in the order they were made, for undo: a stroke on the hint layer or a spot clicked onto the heal step. */
+const marks: Array<{ kind: 'stroke' } | { kind: 'spot'; spot: number[] }> = [];
+/** Removes the last entry equal to `spot`: the list may have been edited by hand in the panel since the click. */
+function removeSpot(spots: number[][], spot: number[]): boolean {
+  const i = spots.findLastIndex((s) => s.length === spot.length && s.every((v, k) => v === spot[k]));
+  if (i >= 0) spots.splice(i, 1);
+  return i >= 0;
+}
 function undoMark(): void {
+  // A mark whose spot is no longer in the list (deleted by hand) is skipped.
   for (let m = marks.pop(); m; m = marks.pop()) {
-    if (m === 'stroke' ? hints.undo() : editSpots((spots) => spots.pop() !== undefined)) return;
+    if (m.kind === 'stroke' ? hints.undo() : editSpots((spots) => removeSpot(spots, m.spot))) return;
   }
 }
 controls.paint = (down) => {
@@ -328,10 +335,11 @@ controls.paint = (down) => {
   if (hints.tool === 'heal-spot' || hints.tool === 'protect-spot') {
     const at = hints.imagePoint(down);
     const mode = hints.tool === 'heal-spot' ? 1 : 0;
-    if (at && editSpots((spots) => spots.push([Math.round(at.x), Math.round(at.y), Math.max(1, Math.round(at.radius)), mode]) > 0)) marks.push('spot');
+    const spot = at && [Math.round(at.x), Math.round(at.y), Math.max(1, Math.round(at.radius)), mode];
+    if (spot && editSpots((spots) => spots.push(spot) > 0)) marks.push({ kind: 'spot', spot });
   } else {
     hints.stroke(down);
-    marks.push('stroke');
+    marks.push({ kind: 'stroke' });
   }
   return true;
 };
@@ -356,7 +364,7 @@ $<HTMLSelectElement>('#hint-tool').addEventListener('change', (e) => selectHintT
 $<HTMLInputElement>('#hint-size').addEventListener('input', (e) => (hints.brushRadius = Number((e.target as HTMLInputElement).value)));
 /** The strokes are gone from the layer (cleared, or replaced by opened hints): undo skips them. */
 function forgetStrokes(): void {
-  for (let i = marks.length - 1; i >= 0; i--) if (marks[i] === 'stroke') marks.splice(i, 1);
+  for (let i = marks.length - 1; i >= 0; i--) if (marks[i].kind === 'stroke') marks.splice(i, 1);
 }
 $('#hint-clear').addEventListener('click', () => {
   hints.clear();

@@ -410,7 +410,7 @@ describe('demo app in headless Chromium', () => {
     }
   });
 
-  it('clicks spots onto the heal step: a heal spot removes a blotch too large for the detector, a protect spot keeps a speck it heals; Ctrl+Z takes back the last', async () => {
+  it('clicks spots onto the heal step: a heal spot removes a blotch too large for the detector, a protect spot keeps a speck it heals; Ctrl+Z takes back the last click, not a spot typed in after it', async () => {
     const W = 256;
     const H = 192;
     // A blotch 18 px wide and a speck 3 px wide, dark on grey.
@@ -449,6 +449,14 @@ describe('demo app in headless Chromium', () => {
       ]);
       expect(await page.$eval('textarea[data-node="heal"][data-param="spots"]', (t) => JSON.parse((t as HTMLTextAreaElement).value))).toEqual(spots);
 
+      // A spot typed into the panel after the clicks is not a click of this session's: undo leaves it.
+      const typed = [200, 150, 4, 1];
+      await page.$eval('textarea[data-node="heal"][data-param="spots"]', (t, v) => {
+        (t as HTMLTextAreaElement).value = JSON.stringify(v);
+        t.dispatchEvent(new Event('change'));
+      }, [...spots, typed]);
+      await idle();
+
       // Ctrl+Z takes back the protect spot: the speck is healed again, the blotch stays healed.
       await page.keyboard.down('Control');
       await page.keyboard.press('z');
@@ -456,8 +464,8 @@ describe('demo app in headless Chromium', () => {
       await idle();
       expect(await lumaAt(40, 40)).toBeGreaterThan(170);
       expect(await lumaAt(128, 96)).toBeGreaterThan(170);
-      expect(await page.$eval('textarea[data-node="heal"][data-param="spots"]', (t) => JSON.parse((t as HTMLTextAreaElement).value))).toEqual([spots[0]]);
-      expect(await page.$$eval('#spot-layer circle', (cs) => cs.length)).toBe(1);
+      expect(await page.$eval('textarea[data-node="heal"][data-param="spots"]', (t) => JSON.parse((t as HTMLTextAreaElement).value))).toEqual([spots[0], typed]);
+      expect(await page.$$eval('#spot-layer circle', (cs) => cs.length)).toBe(2);
     } finally {
       await page.select('#hint-tool', 'off');
       await page.select('#preset', 'core');
