@@ -377,7 +377,7 @@ const W = 256;
 const keyGraph = (params: object = {}, withHints = false): GraphSpec => ({
   version: 1,
   nodes: [{ id: 'k', pass: 'background.key', params: { illuminationSigma: 16, ...params } as never, inputs: withHints ? { image: '$source', hints: '$hints' } : { image: '$source' } }],
-  outputs: { alpha: 'k:alpha', trimap: 'k:trimap', foreground: 'k:foreground', shadow: 'k:shadow' },
+  outputs: { alpha: 'k:alpha', trimap: 'k:trimap', foreground: 'k:foreground', shadow: 'k:shadow', backdrop: 'k:backdrop' },
 });
 
 /** The plain chroma/threshold key baseline on the same shot (it works on display values). */
@@ -952,12 +952,13 @@ describe('background.key on synthetic shots (targets of issue 6)', () => {
   };
 
   const lowestAlpha = (alpha: CpuImage) => alpha.data.reduce((low, v, i) => (i % 4 === 0 ? Math.min(low, v) : low), 1);
-  const layersOf = (r: Record<string, CpuImage>, image: CpuImage) => ({ alpha: r.alpha, foreground: r.foreground, shadow: r.shadow, image });
+  const layersOf = (r: Record<string, CpuImage>, image: CpuImage) => ({ alpha: r.alpha, foreground: r.foreground, shadow: r.shadow, image, backdrop: r.backdrop, trimap: r.trimap });
+  const keepFrameOptions = (maxCover: number) => ({ maxCover, ramp: KEEP_FRAME.ramp, edgeWidth: keepFrameEdgeWidth(W, W), texturedCover: KEEP_FRAME.texturedCover, texturedMisfit: KEEP_FRAME.texturedMisfit });
 
   it('whole-frame check: the GPU equals the float64 reference on the unchecked layers; a lifestyle shot keeps its frame, a product shot is unchanged', async () => {
     const sleeve = sleeveShot();
     const unchecked = await runGraph(keyGraph({ maxEdgeCover: 1 }), { source: sleeve });
-    const expected = keepFrameRef(layersOf(unchecked, sleeve), { maxCover: 0.4, ramp: KEEP_FRAME.ramp, edgeWidth: keepFrameEdgeWidth(W, W) });
+    const expected = keepFrameRef(layersOf(unchecked, sleeve), keepFrameOptions(0.4));
     console.log(`sleeve shot: the matte covers ${(100 * expected.cover).toFixed(1)} % of the frame's edge`);
     // The key does find the sleeve as piece: without the check it is cut out.
     expect(expected.cover).toBeGreaterThan(0.45);
@@ -969,7 +970,7 @@ describe('background.key on synthetic shots (targets of issue 6)', () => {
     // In the ramp: a limit just above the cover blends the two.
     const maxCover = expected.cover + 0.05;
     const blended = await runGraph(keyGraph({ maxEdgeCover: maxCover }), { source: sleeve });
-    const partial = keepFrameRef(layersOf(unchecked, sleeve), { maxCover, ramp: KEEP_FRAME.ramp, edgeWidth: keepFrameEdgeWidth(W, W) });
+    const partial = keepFrameRef(layersOf(unchecked, sleeve), keepFrameOptions(maxCover));
     expect(partial.whole).toBeGreaterThan(0.2);
     expect(partial.whole).toBeLessThan(0.8);
     for (const layer of ['alpha', 'foreground', 'shadow'] as const) expect(difference(blended[layer], partial[layer]).max).toBeLessThan(1e-5);
@@ -988,6 +989,47 @@ describe('background.key on synthetic shots (targets of issue 6)', () => {
     const product = await runGraph(keyGraph(), { source: scene.image });
     const productUnchecked = await runGraph(keyGraph({ maxEdgeCover: 1 }), { source: scene.image });
     for (const layer of ['alpha', 'foreground', 'shadow'] as const) expect(difference(product[layer], productUnchecked[layer]).max).toBeLessThan(1e-4);
+  });
+
+  // A textured backdrop: a gold ring on red velvet whose folds (light and
+  // deep troughs, 40-70 px apart) the smooth backdrop estimate cannot follow.
+  // The key takes the deepest troughs for piece, and they run out of the
+  // frame; cut out, the velvet would come back as islands. The backdrop's
+  // misfit to a smooth one is large, so once the matte reaches the frame's
+  // edge the frame is kept whole, with a note. With troughs a little
+  // lighter (`floor`) the key separates the same velvet at the edge and the
+  // cut-out stays.
+  const velvetShot = (floor: number) =>
+    createImage(W, W, (x, y) => {
+      if (Math.abs(Math.hypot(x - 128, y - 128) - 30) < 6) return [0.75, 0.5, 0.18, 1];
+      const fold = 0.5 + 0.5 * Math.sin(x / 10 + 2.5 * Math.sin(y / 23));
+      const v = floor + (0.55 - floor) * fold ** 2;
+      return [v, 0.12 * v, 0.15 * v, 1];
+    });
+
+  it('whole-frame check on a textured backdrop: islands of velvet keyed as piece reach the edge, so the frame is kept; the GPU equals the float64 reference', async () => {
+    const velvet = velvetShot(0.08);
+    const unchecked = await runGraph(keyGraph({ maxEdgeCover: 1 }), { source: velvet });
+    const expected = keepFrameRef(layersOf(unchecked, velvet), keepFrameOptions(0.4));
+    console.log(`velvet shot: the matte covers ${(100 * expected.cover).toFixed(1)} % of the frame's edge, backdrop misfit ${expected.misfit.toFixed(3)}, whole-frame weight ${expected.whole.toFixed(3)}`);
+    // The key does cut the velvet into islands at the edge, and not as a lifestyle shot would.
+    expect(expected.cover).toBeGreaterThan(KEEP_FRAME.texturedCover[1]);
+    expect(expected.cover).toBeLessThan(0.3);
+    expect(expected.misfit).toBeGreaterThan(KEEP_FRAME.texturedMisfit[1]);
+    const checked = await runGraph(keyGraph(), { source: velvet });
+    for (const layer of ['alpha', 'foreground', 'shadow'] as const) expect(difference(checked[layer], expected[layer]).max).toBeLessThan(1e-5);
+    expect(lowestAlpha(checked.alpha)).toBe(1);
+
+    // Lighter troughs: as textured, but keyed as backdrop at the edge, so the cut-out stays.
+    const lighter = velvetShot(0.1);
+    const lighterUnchecked = await runGraph(keyGraph({ maxEdgeCover: 1 }), { source: lighter });
+    const kept = keepFrameRef(layersOf(lighterUnchecked, lighter), keepFrameOptions(0.4));
+    console.log(`lighter velvet: the matte covers ${(100 * kept.cover).toFixed(1)} % of the frame's edge, backdrop misfit ${kept.misfit.toFixed(3)}, whole-frame weight ${kept.whole.toFixed(3)}`);
+    expect(kept.misfit).toBeGreaterThan(KEEP_FRAME.texturedMisfit[1]);
+    expect(kept.cover).toBeLessThan(KEEP_FRAME.texturedCover[0]);
+    const lighterChecked = await runGraph(keyGraph(), { source: lighter });
+    for (const layer of ['alpha', 'foreground', 'shadow'] as const) expect(difference(lighterChecked[layer], lighterUnchecked[layer]).max).toBeLessThan(1e-4);
+    expect(lowestAlpha(lighterChecked.alpha)).toBe(0);
   });
 
   it('rejects contradictory parameters and a missing background image', async () => {

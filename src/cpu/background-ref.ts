@@ -1,5 +1,5 @@
 import { createImage, rng, type CpuImage } from './image.js';
-import { gaussianBlurRef, linearToSrgb, srgbToLinear } from './reference.js';
+import { gaussianBlurRef, linearToSrgb, smoothstep, srgbToLinear } from './reference.js';
 import { luminanceOf } from './light-ref.js';
 
 /**
@@ -412,34 +412,56 @@ export interface KeepFrameOptions {
   ramp: number;
   /** Texels from the border that count as the frame's edge. */
   edgeWidth: number;
+  /** Edge share ramp from which a textured backdrop keeps the frame. */
+  texturedCover: readonly [number, number];
+  /** RMS misfit ramp that makes a backdrop textured. */
+  texturedMisfit: readonly [number, number];
 }
 
 /**
  * The whole-frame check, as edge_cover.frag and keep_frame.frag: the mean
  * alpha over the texels within `edgeWidth` of the border is the share of the
- * frame's edge the piece covers; above maxCover (ramped in over `ramp`
- * below it) alpha goes to 1, the foreground to the image and the shadow to 0.
+ * frame's edge the piece covers, and the RMS over certain backdrop (trimap
+ * under 0.01) of (L(image) - L(backdrop)) / max(L(backdrop), 0.02) the
+ * backdrop's misfit to a smooth one. Above maxCover (ramped in over `ramp`
+ * below it), or on a textured backdrop once the matte reaches the edge,
+ * alpha goes to 1, the foreground to the image and the shadow to 0.
  */
-export function keepFrameRef(layers: { alpha: CpuImage; foreground: CpuImage; shadow: CpuImage; image: CpuImage }, o: KeepFrameOptions): { cover: number; whole: number; alpha: CpuImage; foreground: CpuImage; shadow: CpuImage } {
+export function keepFrameRef(
+  layers: { alpha: CpuImage; foreground: CpuImage; shadow: CpuImage; image: CpuImage; backdrop: CpuImage; trimap: CpuImage },
+  o: KeepFrameOptions,
+): { cover: number; misfit: number; whole: number; alpha: CpuImage; foreground: CpuImage; shadow: CpuImage } {
   const { width: w, height: h } = layers.alpha;
   let covered = 0;
   let edge = 0;
+  let misfitSquares = 0;
+  let backdrop = 0;
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
+      const i = (y * w + x) * 4;
+      if (layers.trimap.data[i] < 0.01) {
+        const [bd, im] = [layers.backdrop.data, layers.image.data];
+        const b = luminanceOf(bd[i], bd[i + 1], bd[i + 2]);
+        misfitSquares += ((luminanceOf(im[i], im[i + 1], im[i + 2]) - b) / Math.max(b, 0.02)) ** 2;
+        backdrop++;
+      }
       if (Math.min(x + 0.5, y + 0.5, w - x - 0.5, h - y - 0.5) >= o.edgeWidth) continue;
-      covered += layers.alpha.data[(y * w + x) * 4];
+      covered += layers.alpha.data[i];
       edge++;
     }
   }
   const cover = covered / Math.max(edge, 1);
-  const t = Math.min(1, Math.max(0, (cover - (o.maxCover - o.ramp)) / o.ramp));
-  const whole = t * t * (3 - 2 * t);
+  const misfit = Math.sqrt(misfitSquares / Math.max(backdrop, 1));
+  const lifestyle = smoothstep(o.maxCover - o.ramp, o.maxCover, cover);
+  const textured = smoothstep(o.texturedCover[0], o.texturedCover[1], cover) * smoothstep(o.texturedMisfit[0], o.texturedMisfit[1], misfit);
+  const whole = Math.max(lifestyle, textured);
   const mix = (layer: CpuImage, keep: (i: number) => number) => createImage(w, h, (x, y) => {
     const i = (y * w + x) * 4;
     return [0, 1, 2, 3].map((c) => layer.data[i + c] + (keep(i + c) - layer.data[i + c]) * whole) as [number, number, number, number];
   });
   return {
     cover,
+    misfit,
     whole,
     alpha: mix(layers.alpha, () => 1),
     foreground: mix(layers.foreground, (i) => layers.image.data[i]),
