@@ -267,7 +267,7 @@ export const keyPass = definePass({
   title: 'Key background',
   category: 'background',
   description:
-    'Soft alpha matte of the piece against its backdrop: the clean backdrop is estimated (or given), a difference key gives a trimap, a colour guided filter resolves the unknown band into a soft edge, and the foreground colour is decontaminated of the backdrop (blur fusion). Contact shadows go to a separate layer. A shot with no plain backdrop around the piece (its matte covers most of the frame\'s edge) keeps the whole frame, with a note.',
+    'Soft alpha matte of the piece against its backdrop: the clean backdrop is estimated (or given), a difference key gives a trimap, a colour guided filter resolves the unknown band into a soft edge, and the foreground colour is decontaminated of the backdrop (blur fusion). Contact shadows go to a separate layer. A shot with no plain backdrop around the piece (its matte covers most of the frame\'s edge, or some of it on a textured backdrop) keeps the whole frame, with a note.',
   inputs: [
     { name: 'image', description: 'photo (linear, premultiplied, opaque)' },
     { name: 'hints', description: 'user strokes: red = definitely piece, green = definitely backdrop (keyed out; the clean backdrop is still estimated from what looks like backdrop, so clutter painted green does not set its colour)', optional: true },
@@ -331,7 +331,7 @@ export const keyPass = definePass({
     },
     maxEdgeCover: {
       type: 'number', default: 0.4, min: 0.1, max: 1, unit: '', step: 0.01,
-      description: 'share of the frame\'s edge the piece may cover: above it the shot has no plain backdrop around the piece (a lifestyle shot on a hand or a table), and rather than cut the scene into patches the key keeps the whole frame (alpha 1, no shadow), ramped in over the 0.1 below it. 1 turns the check off; hints or a backdrop input turn it off too',
+      description: 'share of the frame\'s edge the piece may cover: above it the shot has no plain backdrop around the piece (a lifestyle shot on a hand or a table), and rather than cut the scene into patches the key keeps the whole frame (alpha 1, no shadow), ramped in over the 0.1 below it. On a textured backdrop (velvet, wood, lace: it departs from a smooth one by 10-20 % RMS or more) 2-5 % of the edge is enough, since what reaches the edge there is backdrop keyed as piece. 1 turns the check off; hints or a backdrop input turn it off too',
     },
     colorRadius: {
       type: 'number', default: 3, min: 0.5, max: 50, unit: 'px', step: 0.5,
