@@ -259,6 +259,48 @@ describe('glare.flatten', () => {
     expect(at(result, hot[0], hot[1])).toBeLessThan(0.6);
   });
 
+  // A chain on an overexposed white backdrop, the matte a keyer's trimap:
+  // the strand and a band around it at 0.5. On a thin piece a pixel blown in
+  // every channel is a bloom, so the band's blown backdrop pixels were pulled
+  // to the strand's tone: a grey halo along every strand and bead of an
+  // overexposed shot (necklace_white_02 at 1.4x exposure through the glare
+  // preset: the flattening mask summed 1613834 -> 312, looked at). The same
+  // chain over a blue backdrop keeps its bloom flattened (test "flattens a
+  // clipped bloom on a thin chain").
+  it('leaves a blown backdrop in the matte\'s band alone', async () => {
+    const white: [number, number, number, number] = [1, 1, 1, 1];
+    // The trimap's band (strandScene's matte would count the blown backdrop as blown piece).
+    const banded = (s: ReturnType<typeof strandScene>, band: number) => ({
+      ...s,
+      matte: createImage(s.raw.width, s.raw.height, (_, y) => (Math.abs(y - s.bloom[1]) <= band ? [0.5, 0.5, 0.5, 1] : [0, 0, 0, 1])),
+    });
+    const graph = (q: Partial<GlareParams>): GraphSpec => ({ ...flatten(q), nodes: [{ id: 'g', pass: 'glare.flatten', params: { ...GLARE_DEFAULTS, ...q } as never, inputs: { image: '$source', matte: '$matte' } }] });
+    // The largest amount flattened on the band's blown backdrop pixels.
+    const bandAmount = (mask: CpuImage, s: { raw: CpuImage; matte: CpuImage }) => {
+      let amount = 0;
+      for (let i = 0; i < mask.data.length; i += 4) if (s.matte.data[i] === 0.5 && Math.min(s.raw.data[i], s.raw.data[i + 1], s.raw.data[i + 2]) >= 1) amount = Math.max(amount, mask.data[i]);
+      return amount;
+    };
+    // The glare preset's parameters at 256 px (its referenceSize is 512).
+    const p: Partial<GlareParams> = { threshold: 0.98, veil: 0.6, backdropVeil: true, blownBackdrop: 0.2, veilRadius: 6.7, surroundRadius: 20, reach: 8, spatialSigma: 4, sparkleSize: 1.5 };
+    const scene = banded(strandScene(256, 128, 7, 3, 1, 2, white), 7);
+    const { mask } = await runGraph(graph(p), { source: scene.raw, matte: scene.matte });
+    console.log(`chain on a blown backdrop: largest amount flattened in the band ${bandAmount(mask, scene).toFixed(3)}`);
+    expect(bandAmount(mask, scene)).toBeLessThan(0.01);
+    // GPU vs float64 at small sigmas (exact blur taps on both sides).
+    const small = banded(strandScene(64, 48, 1, 1.5, 0.5, 1, white), 2);
+    const q: GlareParams = { ...GLARE_DEFAULTS, threshold: 0.98, veil: 0.6, backdropVeil: true, blownBackdrop: 0.2, veilRadius: 2, spatialSigma: 1.5, surroundRadius: 4, reach: 2, sparkleSize: 1 };
+    const gpu = await runGraph(graph(q), { source: small.raw, matte: small.matte });
+    const ref = glareFlattenRef(small.raw, q, small.matte);
+    for (const name of ['out', 'mask'] as const) {
+      const d = difference(gpu[name === 'out' ? 'result' : name], ref[name], [0, 1, 2]);
+      console.log(`blown backdrop guard, GPU vs reference (${name}): max ${d.max.toExponential(2)}, mean ${d.mean.toExponential(2)}; amount in the band ${bandAmount(ref.mask, small).toFixed(3)}`);
+      expect(d.max).toBeLessThan(5e-3);
+      expect(d.mean).toBeLessThan(1e-5);
+    }
+    expect(bandAmount(ref.mask, small)).toBeLessThan(0.01);
+  });
+
   // A hotspot on the metal of a pendant around a sapphire, as in the built-in
   // sample: the metal around the hotspot drops out of the glare-free tone
   // (highlight, or elevated above the first estimate), the gem is what is
@@ -570,7 +612,7 @@ function plateMatte(w: number, h: number): CpuImage {
  * (s24): `core` (1) on the clipped core, 0.5 on the strand and a band of
  * `band` px around it, 0 beyond.
  */
-function strandScene(w: number, h: number, band: number, sigma: number, core = 1, thickness = w > 100 ? 2 : 1) {
+function strandScene(w: number, h: number, band: number, sigma: number, core = 1, thickness = w > 100 ? 2 : 1, backdrop: [number, number, number, number] = [0.3, 0.42, 0.6, 1]) {
   const cy = Math.round(h / 2);
   const bloom = [Math.round(0.35 * w), cy];
   const glint = [Math.round(0.75 * w), cy];
@@ -581,7 +623,7 @@ function strandScene(w: number, h: number, band: number, sigma: number, core = 1
       const v = x % 4 < 2 ? 0.75 : 0.45;
       return [v, v, 0.98 * v, 1];
     }
-    return [0.3, 0.42, 0.6, 1];
+    return backdrop;
   });
   const glow = (x: number, y: number) => 1.3 * Math.exp(-((x - bloom[0]) ** 2 + (y - bloom[1]) ** 2) / (2 * sigma ** 2));
   const raw = createImage(w, h, (x, y) => {

@@ -128,6 +128,17 @@ float glarePieceVeilInFloor(vec4 blown, float share) {
   return 1.0 - smoothstep(0.5 * share, share, blown.r / max(blown.g, 1e-6));
 }
 
+// A blown backdrop beside the piece is no hotspot on it. The matte (a keyer's
+// trimap) reaches a few pixels onto the backdrop, and where the backdrop is
+// blown those pixels are highlights of the piece: they were pulled to the
+// piece's tone, a dark halo along every edge of an overexposed white shot.
+// So flattening fades out where, within the reach, a share of 0.1-0.3 of the
+// pixels is blown backdrop (off the matte, every channel of the photo at or
+// above GLARE_BACKDROP_BLOWN; the highlight map's alpha, see highlights.frag).
+float glareBesideBlownBackdrop(float share) {
+  return 1.0 - smoothstep(0.1, 0.3, share);
+}
+
 float glareFloorThreshold(int i, float veil) {
   return veil * float(i) / 14.0;
 }

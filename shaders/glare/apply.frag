@@ -16,7 +16,7 @@ uniform sampler2D u_base;
 uniform sampler2D u_surround;   // blurred (w * base, w), last iteration
 uniform sampler2D u_surroundNear; // the same weights blurred at the reach
 uniform sampler2D u_highlights; // highlights.frag output blurred at the surround radius
-uniform sampler2D u_nearby;     // compact highlights blurred at the reach
+uniform sampler2D u_nearby;     // compact highlights (r), piece (g), blown backdrop (b) blurred at the reach
 uniform sampler2D u_matte;
 uniform int u_hasMatte;
 uniform sampler2D u_local;      // image blurred at the sparkle size
@@ -65,7 +65,8 @@ void main() {
   float toneSupport = mix(smoothstep(TONE_SUPPORT_MIN, 4.0 * TONE_SUPPORT_MIN, s.a), smoothstep(0.4 * TONE_SUPPORT_MIN, 1.6 * TONE_SUPPORT_MIN, sn.a), thin);
   vec4 piece = texture2D(u_pieceColour, v_uv);
   float sameHue = piece.a > 1e-6 ? glareSameHue(surround, piece.rgb / piece.a) : 1.0;
-  float amount = u_strength * glareElevation(base.rgb, surround, u_excess) * nearGlare * confidence * toneSupport * sameHue * m * (1.0 - u_sparkleProtection * sparkle);
+  float amount = u_strength * glareElevation(base.rgb, surround, u_excess) * nearGlare * confidence * toneSupport * sameHue * m * (1.0 - u_sparkleProtection * sparkle)
+    * glareBesideBlownBackdrop(reachSum.b);
 
   vec3 flattened = mix(base.rgb, surround, amount);
   // Glare only adds light: inside flattened areas, positive detail beyond a

@@ -5,12 +5,13 @@
 #include "chunks/color"
 #include "chunks/glare"
 
-uniform sampler2D u_highlightMap; // (h * m, m, b * m)
+uniform sampler2D u_highlightMap; // (h * m, m, b * m, blown backdrop)
 uniform sampler2D u_highlights;   // the same blurred at the surround radius
 varying vec2 v_uv;
 
 void main() {
   vec4 h = texture2D(u_highlightMap, v_uv);
   vec4 wide = texture2D(u_highlights, v_uv);
-  gl_FragColor = vec4(glareMapHighlight(h, wide) * glareCompactness(wide), h.g, 0.0, 1.0);
+  // b carries the blown backdrop on to the reach's blur (glare/apply).
+  gl_FragColor = vec4(glareMapHighlight(h, wide) * glareCompactness(wide), h.g, h.a, 1.0);
 }

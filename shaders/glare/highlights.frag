@@ -1,7 +1,8 @@
-// The highlight map: (h * m, m, b * m), h = highlight of the base, m = piece,
+// The highlight map: (h * m, m, b * m, k), h = highlight of the base, m = piece,
 // b = blown at the bloom level (counted on thin pieces only, see
-// glareThinness). Blurred, r / g is the share of the piece neighbourhood that
-// is highlight and g the piece's share of the neighbourhood.
+// glareThinness), k = blown backdrop (glareBesideBlownBackdrop). Blurred,
+// r / g is the share of the piece neighbourhood that is highlight and g the
+// piece's share of the neighbourhood.
 #include "chunks/color"
 #include "chunks/glare"
 
@@ -17,5 +18,6 @@ varying vec2 v_uv;
 void main() {
   float m = u_hasMatte == 1 ? texture2D(u_matte, v_uv).r : 1.0;
   vec4 raw = texture2D(u_raw, v_uv);
-  gl_FragColor = vec4(glareHighlight(texture2D(u_base, v_uv).rgb, raw, u_threshold, u_blownLevel) * m, m, glareBlown(raw, u_bloomLevel) * m, 1.0);
+  float blownBackdrop = glareBlown(raw, GLARE_BACKDROP_BLOWN) * (1.0 - m);
+  gl_FragColor = vec4(glareHighlight(texture2D(u_base, v_uv).rgb, raw, u_threshold, u_blownLevel) * m, m, glareBlown(raw, u_bloomLevel) * m, blownBackdrop);
 }

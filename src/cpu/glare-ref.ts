@@ -208,7 +208,8 @@ export function glareFlattenRef(raw: CpuImage, p: GlareParams, matte?: CpuImage)
 
   const base = bilateralLevelsRef(img, p.spatialSigma, p.rangeSigma);
   const highlightMap = createImage(raw.width, raw.height);
-  for (let q = 0; q < n; q++) highlightMap.data.set([highlight(base.data, raw.data, 4 * q, p) * m(q), m(q), blown(raw.data, 4 * q, p.bloomLevel) * m(q), 1], 4 * q);
+  // Alpha: blown backdrop, every channel of the photo at or above BACKDROP_BLOWN off the matte (chunks/glare, glareBesideBlownBackdrop).
+  for (let q = 0; q < n; q++) highlightMap.data.set([highlight(base.data, raw.data, 4 * q, p) * m(q), m(q), blown(raw.data, 4 * q, p.bloomLevel) * m(q), blown(raw.data, 4 * q, BACKDROP_BLOWN) * (1 - m(q))], 4 * q);
   const highlights = gaussianBlurRef(highlightMap, p.surroundRadius);
   const wide = (q: number, c: number) => highlights.data[4 * q + c];
   // The piece's thinness around q: a blown spot on a strand is a bloom (see chunks/glare.glsl).
@@ -218,7 +219,7 @@ export function glareFlattenRef(raw: CpuImage, p: GlareParams, matte?: CpuImage)
   const shareOf = (q: number) => Math.max(wide(q, 1), 1e-6) + (1 - Math.max(wide(q, 1), 1e-6)) * thinness(q);
   const compactness = (q: number) => 1 - smoothstep(0.2, 0.35, (wide(q, 0) + wide(q, 2) * thinness(q)) / shareOf(q));
   const compact = createImage(raw.width, raw.height);
-  for (let q = 0; q < n; q++) compact.data.set([mapHighlight(q) * compactness(q), highlightMap.data[4 * q + 1], 0, 1], 4 * q);
+  for (let q = 0; q < n; q++) compact.data.set([mapHighlight(q) * compactness(q), highlightMap.data[4 * q + 1], highlightMap.data[4 * q + 3], 1], 4 * q);
   const nearby = gaussianBlurRef(compact, p.reach);
   const normalised = (s: CpuImage, q: number) => {
     const a = s.data[4 * q + 3];
@@ -264,7 +265,8 @@ export function glareFlattenRef(raw: CpuImage, p: GlareParams, matte?: CpuImage)
     const toneSupport = wideSupport + (smoothstep(0.02, 0.08, surroundNear!.data[i + 3]) - wideSupport) * thin;
     const around = pieceColour.data[i + 3] > 1e-6 ? [0, 1, 2].map((c) => pieceColour.data[i + c] / pieceColour.data[i + 3]) : undefined;
     const hue = around ? sameHue(tone, around) : 1;
-    const amount = p.strength * elevation(base.data, i, tone, p.excess) * nearGlare * confidence * toneSupport * hue * m(q) * (1 - p.sparkleProtection * sparkle);
+    const besideBlownBackdrop = 1 - smoothstep(0.1, 0.3, nearby.data[i + 2]);
+    const amount = p.strength * elevation(base.data, i, tone, p.excess) * nearGlare * confidence * toneSupport * hue * m(q) * (1 - p.sparkleProtection * sparkle) * besideBlownBackdrop;
     for (let c = 0; c < 3; c++) {
       const flattened = base.data[i + c] + (tone[c] - base.data[i + c]) * amount;
       const detail = img.data[i + c] - base.data[i + c];
