@@ -5,7 +5,7 @@
 // once the matte reaches the frame's edge at all: patches of it keyed as
 // piece run out of the frame. Such a shot keeps the whole frame: the layer
 // goes to what it is for an opaque frame (alpha 1, the image as the
-// foreground, no shadow). Shared with keepFrameWeight in the pass and the
+// foreground, no shadow). Shared with wholeFrameWeight in the pass and the
 // CPU reference (keepFrameRef).
 uniform sampler2D u_layer;
 uniform sampler2D u_cover;  // 1x1 edge_cover.frag sums

@@ -184,7 +184,7 @@ function darkFloor(
 ): GpuImage {
   const flags = { ...uniforms, u_hasBlown: blown ? 1 : 0 };
   const counts = [0, 1, 2, 3].map((part) => sumToPixel(ctx, ctx.draw({ shader: 'glare/veil_floor', inputs: { ...inputs, ...fit, ...(blown ? { u_blown: blown.u_blown } : {}) }, uniforms: { ...flags, u_part: part } })));
-  const second = blown?.u_firstAmount ? { ...blown, u_firstAmount: blown.u_firstAmount } : undefined;
+  const second = blown?.u_firstAmount ? { u_blown: blown.u_blown, u_firstAmount: blown.u_firstAmount } : undefined;
   const amount = ctx.draw({
     shader: 'glare/veil_floor_amount',
     inputs: { u_floor0: counts[0], u_floor1: counts[1], u_floor2: counts[2], u_floor3: counts[3], ...fit, ...second },
