@@ -18,17 +18,26 @@ interface Stroke {
 }
 
 /**
+ * What changed on the hint layer: the whole layer (null once nothing is
+ * painted: after undo, erase, opening or clearing hints, and the first
+ * stroke), or only the rectangle a stroke painted over (at (x, y) from the
+ * top left), so that a stroke on a 24 MP photo reads back and uploads only
+ * the pixels it touched.
+ */
+export type HintChange = { hints: PixelBuffer | null } | { region: { x: number; y: number; pixels: PixelBuffer } };
+
+/**
  * The user's hint strokes, painted at the image's resolution on a canvas
  * laid over the viewer (shown half transparent, moved with zoom and pan).
- * A stroke ends on pointer-up; then `onStroke` hands the whole layer on as
- * the graph's "$hints" (or null once nothing is painted). The strokes are
- * kept as lines, so undo redraws all but the last.
+ * A stroke ends on pointer-up; then `onStroke` hands what changed on as the
+ * graph's "$hints". The strokes are kept as lines, so undo redraws all but
+ * the last.
  */
 export class HintPainter {
   tool: HintTool = 'off';
   /** Brush radius in CSS pixels on screen, whatever the zoom. */
   brushRadius = 12;
-  onStroke: (hints: PixelBuffer | null) => void = () => {};
+  onStroke: (change: HintChange) => void = () => {};
   readonly layer: HTMLCanvasElement;
   /** The heal step's manual spots as circles, shown while a spot tool is selected. */
   readonly spotLayer: SVGSVGElement;
@@ -106,7 +115,7 @@ export class HintPainter {
     this.ctx.clearRect(0, 0, this.layer.width, this.layer.height);
     this.painted = false;
     this.strokes = [];
-    this.onStroke(null);
+    this.onStroke({ hints: null });
   }
 
   /** Replaces the strokes by hints from a file (what Export hints or `--hints` take), resized to the image. */
@@ -120,14 +129,14 @@ export class HintPainter {
     this.base = hints;
     this.strokes = [];
     this.redraw();
-    this.onStroke(this.pixels());
+    this.onStroke({ hints: this.pixels() });
   }
 
   /** Takes the last stroke back; false when there is none. */
   undo(): boolean {
     if (!this.strokes.pop()) return false;
     this.redraw();
-    this.onStroke(this.pixels());
+    this.onStroke({ hints: this.pixels() });
     return true;
   }
 
@@ -158,6 +167,20 @@ export class HintPainter {
     if (!this.painted) return null;
     const { width, height } = this.layer;
     return { width, height, data: new Uint8Array(this.ctx.getImageData(0, 0, width, height).data.buffer) };
+  }
+
+  /** The pixels of the layer under a stroke: its points' bounding box grown by the brush (and a pixel of antialiasing). */
+  private region(s: Stroke): { x: number; y: number; pixels: PixelBuffer } {
+    const xs = s.points.map((p) => p.x);
+    const ys = s.points.map((p) => p.y);
+    const clamp = (v: number, size: number) => Math.min(size, Math.max(0, v));
+    const x0 = clamp(Math.floor(Math.min(...xs) - s.radius - 1), this.layer.width);
+    const y0 = clamp(Math.floor(Math.min(...ys) - s.radius - 1), this.layer.height);
+    const x1 = clamp(Math.ceil(Math.max(...xs) + s.radius + 1), this.layer.width);
+    const y1 = clamp(Math.ceil(Math.max(...ys) + s.radius + 1), this.layer.height);
+    const [width, height] = [Math.max(1, x1 - x0), Math.max(1, y1 - y0)];
+    const [x, y] = [Math.min(x0, this.layer.width - width), Math.min(y0, this.layer.height - height)];
+    return { x, y, pixels: { width, height, data: new Uint8Array(this.ctx.getImageData(x, y, width, height).data.buffer) } };
   }
 
   /** The strokes as a PNG (transparent where unpainted), for `loupe retouch --hints`. */
@@ -191,6 +214,9 @@ export class HintPainter {
     const stroke: Stroke = { tool, radius: start.radius, points: [{ x: start.x, y: start.y }] };
     this.strokes.push(stroke);
     this.begin(stroke);
+    // Painting over hints already there changes only the stroke's rectangle; the first stroke and erasing
+    // (which may leave nothing painted) hand the whole layer on.
+    const onlyRegion = tool !== 'erase' && this.painted;
     if (tool !== 'erase') this.painted = true;
     const move = (m: PointerEvent) => {
       const p = this.imagePoint(m)!;
@@ -201,7 +227,7 @@ export class HintPainter {
       this.view.removeEventListener('pointermove', move);
       this.view.removeEventListener('pointerup', up);
       if (tool === 'erase') this.painted = this.anyPainted();
-      this.onStroke(this.pixels());
+      this.onStroke(onlyRegion ? { region: this.region(stroke) } : { hints: this.pixels() });
     };
     this.view.addEventListener('pointermove', move);
     this.view.addEventListener('pointerup', up);

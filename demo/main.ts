@@ -359,7 +359,13 @@ document.addEventListener('keydown', (e) => {
     hints.brushRadius = Number(size.value);
   }
 });
-hints.onStroke = (px) => guarded(() => session?.setHints(px));
+hints.onStroke = (change) =>
+  guarded(() => {
+    if (!session) return;
+    if ('hints' in change) session.setHints(change.hints);
+    // A stroke's rectangle goes into the session's hint layer; the whole layer where it has none yet.
+    else if (!session.updateHints(change.region.x, change.region.y, change.region.pixels)) session.setHints(hints.pixels());
+  });
 $<HTMLSelectElement>('#hint-tool').addEventListener('change', (e) => selectHintTool((e.target as HTMLSelectElement).value as HintTool));
 $<HTMLInputElement>('#hint-size').addEventListener('input', (e) => (hints.brushRadius = Number((e.target as HTMLInputElement).value)));
 /** The strokes are gone from the layer (cleared, or replaced by opened hints): undo skips them. */

@@ -1,7 +1,7 @@
 import type { BrowserEngine } from '../src/browser/engine.js';
 import { pixelsToBlob } from '../src/browser/readback.js';
 import type { GraphRunner, RunStats } from '../src/engine/runner.js';
-import type { PixelBuffer } from '../src/engine/engine.js';
+import type { EditableUpload, PixelBuffer } from '../src/engine/engine.js';
 import type { GpuImage } from '../src/gpu/texture-pool.js';
 import type { GraphSpec, ParamValue } from '../src/graph/types.js';
 
@@ -130,8 +130,35 @@ export class PreviewSession {
   }
 
   /** The user's strokes as the graph's "$hints" (8-bit sRGB, the image's size); null takes them away. */
+  /** The hint layer (8-bit, on the GPU), changed a stroke's rectangle at a time. */
+  private hints: EditableUpload | null = null;
+  /** Hint pixels sent to the GPU, whole layers and rectangles (for tests and the curious). */
+  readonly hintUploads = { whole: 0, regions: 0, pixels: 0 };
+
+  /** Replaces the graph's "$hints" by the whole hint layer (null: no hints). */
   setHints(hints: PixelBuffer | null): void {
-    const image = hints && this.be.engine.upload(hints);
+    this.hints?.dispose();
+    this.hints = hints && this.be.engine.editableUpload(hints);
+    if (hints) this.counted('whole', hints);
+    this.hintsChanged();
+  }
+
+  /** Replaces the pixels of a rectangle of the hint layer; false when there is no hint layer yet (use setHints). */
+  updateHints(x: number, y: number, pixels: PixelBuffer): boolean {
+    if (!this.hints) return false;
+    this.hints.update(x, y, pixels);
+    this.counted('regions', pixels);
+    this.hintsChanged();
+    return true;
+  }
+
+  private counted(kind: 'whole' | 'regions', pixels: PixelBuffer): void {
+    this.hintUploads[kind]++;
+    this.hintUploads.pixels += pixels.width * pixels.height;
+  }
+
+  private hintsChanged(): void {
+    const image = this.hints?.image();
     for (const runner of [this.full, this.proxy]) {
       if (!runner) continue;
       if (image) runner.setExternal('hints', image.retain());
@@ -215,6 +242,7 @@ export class PreviewSession {
     this.full.dispose();
     this.proxy?.dispose();
     this.source.release();
+    this.hints?.dispose();
   }
 
   private refine(): void {

@@ -90,6 +90,7 @@ export function installTestHook(d: TestHookDeps): void {
         shaderError: document.querySelector('#shader-error')?.textContent ?? '',
         shaderErrorLine: Number(document.querySelector<HTMLElement>('#shader-gutter .error-line')?.dataset.line ?? 0),
         lost: d.be.lost,
+        hintUploads: s ? { ...s.hintUploads } : undefined,
       };
     },
     idle: async () => {

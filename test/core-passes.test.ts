@@ -144,6 +144,30 @@ describe('core passes on headless-gl vs float64 CPU references', () => {
     gpu.release();
   });
 
+  it('an editable upload changed by a rectangle equals a whole upload of the changed pixels; bad rectangles are refused', async () => {
+    const e = await engine();
+    const [w, h] = [40, 24];
+    const r = rng(6);
+    const before = new Uint8Array(w * h * 4).map(() => Math.floor(r() * 256));
+    const edit = e.editableUpload({ width: w, height: h, data: before });
+    // A 9x5 patch at (31, 17): it touches the right edge; rows count from the top.
+    const patch = new Uint8Array(9 * 5 * 4).map(() => Math.floor(r() * 256));
+    edit.update(31, 17, { width: 9, height: 5, data: patch });
+    const after = before.slice();
+    for (let y = 0; y < 5; y++) after.set(patch.subarray(y * 9 * 4, (y + 1) * 9 * 4), ((17 + y) * w + 31) * 4);
+    const [edited, whole] = [edit.image(), e.upload({ width: w, height: h, data: after })];
+    const a = e.download(edited, WORKING, 'float32').data;
+    const b = e.download(whole, WORKING, 'float32').data;
+    let worst = 0;
+    for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
+    expect(worst).toBe(0);
+    expect(() => edit.update(32, 17, { width: 9, height: 5, data: patch })).toThrow(/not inside the 40x24 image/);
+    expect(() => edit.update(0, 0, { width: 9, height: 5, data: new Uint8Array(7) })).toThrow(/expected 180/);
+    expect(() => edit.update(0, 0, { width: 1, height: 1, data: new Float32Array(4) })).toThrow(/8-bit/);
+    [edited, whole].forEach((img) => img.release());
+    edit.dispose();
+  });
+
   it('16-bit upload keeps more than 8 bits of precision', async () => {
     const e = await engine();
     const data = new Uint16Array(64 * 4);

@@ -106,6 +106,21 @@ export class Engine {
     }
   }
 
+  /**
+   * An 8-bit image kept on the GPU and changed a rectangle at a time, for
+   * input that is edited in place (hint strokes painted in the browser):
+   * only the changed pixels are uploaded, and `image()` converts the whole
+   * to the working form in one draw, as `upload` does.
+   */
+  editableUpload(pixels: PixelBuffer, encoding: PixelEncoding = FILE_ENCODING): EditableUpload {
+    const { width, height, data } = pixels;
+    this.checkSize(width, height);
+    if (!(data instanceof Uint8Array || data instanceof Uint8ClampedArray)) throw new TypeError('an editable upload takes 8-bit pixels');
+    if (data.length !== width * height * 4) throw new RangeError(`pixel buffer holds ${data.length} values, expected ${width * height * 4} (RGBA)`);
+    const texture = this.regl.texture({ width, height, data: data as Uint8Array, format: 'rgba', type: 'uint8' });
+    return new EditableUpload(this.renderer, texture, width, height, { decodeSrgb: encoding.transfer === 'srgb', premultiply: encoding.alpha === 'straight' });
+  }
+
   /** Reads an image back, converted to the requested encoding and sample type. */
   download(img: GpuImage, encoding: PixelEncoding = FILE_ENCODING, type: 'uint8' | 'uint16' | 'float32' = 'uint8'): PixelBuffer {
     const conversion: ConvertOptions = {
@@ -174,5 +189,35 @@ export class Engine {
     this.checkShader(name, text);
     this.shaders.update(name, text);
     this.renderer.invalidate();
+  }
+}
+
+/** See Engine.editableUpload. */
+export class EditableUpload {
+  constructor(
+    private readonly renderer: Renderer,
+    private readonly texture: REGL.Texture2D,
+    readonly width: number,
+    readonly height: number,
+    private readonly conversion: ConvertOptions,
+  ) {}
+
+  /** Replaces the pixels of the rectangle at (x, y) (from the top left) by `pixels` (8-bit RGBA). */
+  update(x: number, y: number, pixels: PixelBuffer): void {
+    const { width, height, data } = pixels;
+    if (!(data instanceof Uint8Array || data instanceof Uint8ClampedArray)) throw new TypeError('an editable upload takes 8-bit pixels');
+    if (data.length !== width * height * 4) throw new RangeError(`pixel buffer holds ${data.length} values, expected ${width * height * 4} (RGBA)`);
+    if (!(Number.isInteger(x) && Number.isInteger(y) && x >= 0 && y >= 0 && x + width <= this.width && y + height <= this.height))
+      throw new RangeError(`rectangle ${width}x${height} at (${x}, ${y}) is not inside the ${this.width}x${this.height} image`);
+    this.texture.subimage({ width, height, data: data as Uint8Array }, x, y);
+  }
+
+  /** The whole image in the graph's working form (a new image: release it when done). */
+  image(): GpuImage {
+    return convertColor(this.renderer, { texture: this.texture, width: this.width, height: this.height }, this.conversion);
+  }
+
+  dispose(): void {
+    this.texture.destroy();
   }
 }

@@ -33,6 +33,7 @@ interface DemoState {
   shaderError: string;
   shaderErrorLine: number;
   lost: boolean;
+  hintUploads: { whole: number; regions: number; pixels: number };
 }
 
 /**
@@ -351,8 +352,16 @@ describe('demo app in headless Chromium', () => {
       expect(before.marked).toBeLessThan(10);
 
       await paint('backdrop', blob, 14);
+      const afterFirst = (await state()).hintUploads;
       await paint('piece', marked, 6);
       await screenshot('demo-hints.png');
+      // The first stroke sends the whole layer; the second only the rectangle it painted over.
+      const uploads = (await state()).hintUploads;
+      console.log(`hint uploads: ${JSON.stringify(afterFirst)} after the first stroke, ${JSON.stringify(uploads)} after the second`);
+      expect(afterFirst).toEqual({ whole: 1, regions: 0, pixels: W * H });
+      expect(uploads.whole).toBe(1);
+      expect(uploads.regions).toBe(1);
+      expect(uploads.pixels - W * H).toBeLessThan((W * H) / 10);
       await page.select('#hint-tool', 'off');
       const after = { blob: await alphaAt(blob[0], blob[1]), marked: await alphaAt(marked[0], marked[1]), disc: await alphaAt(90, 96) };
       console.log(`hints in the demo, alpha/255 before -> after: blob ${before.blob} -> ${after.blob}, marked backdrop ${before.marked} -> ${after.marked}, disc ${before.disc} -> ${after.disc}`);
