@@ -18,11 +18,11 @@ interface Stroke {
 }
 
 /**
- * What changed on the hint layer: the whole layer (null once nothing is
- * painted: after undo, erase, opening or clearing hints, and the first
- * stroke), or only the rectangle a stroke painted over (at (x, y) from the
- * top left), so that a stroke on a 24 MP photo reads back and uploads only
- * the pixels it touched.
+ * What changed on the hint layer: the whole layer (after the first stroke,
+ * erasing, undo, opening or clearing hints; null once nothing is painted),
+ * or only the rectangle a later stroke painted over (at (x, y) from the top
+ * left), so that a stroke on a 24 MP photo reads back and uploads only the
+ * pixels it touched.
  */
 export type HintChange = { hints: PixelBuffer | null } | { region: { x: number; y: number; pixels: PixelBuffer } };
 

@@ -82,7 +82,7 @@ export class Engine {
   upload(pixels: PixelBuffer, encoding: PixelEncoding = FILE_ENCODING): GpuImage {
     const { width, height, data } = pixels;
     this.checkSize(width, height);
-    if (data.length !== width * height * 4) throw new RangeError(`pixel buffer holds ${data.length} values, expected ${width * height * 4} (RGBA)`);
+    checkRgba(pixels);
     let texture: REGL.Texture2D;
     if (data instanceof Uint8Array || data instanceof Uint8ClampedArray) {
       texture = this.regl.texture({ width, height, data: data as Uint8Array, format: 'rgba', type: 'uint8' });
@@ -97,10 +97,7 @@ export class Engine {
       }
     }
     try {
-      return convertColor(this.renderer, { texture, width, height }, {
-        decodeSrgb: encoding.transfer === 'srgb',
-        premultiply: encoding.alpha === 'straight',
-      });
+      return convertColor(this.renderer, { texture, width, height }, workingConversion(encoding));
     } finally {
       texture.destroy();
     }
@@ -113,12 +110,10 @@ export class Engine {
    * to the working form in one draw, as `upload` does.
    */
   editableUpload(pixels: PixelBuffer, encoding: PixelEncoding = FILE_ENCODING): EditableUpload {
-    const { width, height, data } = pixels;
+    const { width, height } = pixels;
     this.checkSize(width, height);
-    if (!(data instanceof Uint8Array || data instanceof Uint8ClampedArray)) throw new TypeError('an editable upload takes 8-bit pixels');
-    if (data.length !== width * height * 4) throw new RangeError(`pixel buffer holds ${data.length} values, expected ${width * height * 4} (RGBA)`);
-    const texture = this.regl.texture({ width, height, data: data as Uint8Array, format: 'rgba', type: 'uint8' });
-    return new EditableUpload(this.renderer, texture, width, height, { decodeSrgb: encoding.transfer === 'srgb', premultiply: encoding.alpha === 'straight' });
+    const texture = this.regl.texture({ width, height, data: editableBytes(pixels), format: 'rgba', type: 'uint8' });
+    return new EditableUpload(this.renderer, texture, width, height, workingConversion(encoding));
   }
 
   /** Reads an image back, converted to the requested encoding and sample type. */
@@ -192,6 +187,24 @@ export class Engine {
   }
 }
 
+/** A pixel buffer must hold four values per pixel. */
+function checkRgba({ width, height, data }: PixelBuffer): void {
+  if (data.length !== width * height * 4) throw new RangeError(`pixel buffer holds ${data.length} values, expected ${width * height * 4} (RGBA)`);
+}
+
+/** An editable upload's pixels: 8-bit RGBA. */
+function editableBytes(pixels: PixelBuffer): Uint8Array {
+  const { data } = pixels;
+  if (!(data instanceof Uint8Array || data instanceof Uint8ClampedArray)) throw new TypeError('an editable upload takes 8-bit pixels');
+  checkRgba(pixels);
+  return data as Uint8Array;
+}
+
+/** From a pixel encoding to the graph's working form (linear, premultiplied). */
+function workingConversion(encoding: PixelEncoding): ConvertOptions {
+  return { decodeSrgb: encoding.transfer === 'srgb', premultiply: encoding.alpha === 'straight' };
+}
+
 /** See Engine.editableUpload. */
 export class EditableUpload {
   constructor(
@@ -204,12 +217,11 @@ export class EditableUpload {
 
   /** Replaces the pixels of the rectangle at (x, y) (from the top left) by `pixels` (8-bit RGBA). */
   update(x: number, y: number, pixels: PixelBuffer): void {
-    const { width, height, data } = pixels;
-    if (!(data instanceof Uint8Array || data instanceof Uint8ClampedArray)) throw new TypeError('an editable upload takes 8-bit pixels');
-    if (data.length !== width * height * 4) throw new RangeError(`pixel buffer holds ${data.length} values, expected ${width * height * 4} (RGBA)`);
+    const { width, height } = pixels;
+    const data = editableBytes(pixels);
     if (!(Number.isInteger(x) && Number.isInteger(y) && x >= 0 && y >= 0 && x + width <= this.width && y + height <= this.height))
       throw new RangeError(`rectangle ${width}x${height} at (${x}, ${y}) is not inside the ${this.width}x${this.height} image`);
-    this.texture.subimage({ width, height, data: data as Uint8Array }, x, y);
+    this.texture.subimage({ width, height, data }, x, y);
   }
 
   /** The whole image in the graph's working form (a new image: release it when done). */
