@@ -10,6 +10,13 @@ const STROKE_COLOURS: Record<'piece' | 'backdrop', string> = { piece: '#ff0000',
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
+/**
+ * Side of the square tiles whose painted pixels are counted: a stroke
+ * recounts only the tiles it touched, so an eraser stroke learns whether
+ * anything is left without reading the whole layer back.
+ */
+const TILE = 32;
+
 /** One stroke as drawn (image pixels), kept so that undo can redraw the others. */
 interface Stroke {
   tool: 'piece' | 'backdrop' | 'erase';
@@ -19,10 +26,10 @@ interface Stroke {
 
 /**
  * What changed on the hint layer: the whole layer (after the first stroke,
- * erasing, undo, opening or clearing hints; null once nothing is painted),
- * or only the rectangle a later stroke painted over (at (x, y) from the top
- * left), so that a stroke on a 24 MP photo reads back and uploads only the
- * pixels it touched.
+ * undo, opening or clearing hints; null once nothing is painted, e.g. after
+ * erasing the last stroke), or only the tiles a later stroke painted or
+ * erased over (a rectangle at (x, y) from the top left), so that a stroke on
+ * a 24 MP photo reads back and uploads only the pixels around it.
  */
 export type HintChange = { hints: PixelBuffer | null } | { region: { x: number; y: number; pixels: PixelBuffer } };
 
@@ -42,7 +49,11 @@ export class HintPainter {
   /** The heal step's manual spots as circles, shown while a spot tool is selected. */
   readonly spotLayer: SVGSVGElement;
   private readonly ctx: CanvasRenderingContext2D;
+  /** Whether any pixel is painted: an empty layer must not count as hints (they switch off the key's whole-frame check). */
   private painted = false;
+  /** Painted (not fully transparent) pixels per TILE x TILE tile, row by row. */
+  private tileCounts = new Uint32Array(1);
+  private tilesAcross = 1;
   private strokes: Stroke[] = [];
   /** Hints opened from a file: the strokes are painted over them, and undo stops at them. */
   private base: ImageBitmap | null = null;
@@ -106,6 +117,8 @@ export class HintPainter {
     this.spotLayer.setAttribute('viewBox', `0 0 ${width} ${height}`);
     this.spotLayer.setAttribute('width', String(width));
     this.spotLayer.setAttribute('height', String(height));
+    this.tilesAcross = Math.ceil(width / TILE);
+    this.tileCounts = new Uint32Array(this.tilesAcross * Math.ceil(height / TILE));
     this.painted = false;
     this.strokes = [];
   }
@@ -113,6 +126,7 @@ export class HintPainter {
   clear(): void {
     this.dropBase();
     this.ctx.clearRect(0, 0, this.layer.width, this.layer.height);
+    this.tileCounts.fill(0);
     this.painted = false;
     this.strokes = [];
     this.onStroke({ hints: null });
@@ -154,7 +168,7 @@ export class HintPainter {
       this.begin(s);
       for (let i = 1; i < s.points.length; i++) this.segment(s.points[i - 1], s.points[i]);
     }
-    this.painted = this.anyPainted();
+    this.recount({ x: 0, y: 0, pixels: this.readLayer(0, 0, this.layer.width, this.layer.height) });
   }
 
   private dropBase(): void {
@@ -164,23 +178,35 @@ export class HintPainter {
 
   /** The strokes as 8-bit sRGB straight-alpha pixels, or null when there are none. */
   pixels(): PixelBuffer | null {
-    if (!this.painted) return null;
-    const { width, height } = this.layer;
-    return { width, height, data: new Uint8Array(this.ctx.getImageData(0, 0, width, height).data.buffer) };
+    return this.painted ? this.readLayer(0, 0, this.layer.width, this.layer.height) : null;
   }
 
-  /** The pixels of the layer under a stroke: its points' bounding box grown by the brush (and a pixel of antialiasing). */
+  private readLayer(x: number, y: number, width: number, height: number): PixelBuffer {
+    return { width, height, data: new Uint8Array(this.ctx.getImageData(x, y, width, height).data.buffer) };
+  }
+
+  /** The tiles under a stroke: its points' bounding box, grown by the brush and a pixel of antialiasing, out to whole tiles. */
   private region(s: Stroke): { x: number; y: number; pixels: PixelBuffer } {
     const xs = s.points.map((p) => p.x);
     const ys = s.points.map((p) => p.y);
-    const clamp = (v: number, size: number) => Math.min(size, Math.max(0, v));
-    const x0 = clamp(Math.floor(Math.min(...xs) - s.radius - 1), this.layer.width);
-    const y0 = clamp(Math.floor(Math.min(...ys) - s.radius - 1), this.layer.height);
-    const x1 = clamp(Math.ceil(Math.max(...xs) + s.radius + 1), this.layer.width);
-    const y1 = clamp(Math.ceil(Math.max(...ys) + s.radius + 1), this.layer.height);
-    const [width, height] = [Math.max(1, x1 - x0), Math.max(1, y1 - y0)];
-    const [x, y] = [Math.min(x0, this.layer.width - width), Math.min(y0, this.layer.height - height)];
-    return { x, y, pixels: { width, height, data: new Uint8Array(this.ctx.getImageData(x, y, width, height).data.buffer) } };
+    const { width, height } = this.layer;
+    const tileStart = (v: number, size: number) => Math.floor(Math.min(size - 1, Math.max(0, v)) / TILE) * TILE;
+    const tileEnd = (v: number, size: number) => Math.min(size, Math.max(1, Math.ceil(v / TILE)) * TILE);
+    const x0 = tileStart(Math.min(...xs) - s.radius - 1, width);
+    const y0 = tileStart(Math.min(...ys) - s.radius - 1, height);
+    const x1 = Math.max(x0 + 1, tileEnd(Math.max(...xs) + s.radius + 1, width));
+    const y1 = Math.max(y0 + 1, tileEnd(Math.max(...ys) + s.radius + 1, height));
+    return { x: x0, y: y0, pixels: this.readLayer(x0, y0, x1 - x0, y1 - y0) };
+  }
+
+  /** Counts the painted pixels of the whole tiles in a tile-aligned region of the layer, and whether any are left anywhere. */
+  private recount({ x, y, pixels }: { x: number; y: number; pixels: PixelBuffer }): void {
+    const { width, height, data } = pixels;
+    const tile = (px: number, py: number) => Math.floor((y + py) / TILE) * this.tilesAcross + Math.floor((x + px) / TILE);
+    for (let py = 0; py < height; py += TILE) for (let px = 0; px < width; px += TILE) this.tileCounts[tile(px, py)] = 0;
+    for (let py = 0; py < height; py++)
+      for (let px = 0; px < width; px++) if (data[(py * width + px) * 4 + 3] !== 0) this.tileCounts[tile(px, py)]++;
+    this.painted = this.tileCounts.some((n) => n > 0);
   }
 
   /** The strokes as a PNG (transparent where unpainted), for `loupe retouch --hints`. */
@@ -214,10 +240,7 @@ export class HintPainter {
     const stroke: Stroke = { tool, radius: start.radius, points: [{ x: start.x, y: start.y }] };
     this.strokes.push(stroke);
     this.begin(stroke);
-    // Painting over hints already there changes only the stroke's rectangle; the first stroke and erasing
-    // (which may leave nothing painted) hand the whole layer on.
-    const onlyRegion = tool !== 'erase' && this.painted;
-    if (tool !== 'erase') this.painted = true;
+    const paintedBefore = this.painted;
     const move = (m: PointerEvent) => {
       const p = this.imagePoint(m)!;
       this.segment(stroke.points.at(-1)!, p);
@@ -226,8 +249,11 @@ export class HintPainter {
     const up = () => {
       this.view.removeEventListener('pointermove', move);
       this.view.removeEventListener('pointerup', up);
-      if (tool === 'erase') this.painted = this.anyPainted();
-      this.onStroke(onlyRegion ? { region: this.region(stroke) } : { hints: this.pixels() });
+      const region = this.region(stroke);
+      this.recount(region);
+      // Over hints already there only the stroke's tiles change; the first stroke hands the
+      // whole layer on, and so does an eraser that leaves nothing (null: no hints).
+      this.onStroke(paintedBefore && this.painted ? { region } : { hints: this.pixels() });
     };
     this.view.addEventListener('pointermove', move);
     this.view.addEventListener('pointerup', up);
@@ -250,12 +276,5 @@ export class HintPainter {
     this.ctx.moveTo(from.x, from.y);
     this.ctx.lineTo(to.x, to.y);
     this.ctx.stroke();
-  }
-
-  /** After erasing: is any stroke left? (An empty layer must not count as hints: hints switch off the key's whole-frame check.) */
-  private anyPainted(): boolean {
-    const data = this.ctx.getImageData(0, 0, this.layer.width, this.layer.height).data;
-    for (let i = 3; i < data.length; i += 4) if (data[i] !== 0) return true;
-    return false;
   }
 }

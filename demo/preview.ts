@@ -135,6 +135,11 @@ export class PreviewSession {
   /** Hint pixels sent to the GPU, whole layers and rectangles (for tests and the curious). */
   readonly hintUploads = { whole: 0, regions: 0, pixels: 0 };
 
+  /** Whether the graph has "$hints" (a hint layer with something painted). */
+  get hasHints(): boolean {
+    return this.hints !== null;
+  }
+
   /** Replaces the graph's "$hints" by the whole hint layer (null: no hints). */
   setHints(hints: PixelBuffer | null): void {
     this.hints?.dispose();

@@ -91,6 +91,7 @@ export function installTestHook(d: TestHookDeps): void {
         shaderErrorLine: Number(document.querySelector<HTMLElement>('#shader-gutter .error-line')?.dataset.line ?? 0),
         lost: d.be.lost,
         hintUploads: s ? { ...s.hintUploads } : undefined,
+        hasHints: s?.hasHints,
       };
     },
     idle: async () => {

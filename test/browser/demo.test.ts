@@ -34,6 +34,7 @@ interface DemoState {
   shaderErrorLine: number;
   lost: boolean;
   hintUploads: { whole: number; regions: number; pixels: number };
+  hasHints: boolean;
 }
 
 /**
@@ -324,7 +325,7 @@ describe('demo app in headless Chromium', () => {
     }
   });
 
-  it('paints hints with the mouse: green takes a blob off the key, red adds backdrop to it; the exported strokes do the same in the Node CLI and open again; Undo takes back the last', async () => {
+  it('paints hints with the mouse: green takes a blob off the key, red adds backdrop to it; the exported strokes do the same in the Node CLI and open again; Undo takes back the last; the eraser sends only the tiles it went over', async () => {
     // A dark disc (the piece) and a small dark blob on a light grey backdrop.
     const W = 256;
     const H = 192;
@@ -410,6 +411,24 @@ describe('demo app in headless Chromium', () => {
       await page.waitForFunction(() => (window as any).loupeTest.state().error !== '');
       expect((await state()).error).toMatch(/the hints are 100x100 and the image 256x192/);
       expect(await alphaAt(marked[0], marked[1])).toBeGreaterThan(245); // the hints stay as they were
+
+      // The eraser sends only the tiles it went over while strokes are left, and takes the hints away with the last.
+      const beforeErasing = (await state()).hintUploads;
+      await paint('erase', marked, 12);
+      const afterErasing = (await state()).hintUploads;
+      expect((await state()).hasHints).toBe(true);
+      console.log(`hint uploads: ${JSON.stringify(beforeErasing)} before erasing the red stroke, ${JSON.stringify(afterErasing)} after`);
+      expect(afterErasing.whole).toBe(beforeErasing.whole);
+      expect(afterErasing.regions).toBe(beforeErasing.regions + 1);
+      expect(afterErasing.pixels - beforeErasing.pixels).toBeLessThan((W * H) / 5);
+      await page.select('#hint-tool', 'off');
+      expect(await alphaAt(marked[0], marked[1])).toBeLessThan(10);
+      expect(await alphaAt(blob[0], blob[1])).toBeLessThan(10);
+      await paint('erase', blob, 24);
+      await page.select('#hint-tool', 'off');
+      expect((await state()).hintUploads).toEqual(afterErasing);
+      expect(await alphaAt(blob[0], blob[1])).toBe(before.blob);
+      expect((await state()).hasHints).toBe(false);
     } finally {
       rmSync(dir, { recursive: true, force: true });
       await page.select('#hint-tool', 'off');
