@@ -1,4 +1,5 @@
 // Shared by the imperfection detection and fill shaders.
+#include "chunks/extent"
 
 // Validity below this mask value: texels the fill may read as surroundings.
 const float VALID_MASK = 0.05;
@@ -9,8 +10,6 @@ vec3 validMean(vec4 weighted, vec3 fallback) {
   return weighted.a > 1e-6 ? weighted.rgb / weighted.a : fallback;
 }
 
-// Marks a texel that is not part of a thin feature in the extent boxes.
-const float EXTENT_NONE = 1e6;
 // Extent (coarse texels) from which a piece of thin structure is elongated
 // and joins others across a one-texel gap (extent_grow.frag).
 const float LINK_EXTENT = 4.0;
@@ -28,11 +27,6 @@ const float MASK_RAMP = 1.2;
 // feature residual in the quieter nearby blocks), never below a floor.
 float defectThreshold(float activity, float floorLevel) {
   return max(floorLevel, activity);
-}
-
-// Extent (max of width and height, in texels) of a feature box (x0, y0, -x1, -y1).
-float boxExtent(vec4 b) {
-  return max(-b.b - b.r, -b.a - b.g);
 }
 
 // Extent of the feature box at `texel`; -EXTENT_NONE where there is no thin feature.

@@ -42,6 +42,23 @@ export function downsampleTogether(d: Drawer, images: GpuImage[], levels: number
   return cur;
 }
 
+/** Runs steps in sequence, releasing intermediates (never the input). */
+export function chain(d: Drawer, img: GpuImage, steps: ((cur: GpuImage) => GpuImage)[]): GpuImage {
+  let cur = img;
+  for (const step of steps) {
+    const next = step(cur);
+    if (cur !== img) d.release(cur);
+    cur = next;
+  }
+  return cur;
+}
+
+/** `levels` halvings keeping each 2x2 block's maximum (shaders/core/max_down.frag); with 0 levels, the input. */
+export function blockMaxima(d: Drawer, img: GpuImage, levels: number): GpuImage {
+  const half = (c: GpuImage) => d.draw({ shader: 'core/max_down', inputs: { u_image: c }, width: Math.ceil(c.width / 2), height: Math.ceil(c.height / 2) });
+  return chain(d, img, Array.from({ length: levels }, () => half));
+}
+
 /** Bilinear resample to width x height (shaders/core/resample.frag). */
 export function resample(d: Drawer, img: GpuImage, width: number, height: number): GpuImage {
   return d.draw({ shader: 'core/resample', inputs: { u_image: img }, uniforms: { u_output_size: [width, height] }, width, height });

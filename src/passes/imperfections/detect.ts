@@ -1,5 +1,5 @@
 import type { GpuImage } from '../../gpu/texture-pool.js';
-import type { Drawer } from '../core/resize.js';
+import { blockMaxima, chain, type Drawer } from '../core/resize.js';
 import { definePass } from '../types.js';
 import { DETECT_PARAMS } from './params.js';
 import { detectionPlan, MAX_RIDGE_TAPS, type DetectionPlan, type DetectionSettings } from './plan.js';
@@ -9,7 +9,7 @@ export const DETECT_SHADERS = [
   'imperfections/morph',
   'imperfections/line_morph',
   'imperfections/box_down',
-  'imperfections/max_down',
+  'core/max_down',
   'imperfections/noise',
   'imperfections/activity',
   'imperfections/clean',
@@ -39,17 +39,6 @@ function morph(d: Drawer, img: GpuImage, o: MorphOptions): GpuImage {
     uniforms: { u_step: o.step, u_dilate: o.dilate ? 1 : 0, u_residual: o.reference ? 1 : 0 },
     defines: { MORPH_RADIUS: Math.floor(o.radius) },
   });
-}
-
-/** Runs steps in sequence, releasing intermediates (never the input). */
-function chain(d: Drawer, img: GpuImage, steps: ((cur: GpuImage) => GpuImage)[]): GpuImage {
-  let cur = img;
-  for (const step of steps) {
-    const next = step(cur);
-    if (cur !== img) d.release(cur);
-    cur = next;
-  }
-  return cur;
 }
 
 /**
@@ -140,10 +129,9 @@ export function straightRidges(d: Drawer, luma: GpuImage, residual: GpuImage, pl
   return ridge!;
 }
 
-/** `levels` halvings with imperfections/box_down (block mean) or imperfections/max_down (block maximum). */
-function reduce(d: Drawer, img: GpuImage, levels: number, op: 'box' | 'max' = 'box'): GpuImage {
-  const half = (c: GpuImage) =>
-    d.draw({ shader: `imperfections/${op}_down`, inputs: { u_image: c }, width: Math.ceil(c.width / 2), height: Math.ceil(c.height / 2) });
+/** `levels` halvings to block means (imperfections/box_down). */
+function blockMeans(d: Drawer, img: GpuImage, levels: number): GpuImage {
+  const half = (c: GpuImage) => d.draw({ shader: 'imperfections/box_down', inputs: { u_image: c }, width: Math.ceil(c.width / 2), height: Math.ceil(c.height / 2) });
   return chain(d, img, Array.from({ length: levels }, () => half));
 }
 
@@ -177,7 +165,7 @@ export function detectDefects(d: Drawer, image: GpuImage, settings: DetectionSet
   // while texture, present in most blocks, does.
   const perTexel = d.draw({ shader: 'imperfections/noise', inputs: { u_residual: residual, u_shortResidual: shortResidual } });
   d.release(shortResidual);
-  const blocks = reduce(d, perTexel, plan.noiseLevel, 'box');
+  const blocks = blockMeans(d, perTexel, plan.noiseLevel);
   if (blocks !== perTexel) d.release(perTexel);
   const activity = d.draw({ shader: 'imperfections/activity', inputs: { u_blocks: blocks }, uniforms: { u_tailFactor: plan.tailFactor, u_meanFactor: plan.meanFactor, u_activityCap: plan.activityCap } });
   d.release(blocks);
@@ -190,7 +178,7 @@ export function detectDefects(d: Drawer, image: GpuImage, settings: DetectionSet
     inputs: { u_residual: residual, u_activity: activity, u_luma: luma },
     uniforms: { u_structureFraction: plan.structureFraction, u_floor: plan.floor, u_glintGuard: plan.glintGuard },
   });
-  const coarseThin = reduce(d, thin, plan.extentLevel, 'max');
+  const coarseThin = blockMaxima(d, thin, plan.extentLevel);
   if (coarseThin !== thin) d.release(thin);
   const grow = (c: GpuImage) => d.draw({ shader: 'imperfections/extent_grow', inputs: { u_image: c } });
   const [bright, dark] = [0, 1].map((polarity) => {
