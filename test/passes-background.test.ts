@@ -3,8 +3,9 @@ import { createImage, difference, rng, type CpuImage } from '../src/cpu/image.js
 import { gaussianBlurRef, linearToSrgb } from '../src/cpu/reference.js';
 import {
   alphaGradientError, alphaSad, boxMeanRef, bridgeGapsRef, closeStrandsRef, decontaminateRef, distanceTo, edgeContamination, enclosedAllowedRef, enclosedDecideRef, enclosedGrowRef,
-  enclosedOpenRef, enclosedPackRef, enclosedReduceRef, guidedFilterRef, keepFrameRef, replaceRef, softEdgesRef, syntheticScene, trimapRef, type Scene,
+  enclosedOpenRef, enclosedPackRef, enclosedReduceRef, guidedFilterRef, keepFrameRef, removeIslandsRef, replaceRef, softEdgesRef, syntheticScene, trimapRef, type Scene,
 } from '../src/cpu/background-ref.js';
+import { islandPlan, removeIslands } from '../src/passes/background/islands.js';
 import { BRIDGE_GAPS, CLOSE_STRANDS, ENCLOSED_FILL, ENCLOSED_HUE, KEEP_FRAME, keepFrameEdgeWidth, SOFT_EDGES, softBandRadius } from '../src/passes/background/key.js';
 import { chromaKey } from '../src/baselines/chroma-key.js';
 import { boxMean, guidedFilter } from '../src/passes/background/guided.js';
@@ -342,6 +343,49 @@ describe('background: GPU stages vs float64 CPU references', () => {
       return [v, v, v, 1];
     });
     expect(difference(closeStrandsRef(shapes, CLOSE_STRANDS), shapes, [0]).max).toBe(0);
+  });
+
+  it('island removal matches its definition: far specks and their rims go; a dashed chain, a speck beside the piece, a wide bar and a hinted speck stay', async () => {
+    const [w, h] = [160, 120];
+    // islandSize 16 px, islandGap 12 px: blocks of 4 px, islands up to 4 blocks, kept within 3 blocks of a wider part.
+    const plan = islandPlan(16, 12);
+    expect(plan).toMatchObject({ level: 2, size: 4, gap: 3 });
+    const square = (x: number, y: number, x0: number, y0: number, side: number) => x >= x0 && x < x0 + side && y >= y0 && y < y0 + side;
+    const scene = (x: number, y: number): number => {
+      if ((x - 40) ** 2 + (y - 60) ** 2 <= 25 ** 2) return 1; // the piece
+      if (y === 60 && x >= 65 && x < 155 && (x - 65) % 6 < 3) return 0.9; // a chain keyed as dashes, 3 px gaps, out to 90 px from the piece
+      if (square(x, y, 40, 25, 2)) return 1; // a speck 9 px off the piece: stays
+      if ((y === 45 || y === 46) && x >= 68 && x < 82) return 1; // a short bar from 8 to 21 px off the piece: stays whole
+      if (square(x, y, 140, 12, 3)) return 1; // far specks: go
+      if (square(x, y, 85, 95, 10)) return 0.8; // a far 10 px blob (3 blocks): goes
+      if (Math.max(Math.abs(x - 101.5), Math.abs(y - 16.5)) <= 3.5) return Math.max(Math.abs(x - 101.5), Math.abs(y - 16.5)) <= 1.5 ? 1 : 0.3; // a far 4 px speck in a soft rim (8 px): both go
+      if (y >= 100 && y < 104 && x >= 120 && x < 142) return 1; // a far bar 22 px wide (6 blocks): stays
+      if (square(x, y, 12, 8, 3)) return 0.7; // a far speck under a red hint: stays
+      return 0;
+    };
+    const alpha = createImage(w, h, (x, y) => {
+      const v = scene(x, y);
+      return [v, v, v, 1];
+    });
+    const hints = createImage(w, h, (x, y) => (square(x, y, 10, 6, 7) ? [1, 0, 0, 1] : [0, 0, 0, 0]));
+    const ref = removeIslandsRef(alpha, hints, plan);
+    const gpu = await onGpu([alpha, hints], (r, [a, hi]) => removeIslands(r, a, hi, 16, 12));
+    // The same pixels removed; the rest copies the input (texel-centre sampling of a linear-filtered texture: up to 1e-5 bleeds in).
+    expect(Array.from({ length: w * h }, (_, p) => p).filter((p) => (gpu.data[p * 4] < 1e-4) !== (ref.data[p * 4] < 1e-4))).toEqual([]);
+    expect(difference(gpu, ref, [0]).max).toBeLessThan(1e-4);
+    const at = (img: CpuImage, x: number, y: number) => img.data[(y * w + x) * 4];
+    const removed = (x: number, y: number) => at(alpha, x, y) > 0 && at(ref, x, y) === 0;
+    const gone = [[141, 13], [88, 98], [101, 16], [98, 13]];
+    const stay = [[40, 60], [152, 60], [110, 60], [41, 26], [81, 46], [130, 102], [13, 9]];
+    for (const [x, y] of gone) expect(removed(x, y), `(${x}, ${y}) removed`).toBe(true);
+    for (const [x, y] of stay) expect(at(ref, x, y), `(${x}, ${y}) kept`).toBe(at(alpha, x, y));
+    // Nothing else changes.
+    const changed = Array.from({ length: w * h }, (_, p) => p).filter((p) => ref.data[p * 4] !== alpha.data[p * 4]).length;
+    expect(changed).toBe(9 + 100 + 64);
+    // Without the hint the hinted speck goes too; with no part wider than an island nothing goes.
+    expect(at(removeIslandsRef(alpha, undefined, plan), 13, 9)).toBe(0);
+    const specksOnly = createImage(w, h, (x, y) => (square(x, y, 140, 12, 3) || square(x, y, 20, 20, 5) ? [1, 1, 1, 1] : [0, 0, 0, 1]));
+    expect(difference(await onGpu([specksOnly], (r, [a]) => removeIslands(r, a, undefined, 16, 12)), specksOnly, [0]).max).toBeLessThan(1e-4);
   });
 
   it('replace composite matches the reference (transparent, colour, image; with shadow)', async () => {

@@ -469,6 +469,91 @@ export function keepFrameRef(
   };
 }
 
+/**
+ * Island removal by its definition, as removeIslands (islands.ts) means it:
+ * on blocks of 2^level pixels (islandPlan), a block is core when a pixel of
+ * it has alpha >= 0.5, pinned when one has a red and no green hint. The
+ * core's 8-connected parts are labelled by flood fill; a part is wide when
+ * its box is wider or higher than `size` blocks or it holds a pinned block.
+ * A narrow part (an island) is removed unless one of its blocks lies within
+ * `gap` blocks (Chebyshev) of a wide part's block; nothing is removed when
+ * there is no wide part. At full resolution a removed block's pixels go to
+ * 0, and so do those of a block without core that borders a removed block
+ * and no kept core block (the island's soft rim).
+ */
+export function removeIslandsRef(alpha: CpuImage, hints: CpuImage | undefined, o: { level: number; size: number; gap: number }): CpuImage {
+  const { width: w, height: h } = alpha;
+  const block = 2 ** o.level;
+  const [bw, bh] = [Math.ceil(w / block), Math.ceil(h / block)];
+  const core = new Uint8Array(bw * bh);
+  const pinned = new Uint8Array(bw * bh);
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      const [i, b] = [(y * w + x) * 4, Math.floor(y / block) * bw + Math.floor(x / block)];
+      if (alpha.data[i] >= 0.5) core[b] = 1;
+      if (hints && hints.data[i] >= 0.5 && hints.data[i + 1] < 0.5) pinned[b] = 1;
+    }
+  const label = new Int32Array(bw * bh).fill(-1);
+  const wide: boolean[] = [];
+  for (let start = 0; start < bw * bh; start++) {
+    if (!core[start] || label[start] >= 0) continue;
+    const id = wide.length;
+    const stack = [start];
+    label[start] = id;
+    let [x0, y0, x1, y1, anyPinned] = [Infinity, Infinity, -Infinity, -Infinity, false];
+    while (stack.length) {
+      const b = stack.pop()!;
+      const [bx, by] = [b % bw, Math.floor(b / bw)];
+      [x0, y0, x1, y1] = [Math.min(x0, bx), Math.min(y0, by), Math.max(x1, bx), Math.max(y1, by)];
+      anyPinned ||= pinned[b] === 1;
+      for (let dy = -1; dy <= 1; dy++)
+        for (let dx = -1; dx <= 1; dx++) {
+          const [nx, ny] = [bx + dx, by + dy];
+          if (nx < 0 || ny < 0 || nx >= bw || ny >= bh) continue;
+          const n = ny * bw + nx;
+          if (core[n] && label[n] < 0) {
+            label[n] = id;
+            stack.push(n);
+          }
+        }
+    }
+    wide.push(anyPinned || Math.max(x1 - x0 + 1, y1 - y0 + 1) > o.size);
+  }
+  const kept = wide.slice();
+  for (let b = 0; b < bw * bh; b++) {
+    if (!core[b] || kept[label[b]]) continue;
+    const [bx, by] = [b % bw, Math.floor(b / bw)];
+    for (let ny = Math.max(0, by - o.gap); ny <= Math.min(bh - 1, by + o.gap) && !kept[label[b]]; ny++)
+      for (let nx = Math.max(0, bx - o.gap); nx <= Math.min(bw - 1, bx + o.gap); nx++)
+        if (core[ny * bw + nx] && wide[label[ny * bw + nx]]) {
+          kept[label[b]] = true;
+          break;
+        }
+  }
+  const anyWide = wide.some((v) => v);
+  // -1 no core, 0 removed island, 1 kept core.
+  const state = (bx: number, by: number) => (!core[by * bw + bx] ? -1 : kept[label[by * bw + bx]] ? 1 : 0);
+  return createImage(w, h, (x, y) => {
+    const i = (y * w + x) * 4;
+    const a = alpha.data.slice(i, i + 4) as unknown as [number, number, number, number];
+    if (!anyWide) return [a[0], a[1], a[2], a[3]];
+    const [bx, by] = [Math.floor(x / block), Math.floor(y / block)];
+    let removed = state(bx, by) === 0;
+    if (state(bx, by) < 0) {
+      let [nextToRemoved, nextToKept] = [false, false];
+      for (let dy = -1; dy <= 1; dy++)
+        for (let dx = -1; dx <= 1; dx++) {
+          const [nx, ny] = [bx + dx, by + dy];
+          if (nx < 0 || ny < 0 || nx >= bw || ny >= bh) continue;
+          nextToRemoved ||= state(nx, ny) === 0;
+          nextToKept ||= state(nx, ny) === 1;
+        }
+      removed = nextToRemoved && !nextToKept;
+    }
+    return removed ? [0, 0, 0, a[3]] : [a[0], a[1], a[2], a[3]];
+  });
+}
+
 /** The four lines through a texel that close_strands.frag follows. */
 const LINES = [[1, 0], [0, 1], [1, 1], [1, -1]] as const;
 

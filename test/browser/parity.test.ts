@@ -7,7 +7,7 @@ import type { GraphSpec } from '../../src/graph/types.js';
 import type { PixelEncoding } from '../../src/engine/engine.js';
 import { startDemoServer, type DemoServer } from './helpers/demo-server.js';
 import { decodeBase64, encodeBase64, launchChromium, openDemo } from './helpers/chromium.js';
-import { barsOnBlownWhite, parityImage, wireOnBlack } from './helpers/images.js';
+import { barsOnBlownWhite, discWithSpecks, parityImage, wireOnBlack } from './helpers/images.js';
 import glarePreset from '../../src/presets/glare.json' with { type: 'json' };
 import { KEEP_FRAME, keepFrameEdgeWidth } from '../../src/passes/background/key.js';
 
@@ -203,6 +203,24 @@ describe('browser parity: headless Chromium (SwiftShader) vs headless-gl', () =>
     expect(covered, 'the wire is keyed').toBeGreaterThan(500);
     const diffs = Object.keys(node).map((name) => [name, compare(node[name], web[name])] as const);
     for (const [name, d] of diffs) figures.push(`  background.key on black ${name}: ${describeDifference(d)}`);
+    for (const [name, d] of diffs) expect(d.max, `output "${name}"`).toBeLessThanOrEqual(TOLERANCE);
+  });
+
+  // Specks far from the piece are islands the keyer takes out of the matte (islands.ts): pooling, box growth, the gap and the per-pixel rule.
+  it('background.key taking far specks out of the matte within 2/255', async () => {
+    const { image, far, near } = discWithSpecks(160, 120);
+    const graph: GraphSpec = {
+      version: 1,
+      nodes: [{ id: 'key', pass: 'background.key', params: { islandSize: 12, islandGap: 8 }, inputs: { image: '$source' } }],
+      outputs: { alpha: 'key:alpha', foreground: 'key:foreground' },
+    };
+    const [node, web] = [await renderNode(graph, image), await renderBrowser(page, graph, image)];
+    const alphaAt = ([x, y]: number[]) => node.alpha[(y * 160 + x) * 4];
+    figures.push(`  background.key islands: alpha at the far specks ${far.map((p) => alphaAt(p).toFixed(3)).join(', ')}, beside the disc ${alphaAt(near).toFixed(3)}`);
+    for (const p of far) expect(alphaAt(p), 'a far speck is taken out').toBeLessThan(0.01);
+    expect(alphaAt(near), 'the speck beside the disc stays').toBeGreaterThan(0.5);
+    const diffs = Object.keys(node).map((name) => [name, compare(node[name], web[name])] as const);
+    for (const [name, d] of diffs) figures.push(`  background.key islands ${name}: ${describeDifference(d)}`);
     for (const [name, d] of diffs) expect(d.max, `output "${name}"`).toBeLessThanOrEqual(TOLERANCE);
   });
 

@@ -6,6 +6,7 @@ import { BACKDROP_PARAMS } from '../light/flatten.js';
 import { estimateBackdrop, estimateNoise, localContrastStats, reduceToMean, weightedBlur } from '../light/illumination.js';
 import { boxMean, guidedFilter, MAX_BOX_RADIUS, separableBox } from './guided.js';
 import { downsampleTogether, resample, sumToPixel, type Drawer } from '../core/resize.js';
+import { ISLAND_SHADERS, removeIslands } from './islands.js';
 
 /**
  * Shadows must be smooth over this multiple of detailSigma, which keeps smooth
@@ -316,6 +317,14 @@ export const keyPass = definePass({
       description: 'find soft (defocused) edges, blurred wider than the edge band holds, and key them with a band two or four times as wide (by how soft) and no gap bridging (which would raise their ramp to solid)',
     },
     closeGaps: { type: 'boolean', default: true, description: 'fill one-pixel gaps between two covered pixels (the backdrop-bright centre line of a white chain) and gaps of up to 5 pixels along a thin strand' },
+    islandSize: {
+      type: 'number', default: 40, min: 0, max: 400, unit: 'px', step: 1,
+      description: 'widest island taken out of the matte: a part of it no wider and higher than this, farther than islandGap from any wider part (a speck of dust, lint or backdrop texture keyed as piece), goes with its soft rim; parts marked red by hints stay, and so does everything when no part is wider. 0 keeps every island',
+    },
+    islandGap: {
+      type: 'number', default: 24, min: 0, max: 400, unit: 'px', step: 1,
+      description: 'an island this close to a wider part of the matte (a loose bead, a chain\'s broken-off link) stays',
+    },
     separateShadow: { type: 'boolean', default: true, description: 'treat smooth colourless darkening as shadow (its own layer) instead of matte' },
     shadowMax: {
       type: 'number', default: 0.45, min: 0.05, max: 0.95, unit: '', step: 0.01,
@@ -343,7 +352,7 @@ export const keyPass = definePass({
     'background/edge_energy', 'background/texture_pack', 'background/soft_edges', 'background/soft_edge_region', 'background/clip_to_backdrop', 'background/key_soft', 'background/shadow_seed', 'background/relight', 'background/box_mean', 'background/band_stats', 'background/bridge_gaps', 'background/close_strands', 'background/trimap',
     'background/enclosed_pack', 'background/enclosed_reduce', 'background/enclosed_grow', 'background/enclosed_allowed', 'background/enclosed_open', 'background/enclosed_decide', 'background/guided_moments', 'background/guided_coeffs',
     'background/guided_apply', 'background/channel_mask', 'background/skirt_seed', 'background/skirt_grow', 'background/skirt_apply', 'background/decontaminate', 'background/shadow_pack', 'background/shadow_stats', 'background/shadow_fill', 'background/edge_cover', 'background/keep_frame', 'core/reduce_sum',
-    'core/blur_gauss', 'core/downsample', 'core/resample',
+    'core/blur_gauss', 'core/downsample', 'core/resample', ...ISLAND_SHADERS,
   ],
   run(ctx, inputs, p) {
     const image = inputs.image!;
@@ -526,6 +535,11 @@ export const keyPass = definePass({
     const cover = maxEdgeCover < 1 && !inputs.hints && !inputs.backdrop
       ? sumToPixel(ctx, ctx.draw({ shader: 'background/edge_cover', inputs: { u_alpha: alpha, u_image: image, u_backdrop: backdrop, u_trimap: trimap }, uniforms: { u_edgeWidth: keepFrameEdgeWidth(image.width, image.height) } }))
       : undefined;
+    // Islands go after the check, since specks of a textured backdrop at the frame's edge are what it
+    // looks for; the shadow layer is measured around the matte with its islands, so a dark speck taken
+    // out does not come back as a spot of shadow.
+    const shadowMatte = alpha;
+    if ((p.islandSize as number) > 0) alpha = removeIslands(ctx, shadowMatte, inputs.hints, p.islandSize as number, p.islandGap as number);
     const keepFrame = (layer: GpuImage, keep: { image: GpuImage } | { value: number }) => {
       if (!cover) return layer;
       const kept = ctx.draw({
@@ -562,10 +576,10 @@ export const keyPass = definePass({
     if (keyed !== image) ctx.release(keyed);
 
     if (ctx.wants('shadow')) {
-      const shadowPacked = ctx.draw({ shader: 'background/shadow_pack', inputs: { u_image: image, u_backdrop: backdrop, u_alpha: alpha } });
+      const shadowPacked = ctx.draw({ shader: 'background/shadow_pack', inputs: { u_image: image, u_backdrop: backdrop, u_alpha: shadowMatte } });
       const shadowBlurred = gaussianBlur(ctx, shadowPacked, Math.max(1, p.edgeBand as number));
       ctx.release(shadowPacked);
-      const near = gaussianBlur(ctx, alpha, SHADOW_TEXTURE_DISTANCE * shadowWindow);
+      const near = gaussianBlur(ctx, shadowMatte, SHADOW_TEXTURE_DISTANCE * shadowWindow);
       const ownDarkening = sumToPixel(ctx, ctx.draw({ shader: 'background/shadow_stats', inputs: { u_packed: shadowBlurred, u_near: near } }));
       ctx.release(near);
       result.shadow = keepFrame(
@@ -579,6 +593,7 @@ export const keyPass = definePass({
       ctx.release(shadowBlurred);
       ctx.release(ownDarkening);
     }
+    if (shadowMatte !== alpha) ctx.release(shadowMatte);
     result.alpha = keepFrame(alpha, { value: 1 });
     if (cover) {
       ctx.notice(cover, (sums) => {

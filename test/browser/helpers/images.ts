@@ -61,3 +61,19 @@ export function wireOnBlack(width: number, height: number, seed = 11): PixelBuff
   }
   return { width, height, data };
 }
+
+/** 8-bit sRGB: a dark disc on light grey paper with dark specks far from it (islands the keyer takes out) and one beside it. */
+export function discWithSpecks(width: number, height: number): { image: PixelBuffer; far: number[][]; near: number[] } {
+  const far = [[0.85 * width, 0.15 * height], [0.8 * width, 0.85 * height], [0.12 * width, 0.85 * height]].map((p) => p.map(Math.round));
+  const near = [Math.round(0.3 * width), Math.round(0.5 * height - 0.25 * height - 6)];
+  const data = new Uint8Array(width * height * 4);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const disc = Math.hypot(x - 0.3 * width, y - 0.5 * height) < 0.25 * height;
+      const speck = [...far, near].some(([sx, sy]) => Math.abs(x - sx) <= 1 && Math.abs(y - sy) <= 1);
+      const v = disc ? 40 : speck ? 60 : 215;
+      data.set([v, v, v + 4, 255], (y * width + x) * 4);
+    }
+  }
+  return { image: { width, height, data }, far, near };
+}

@@ -1,0 +1,45 @@
+// Takes the islands out of the matte at full resolution: a pixel whose block
+// belongs to a removed island (core, not kept) goes to 0, and so does the
+// soft rim around it, a pixel of a block without core next to a removed
+// block and to no kept core block. Nothing changes when the matte has no
+// part wider than an island (u_wide sums to 0): then every part is the piece.
+#include "chunks/texel"
+#include "chunks/extent"
+uniform sampler2D u_alpha;
+uniform vec2 u_alpha_size;
+uniform sampler2D u_boxes;  // island_grow, on blocks
+uniform sampler2D u_keep;   // island_keep, on blocks
+uniform sampler2D u_wide;   // 1x1: sum of island_near (0: no wide part)
+uniform vec2 u_boxes_size;
+uniform float u_block;      // pixels per block side
+
+// -1 no core, 0 removed island, 1 kept core.
+float blockState(vec2 block) {
+  if (texelAt(u_boxes, u_boxes_size, block).r >= EXTENT_NONE) return -1.0;
+  return step(0.5, texelAt(u_keep, u_boxes_size, block).r);
+}
+
+void main() {
+  vec4 a = texelAt(u_alpha, u_alpha_size, currentTexel());
+  if (texture2D(u_wide, vec2(0.5)).r < 0.5) {
+    gl_FragColor = a;
+    return;
+  }
+  vec2 block = floor(currentTexel() / u_block);
+  float own = blockState(block);
+  bool removed = own == 0.0;
+  if (own < 0.0) {
+    bool nextToRemoved = false;
+    bool nextToKept = false;
+    for (int dy = -1; dy <= 1; dy++)
+      for (int dx = -1; dx <= 1; dx++) {
+        vec2 b = block + vec2(float(dx), float(dy));
+        if (b.x < 0.0 || b.y < 0.0 || b.x >= u_boxes_size.x || b.y >= u_boxes_size.y) continue;
+        float s = blockState(b);
+        nextToRemoved = nextToRemoved || s == 0.0;
+        nextToKept = nextToKept || s == 1.0;
+      }
+    removed = nextToRemoved && !nextToKept;
+  }
+  gl_FragColor = removed ? vec4(0.0, 0.0, 0.0, a.a) : a;
+}

@@ -1,0 +1,28 @@
+// Blocks within ISLAND_GAP blocks (Chebyshev) of a part wider than an island:
+// a separable maximum, first along x over the boxes (u_fromBoxes = 1: a block
+// counts when its box is wider than u_islandSize blocks), then along y over
+// that result. r = 1 near such a part.
+#include "chunks/texel"
+#include "chunks/extent"
+uniform sampler2D u_image;
+uniform vec2 u_image_size;
+uniform vec2 u_direction;
+uniform int u_fromBoxes;
+uniform float u_islandSize;
+
+float wide(vec2 texel) {
+  vec4 v = texelAt(u_image, u_image_size, texel);
+  if (u_fromBoxes == 0) return v.r;
+  return v.r < EXTENT_NONE && boxExtent(v) + 1.0 > u_islandSize ? 1.0 : 0.0;
+}
+
+void main() {
+  vec2 p = currentTexel();
+  float near = 0.0;
+  for (int k = -ISLAND_GAP; k <= ISLAND_GAP; k++) {
+    vec2 q = p + float(k) * u_direction;
+    if (q.x < 0.0 || q.y < 0.0 || q.x >= u_image_size.x || q.y >= u_image_size.y) continue;
+    near = max(near, wide(q));
+  }
+  gl_FragColor = vec4(near, near, near, 1.0);
+}
