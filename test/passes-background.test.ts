@@ -382,10 +382,17 @@ describe('background: GPU stages vs float64 CPU references', () => {
     // Nothing else changes.
     const changed = Array.from({ length: w * h }, (_, p) => p).filter((p) => ref.data[p * 4] !== alpha.data[p * 4]).length;
     expect(changed).toBe(9 + 100 + 64);
-    // Without the hint the hinted speck goes too; with no part wider than an island nothing goes.
+    // Without the hint the hinted speck goes too; in a frame of small parts (the widest 5 px) nothing is an island.
     expect(at(removeIslandsRef(alpha, undefined, plan), 13, 9)).toBe(0);
     const specksOnly = createImage(w, h, (x, y) => (square(x, y, 140, 12, 3) || square(x, y, 20, 20, 5) ? [1, 1, 1, 1] : [0, 0, 0, 1]));
     expect(difference(await onGpu([specksOnly], (r, [a]) => removeIslands(r, a, undefined, 16, 12)), specksOnly, [0]).max).toBeLessThan(1e-4);
+    // A piece narrower than islandSize (a 30 px ring in a small frame) stays; a speck under a quarter of its width goes.
+    const small = createImage(96, 96, (x, y) => (Math.abs(Math.hypot(x - 40, y - 48) - 12) <= 3 || square(x, y, 84, 8, 3) ? [1, 1, 1, 1] : [0, 0, 0, 1]));
+    const smallPlan = islandPlan(40, 8);
+    const smallRef = removeIslandsRef(small, undefined, smallPlan);
+    expect(smallRef.data[(48 * 96 + 25) * 4]).toBe(1);
+    expect(smallRef.data[(9 * 96 + 85) * 4]).toBe(0);
+    expect(difference(await onGpu([small], (r, [a]) => removeIslands(r, a, undefined, 40, 8)), smallRef, [0]).max).toBeLessThan(1e-4);
   });
 
   it('replace composite matches the reference (transparent, colour, image; with shadow)', async () => {

@@ -1,15 +1,13 @@
 // Takes the islands out of the matte at full resolution: a pixel whose block
 // belongs to a removed island (core, not kept) goes to 0, and so does the
 // soft rim around it, a pixel of a block without core next to a removed
-// block and to no kept core block. Nothing changes when the matte has no
-// part wider than an island (u_wide sums to 0): then every part is the piece.
+// block and to no kept core block.
 #include "chunks/texel"
 #include "chunks/extent"
 uniform sampler2D u_alpha;
 uniform vec2 u_alpha_size;
 uniform sampler2D u_boxes;  // island_grow, on blocks
 uniform sampler2D u_keep;   // island_keep, on blocks
-uniform sampler2D u_wide;   // 1x1: sum of island_near (0: no wide part)
 uniform vec2 u_boxes_size;
 uniform float u_block;      // pixels per block side
 
@@ -21,10 +19,6 @@ float blockState(vec2 block) {
 
 void main() {
   vec4 a = texelAt(u_alpha, u_alpha_size, currentTexel());
-  if (texture2D(u_wide, vec2(0.5)).r < 0.5) {
-    gl_FragColor = a;
-    return;
-  }
   vec2 block = floor(currentTexel() / u_block);
   float own = blockState(block);
   bool removed = own == 0.0;

@@ -1,23 +1,19 @@
 // Bounding boxes of the matte's parts on blocks (island_pack pooled to
 // blocks by their maximum). u_first: every block of the core starts with its
-// own box, a block with a "piece" hint with a box larger than any island;
-// then each step a core block takes the union of its 8 neighbours' boxes.
-// After more steps than an island is wide, an island's blocks know its whole
-// box and every other part's blocks know one wider than an island.
+// own box; then each step a core block takes the union of its 8 neighbours'
+// boxes. After more steps than an island is wide, an island's blocks know
+// its whole box and every other part's blocks know one wider than an island.
 #include "chunks/texel"
 #include "chunks/extent"
 uniform sampler2D u_image;  // u_first: the pooled pack; then the previous boxes
 uniform vec2 u_image_size;
 uniform int u_first;
 
-const float PINNED_EXTENT = 1e4;
-
 void main() {
   vec2 p = currentTexel();
   vec4 own = texelAt(u_image, u_image_size, p);
   if (u_first == 1) {
-    if (own.r < 0.5) gl_FragColor = vec4(EXTENT_NONE);
-    else gl_FragColor = own.g > 0.5 ? vec4(p - PINNED_EXTENT, -p - PINNED_EXTENT) : vec4(p, -p);
+    gl_FragColor = own.r < 0.5 ? vec4(EXTENT_NONE) : vec4(p, -p);
     return;
   }
   vec4 box = own;

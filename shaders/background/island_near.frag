@@ -1,7 +1,8 @@
 // Blocks within ISLAND_GAP blocks (Chebyshev) of a part wider than an island:
 // a separable maximum, first along x over the boxes (u_fromBoxes = 1: a block
-// counts when its box is wider than u_islandSize blocks), then along y over
-// that result. r = 1 near such a part.
+// counts when its box is wider or higher than u_islandSize blocks and than
+// ISLAND_SHARE of the widest part, so that the piece of a small frame is
+// never an island), then along y over that result. r = 1 near such a part.
 #include "chunks/texel"
 #include "chunks/extent"
 uniform sampler2D u_image;
@@ -9,11 +10,15 @@ uniform vec2 u_image_size;
 uniform vec2 u_direction;
 uniform int u_fromBoxes;
 uniform float u_islandSize;
+uniform sampler2D u_widest;  // 1x1: width in blocks of the widest part (island_extent pooled)
+
+const float ISLAND_SHARE = 0.25;
 
 float wide(vec2 texel) {
   vec4 v = texelAt(u_image, u_image_size, texel);
   if (u_fromBoxes == 0) return v.r;
-  return v.r < EXTENT_NONE && boxExtent(v) + 1.0 > u_islandSize ? 1.0 : 0.0;
+  float limit = min(u_islandSize, ISLAND_SHARE * texture2D(u_widest, vec2(0.5)).r);
+  return v.r < EXTENT_NONE && boxExtent(v) + 1.0 > limit ? 1.0 : 0.0;
 }
 
 void main() {

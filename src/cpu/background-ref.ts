@@ -474,12 +474,12 @@ export function keepFrameRef(
  * on blocks of 2^level pixels (islandPlan), a block is core when a pixel of
  * it has alpha >= 0.5, pinned when one has a red and no green hint. The
  * core's 8-connected parts are labelled by flood fill; a part is wide when
- * its box is wider or higher than `size` blocks or it holds a pinned block.
- * A narrow part (an island) is removed unless one of its blocks lies within
- * `gap` blocks (Chebyshev) of a wide part's block; nothing is removed when
- * there is no wide part. At full resolution a removed block's pixels go to
- * 0, and so do those of a block without core that borders a removed block
- * and no kept core block (the island's soft rim).
+ * its box is wider or higher than `size` blocks and than a quarter of the
+ * widest part's. A narrow part (an island) is removed unless it holds a
+ * pinned block or one of its blocks lies within `gap` blocks (Chebyshev) of
+ * a wide part's block. At full resolution a removed block's pixels go to 0,
+ * and so do those of a block without core that borders a removed block and
+ * no kept core block (the island's soft rim).
  */
 export function removeIslandsRef(alpha: CpuImage, hints: CpuImage | undefined, o: { level: number; size: number; gap: number }): CpuImage {
   const { width: w, height: h } = alpha;
@@ -494,10 +494,11 @@ export function removeIslandsRef(alpha: CpuImage, hints: CpuImage | undefined, o
       if (hints && hints.data[i] >= 0.5 && hints.data[i + 1] < 0.5) pinned[b] = 1;
     }
   const label = new Int32Array(bw * bh).fill(-1);
-  const wide: boolean[] = [];
+  const widths: number[] = [];
+  const pinnedPart: boolean[] = [];
   for (let start = 0; start < bw * bh; start++) {
     if (!core[start] || label[start] >= 0) continue;
-    const id = wide.length;
+    const id = widths.length;
     const stack = [start];
     label[start] = id;
     let [x0, y0, x1, y1, anyPinned] = [Infinity, Infinity, -Infinity, -Infinity, false];
@@ -517,9 +518,12 @@ export function removeIslandsRef(alpha: CpuImage, hints: CpuImage | undefined, o
           }
         }
     }
-    wide.push(anyPinned || Math.max(x1 - x0 + 1, y1 - y0 + 1) > o.size);
+    widths.push(Math.max(x1 - x0 + 1, y1 - y0 + 1));
+    pinnedPart.push(anyPinned);
   }
-  const kept = wide.slice();
+  const limit = Math.min(o.size, 0.25 * Math.max(0, ...widths));
+  const wide = widths.map((width) => width > limit);
+  const kept = wide.map((w, id) => w || pinnedPart[id]);
   for (let b = 0; b < bw * bh; b++) {
     if (!core[b] || kept[label[b]]) continue;
     const [bx, by] = [b % bw, Math.floor(b / bw)];
@@ -530,13 +534,11 @@ export function removeIslandsRef(alpha: CpuImage, hints: CpuImage | undefined, o
           break;
         }
   }
-  const anyWide = wide.some((v) => v);
   // -1 no core, 0 removed island, 1 kept core.
   const state = (bx: number, by: number) => (!core[by * bw + bx] ? -1 : kept[label[by * bw + bx]] ? 1 : 0);
   return createImage(w, h, (x, y) => {
     const i = (y * w + x) * 4;
     const a = alpha.data.slice(i, i + 4) as unknown as [number, number, number, number];
-    if (!anyWide) return [a[0], a[1], a[2], a[3]];
     const [bx, by] = [Math.floor(x / block), Math.floor(y / block)];
     let removed = state(bx, by) === 0;
     if (state(bx, by) < 0) {

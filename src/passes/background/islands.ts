@@ -1,5 +1,5 @@
 import type { GpuImage } from '../../gpu/texture-pool.js';
-import { blockMaxima, chain, sumToPixel, type Drawer } from '../core/resize.js';
+import { blockMaxima, chain, type Drawer } from '../core/resize.js';
 
 /**
  * How the island search of a matte works at a given size (render pixels):
@@ -13,7 +13,11 @@ export interface IslandPlan {
   size: number;
   /** Farthest an island may lie from a wider part and stay (blocks, Chebyshev). */
   gap: number;
-  /** Steps of box growth: more than an island is wide. */
+  /**
+   * Steps of box growth: an island's blocks learn its whole box, and a part
+   * at least four islands wide learns a box that wide somewhere (its middle),
+   * which is all the quarter-of-the-widest rule needs to know of it.
+   */
   growSteps: number;
   /** Steps that carry "kept" through an island: more than its path across. */
   keepSteps: number;
@@ -22,15 +26,15 @@ export interface IslandPlan {
 export function islandPlan(islandSize: number, islandGap: number): IslandPlan {
   const level = Math.max(0, Math.floor(Math.log2(islandSize / 4)));
   const size = islandSize / 2 ** level;
-  return { level, size, gap: Math.floor(islandGap / 2 ** level), growSteps: Math.ceil(size) + 2, keepSteps: 2 * Math.ceil(size) };
+  return { level, size, gap: Math.floor(islandGap / 2 ** level), growSteps: 2 * Math.ceil(size) + 1, keepSteps: 2 * Math.ceil(size) };
 }
 
 /**
  * Takes small islands out of a matte: parts of its core (alpha above 0.5) no
- * wider and higher than `islandSize` that lie farther than `islandGap` from
- * any wider part, with their soft rims (specks of dust, lint or texture
- * keyed as piece away from it). Parts marked by a red hint stay; a matte with
- * no wider part stays as it is. Returns a new matte; the input is kept.
+ * wider and higher than `islandSize`, nor than a quarter of the widest part,
+ * that lie farther than `islandGap` from any wider part, with their soft
+ * rims (specks of dust, lint or texture keyed as piece away from it). Parts
+ * under a red hint stay. Returns a new matte; the input is kept.
  */
 export function removeIslands(d: Drawer, alpha: GpuImage, hints: GpuImage | undefined, islandSize: number, islandGap: number): GpuImage {
   const plan = islandPlan(islandSize, islandGap);
@@ -39,25 +43,25 @@ export function removeIslands(d: Drawer, alpha: GpuImage, hints: GpuImage | unde
   if (blocks !== packed) d.release(packed);
   const grow = (first: boolean) => (c: GpuImage) => d.draw({ shader: 'background/island_grow', inputs: { u_image: c }, uniforms: { u_first: first ? 1 : 0 } });
   const boxes = chain(d, blocks, [grow(true), ...Array.from({ length: plan.growSteps }, () => grow(false))]);
-  d.release(blocks);
+  const widths = d.draw({ shader: 'background/island_extent', inputs: { u_boxes: boxes } });
+  const widest = blockMaxima(d, widths, Math.ceil(Math.log2(Math.max(widths.width, widths.height))));
+  if (widest !== widths) d.release(widths);
   const nearPass = (direction: [number, number], fromBoxes: boolean) => (c: GpuImage) =>
     d.draw({
       shader: 'background/island_near',
-      inputs: { u_image: c },
+      inputs: { u_image: c, u_widest: widest },
       uniforms: { u_direction: direction, u_fromBoxes: fromBoxes ? 1 : 0, u_islandSize: plan.size },
       defines: { ISLAND_GAP: plan.gap },
     });
   const near = chain(d, boxes, [nearPass([1, 0], true), nearPass([0, 1], false)]);
-  const keepStep = (first: boolean) => (c: GpuImage) => d.draw({ shader: 'background/island_keep', inputs: { u_boxes: boxes, u_image: c }, uniforms: { u_first: first ? 1 : 0 } });
+  const keepStep = (first: boolean) => (c: GpuImage) =>
+    d.draw({ shader: 'background/island_keep', inputs: { u_boxes: boxes, u_image: c, u_pack: blocks }, uniforms: { u_first: first ? 1 : 0 } });
   const keep = chain(d, near, [keepStep(true), ...Array.from({ length: plan.keepSteps }, () => keepStep(false))]);
-  const wide = sumToPixel(d, near);
-  const out = d.draw({
-    shader: 'background/island_apply',
-    inputs: { u_alpha: alpha, u_boxes: boxes, u_keep: keep, u_wide: wide },
-    uniforms: { u_block: 2 ** plan.level },
-  });
-  for (const t of [boxes, keep, wide]) d.release(t);
+  const out = d.draw({ shader: 'background/island_apply', inputs: { u_alpha: alpha, u_boxes: boxes, u_keep: keep }, uniforms: { u_block: 2 ** plan.level } });
+  for (const t of [blocks, boxes, widest, near, keep]) d.release(t);
   return out;
 }
 
-export const ISLAND_SHADERS = ['background/island_pack', 'background/island_grow', 'background/island_near', 'background/island_keep', 'background/island_apply', 'core/max_down', 'core/reduce_sum'];
+export const ISLAND_SHADERS = [
+  'background/island_pack', 'background/island_grow', 'background/island_extent', 'background/island_near', 'background/island_keep', 'background/island_apply', 'core/max_down',
+];
