@@ -345,7 +345,7 @@ describe('background: GPU stages vs float64 CPU references', () => {
     expect(difference(closeStrandsRef(shapes, CLOSE_STRANDS), shapes, [0]).max).toBe(0);
   });
 
-  it('island removal matches its definition: far specks and their rims go; a dashed chain, a speck beside the piece, a wide bar and a hinted speck stay', async () => {
+  it('island removal matches its definition: far specks, their rims and far faint matte go; a dashed chain, a speck and faint matte beside the piece, a wide bar and a hinted speck stay', async () => {
     const [w, h] = [160, 120];
     // islandSize 16 px, islandGap 12 px: blocks of 4 px, islands up to 4 blocks, kept within 3 blocks of a wider part.
     const plan = islandPlan(16, 12);
@@ -361,6 +361,8 @@ describe('background: GPU stages vs float64 CPU references', () => {
       if (Math.max(Math.abs(x - 101.5), Math.abs(y - 16.5)) <= 3.5) return Math.max(Math.abs(x - 101.5), Math.abs(y - 16.5)) <= 1.5 ? 1 : 0.3; // a far 4 px speck in a soft rim (8 px): both go
       if (y >= 100 && y < 104 && x >= 120 && x < 142) return 1; // a far bar 22 px wide (6 blocks): stays
       if (square(x, y, 12, 8, 3)) return 0.7; // a far speck under a red hint: stays
+      if (square(x, y, 120, 30, 4)) return 0.35; // faint matte (no core) far from the piece: goes
+      if (square(x, y, 70, 70, 4)) return 0.3; // faint matte 10 px off the chain: stays
       return 0;
     };
     const alpha = createImage(w, h, (x, y) => {
@@ -375,17 +377,20 @@ describe('background: GPU stages vs float64 CPU references', () => {
     expect(difference(gpu, ref, [0]).max).toBeLessThan(1e-4);
     const at = (img: CpuImage, x: number, y: number) => img.data[(y * w + x) * 4];
     const removed = (x: number, y: number) => at(alpha, x, y) > 0 && at(ref, x, y) === 0;
-    const gone = [[141, 13], [88, 98], [101, 16], [98, 13]];
-    const stay = [[40, 60], [152, 60], [110, 60], [41, 26], [81, 46], [130, 102], [13, 9]];
+    const gone = [[141, 13], [88, 98], [101, 16], [98, 13], [121, 31]];
+    const stay = [[40, 60], [152, 60], [110, 60], [41, 26], [81, 46], [130, 102], [13, 9], [71, 71]];
     for (const [x, y] of gone) expect(removed(x, y), `(${x}, ${y}) removed`).toBe(true);
     for (const [x, y] of stay) expect(at(ref, x, y), `(${x}, ${y}) kept`).toBe(at(alpha, x, y));
     // Nothing else changes.
     const changed = Array.from({ length: w * h }, (_, p) => p).filter((p) => ref.data[p * 4] !== alpha.data[p * 4]).length;
-    expect(changed).toBe(9 + 100 + 64);
-    // Without the hint the hinted speck goes too; in a frame of small parts (the widest 5 px) nothing is an island.
+    expect(changed).toBe(9 + 100 + 64 + 16);
+    // Without the hint the hinted speck goes too; in a frame of small parts (the widest 5 px) nothing is an island,
+    // and a matte without core (a faint piece) stays whole.
     expect(at(removeIslandsRef(alpha, undefined, plan), 13, 9)).toBe(0);
     const specksOnly = createImage(w, h, (x, y) => (square(x, y, 140, 12, 3) || square(x, y, 20, 20, 5) ? [1, 1, 1, 1] : [0, 0, 0, 1]));
     expect(difference(await onGpu([specksOnly], (r, [a]) => removeIslands(r, a, undefined, 16, 12)), specksOnly, [0]).max).toBeLessThan(1e-4);
+    const faintOnly = createImage(w, h, (x, y) => (square(x, y, 30, 30, 20) || square(x, y, 140, 100, 3) ? [0.3, 0.3, 0.3, 1] : [0, 0, 0, 1]));
+    expect(difference(await onGpu([faintOnly], (r, [a]) => removeIslands(r, a, undefined, 16, 12)), faintOnly, [0]).max).toBeLessThan(1e-4);
     // A piece narrower than islandSize (a 30 px ring in a small frame) stays; a speck under a quarter of its width goes.
     const small = createImage(96, 96, (x, y) => (Math.abs(Math.hypot(x - 40, y - 48) - 12) <= 3 || square(x, y, 84, 8, 3) ? [1, 1, 1, 1] : [0, 0, 0, 1]));
     const smallPlan = islandPlan(40, 8);

@@ -479,7 +479,8 @@ export function keepFrameRef(
  * pinned block or one of its blocks lies within `gap` blocks (Chebyshev) of
  * a wide part's block. At full resolution a removed block's pixels go to 0,
  * and so do those of a block without core that borders a removed block and
- * no kept core block (the island's soft rim).
+ * no kept core block (the island's soft rim) or that has no kept core block
+ * within `gap` blocks (faint matte far from the piece), when there is core.
  */
 export function removeIslandsRef(alpha: CpuImage, hints: CpuImage | undefined, o: { level: number; size: number; gap: number }): CpuImage {
   const { width: w, height: h } = alpha;
@@ -550,7 +551,10 @@ export function removeIslandsRef(alpha: CpuImage, hints: CpuImage | undefined, o
           nextToRemoved ||= state(nx, ny) === 0;
           nextToKept ||= state(nx, ny) === 1;
         }
-      removed = nextToRemoved && !nextToKept;
+      let nearKept = false;
+      for (let ny = Math.max(0, by - o.gap); ny <= Math.min(bh - 1, by + o.gap); ny++)
+        for (let nx = Math.max(0, bx - o.gap); nx <= Math.min(bw - 1, bx + o.gap); nx++) nearKept ||= state(nx, ny) === 1;
+      removed = (nextToRemoved && !nextToKept) || (widths.length > 0 && !nearKept);
     }
     return removed ? [0, 0, 0, a[3]] : [a[0], a[1], a[2], a[3]];
   });

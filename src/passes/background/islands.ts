@@ -33,8 +33,9 @@ export function islandPlan(islandSize: number, islandGap: number): IslandPlan {
  * Takes small islands out of a matte: parts of its core (alpha above 0.5) no
  * wider and higher than `islandSize`, nor than a quarter of the widest part,
  * that lie farther than `islandGap` from any wider part, with their soft
- * rims (specks of dust, lint or texture keyed as piece away from it). Parts
- * under a red hint stay. Returns a new matte; the input is kept.
+ * rims (specks of dust, lint or texture keyed as piece away from it), and
+ * faint matte (no core) farther than `islandGap` from every part that stays.
+ * Parts under a red hint stay. Returns a new matte; the input is kept.
  */
 export function removeIslands(d: Drawer, alpha: GpuImage, hints: GpuImage | undefined, islandSize: number, islandGap: number): GpuImage {
   const plan = islandPlan(islandSize, islandGap);
@@ -57,8 +58,13 @@ export function removeIslands(d: Drawer, alpha: GpuImage, hints: GpuImage | unde
   const keepStep = (first: boolean) => (c: GpuImage) =>
     d.draw({ shader: 'background/island_keep', inputs: { u_boxes: boxes, u_image: c, u_pack: blocks }, uniforms: { u_first: first ? 1 : 0 } });
   const keep = chain(d, near, [keepStep(true), ...Array.from({ length: plan.keepSteps }, () => keepStep(false))]);
-  const out = d.draw({ shader: 'background/island_apply', inputs: { u_alpha: alpha, u_boxes: boxes, u_keep: keep }, uniforms: { u_block: 2 ** plan.level } });
-  for (const t of [blocks, boxes, widest, near, keep]) d.release(t);
+  const nearKept = chain(d, keep, [nearPass([1, 0], false), nearPass([0, 1], false)]);
+  const out = d.draw({
+    shader: 'background/island_apply',
+    inputs: { u_alpha: alpha, u_boxes: boxes, u_keep: keep, u_nearKept: nearKept, u_widest: widest },
+    uniforms: { u_block: 2 ** plan.level },
+  });
+  for (const t of [blocks, boxes, widest, near, keep, nearKept]) d.release(t);
   return out;
 }
 

@@ -319,7 +319,7 @@ export const keyPass = definePass({
     closeGaps: { type: 'boolean', default: true, description: 'fill one-pixel gaps between two covered pixels (the backdrop-bright centre line of a white chain) and gaps of up to 5 pixels along a thin strand' },
     islandSize: {
       type: 'number', default: 40, min: 0, max: 400, unit: 'px', step: 1,
-      description: 'widest island taken out of the matte: a part of it no wider and higher than this, farther than islandGap from any wider part (a speck of dust, lint or backdrop texture keyed as piece), goes with its soft rim; parts marked red by hints stay, and so does everything when no part is wider. 0 keeps every island',
+      description: 'widest island taken out of the matte: a part of it no wider and higher than this, farther than islandGap from any wider part (a speck of dust, lint or backdrop texture keyed as piece), goes with its soft rim, and so does faint matte (alpha under 0.5) farther than islandGap from what stays; parts marked red by hints stay, and so does a part at least a quarter as wide as the widest. 0 keeps every island',
     },
     islandGap: {
       type: 'number', default: 24, min: 0, max: 400, unit: 'px', step: 1,
