@@ -1,8 +1,9 @@
-// Blocks within ISLAND_GAP blocks (Chebyshev) of a part wider than an island:
-// a separable maximum, first along x over the boxes (u_fromBoxes = 1: a block
-// counts when its box is wider or higher than u_islandSize blocks and than
-// ISLAND_SHARE of the widest part, so that the piece of a small frame is
-// never an island), then along y over that result. r = 1 near such a part.
+// Blocks within ISLAND_GAP blocks (Chebyshev) of a marked block, as a
+// separable maximum: first along x, then along y over that result
+// (u_fromBoxes = 0: the mark is the red channel, e.g. the kept blocks). Over
+// the boxes (u_fromBoxes = 1) a block is marked when its part is wider or
+// higher than u_islandSize blocks and than ISLAND_SHARE of the widest part,
+// so that the piece of a small frame is never an island. r = 1 near a mark.
 #include "chunks/texel"
 #include "chunks/extent"
 uniform sampler2D u_image;

@@ -1,6 +1,7 @@
 import { createImage, rng, type CpuImage } from './image.js';
 import { gaussianBlurRef, linearToSrgb, smoothstep, srgbToLinear } from './reference.js';
 import { luminanceOf } from './light-ref.js';
+import { connectedComponents } from '../metrics/mask.js';
 
 /**
  * Float64 references for the background family (box mean, colour guided
@@ -495,34 +496,15 @@ export function removeIslandsRef(alpha: CpuImage, hints: CpuImage | undefined, o
       if (hints && hints.data[i] >= 0.5 && hints.data[i + 1] < 0.5) pinned[b] = 1;
     }
   const label = new Int32Array(bw * bh).fill(-1);
-  const widths: number[] = [];
-  const pinnedPart: boolean[] = [];
-  for (let start = 0; start < bw * bh; start++) {
-    if (!core[start] || label[start] >= 0) continue;
-    const id = widths.length;
-    const stack = [start];
-    label[start] = id;
-    let [x0, y0, x1, y1, anyPinned] = [Infinity, Infinity, -Infinity, -Infinity, false];
-    while (stack.length) {
-      const b = stack.pop()!;
-      const [bx, by] = [b % bw, Math.floor(b / bw)];
-      [x0, y0, x1, y1] = [Math.min(x0, bx), Math.min(y0, by), Math.max(x1, bx), Math.max(y1, by)];
-      anyPinned ||= pinned[b] === 1;
-      for (let dy = -1; dy <= 1; dy++)
-        for (let dx = -1; dx <= 1; dx++) {
-          const [nx, ny] = [bx + dx, by + dy];
-          if (nx < 0 || ny < 0 || nx >= bw || ny >= bh) continue;
-          const n = ny * bw + nx;
-          if (core[n] && label[n] < 0) {
-            label[n] = id;
-            stack.push(n);
-          }
-        }
-    }
-    widths.push(Math.max(x1 - x0 + 1, y1 - y0 + 1));
-    pinnedPart.push(anyPinned);
-  }
-  const limit = Math.min(o.size, 0.25 * Math.max(0, ...widths));
+  const coreImage = createImage(bw, bh, (x, y) => (core[y * bw + x] ? [1, 1, 1, 1] : [0, 0, 0, 1]));
+  const parts = connectedComponents(coreImage);
+  const widths = parts.map((blocks, id) => {
+    for (const b of blocks) label[b] = id;
+    const [xs, ys] = [blocks.map((b) => b % bw), blocks.map((b) => Math.floor(b / bw))];
+    return Math.max(Math.max(...xs) - Math.min(...xs) + 1, Math.max(...ys) - Math.min(...ys) + 1);
+  });
+  const pinnedPart = parts.map((blocks) => blocks.some((b) => pinned[b] === 1));
+  const limit = Math.min(o.size, 0.25 * widths.reduce((m, v) => Math.max(m, v), 0));
   const wide = widths.map((width) => width > limit);
   const kept = wide.map((w, id) => w || pinnedPart[id]);
   for (let b = 0; b < bw * bh; b++) {
