@@ -167,6 +167,22 @@ describe('rendering', () => {
     expect(product.image.data.some((v, i) => i % 4 === 0 && v === 0)).toBe(true);
   });
 
+  it('reports the islands the key took out of the matte as a note', () => {
+    // The ring shot with two dark specks far from the ring: two islands (islandSize 12 px at this size).
+    const shot = ringShot(false);
+    for (const [x, y] of [[15, 110], [110, 112]])
+      for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) shot.data.set([30, 30, 30, 255], ((y + dy) * 128 + x + dx) * 4);
+    const spec = keyAlphaGraph();
+    const withSize = (islandSize: number) => loupe.prepareGraph({ ...spec, nodes: [{ ...spec.nodes[0], params: { ...spec.nodes[0].params, islandSize } }] });
+    const alphaAt = (r: { image: { data: ArrayLike<number> } }, x: number, y: number) => r.image.data[(y * 128 + x) * 4];
+    const cleaned = loupe.render(withSize(12), shot);
+    expect(cleaned.notes).toEqual([expect.stringMatching(/^node "key": took 2 small islands out of the matte .*set islandSize to 0 to keep them$/)]);
+    expect([alphaAt(cleaned, 15, 110), alphaAt(cleaned, 110, 112)]).toEqual([0, 0]);
+    const kept = loupe.render(withSize(0), shot);
+    expect(kept.notes).toEqual([]);
+    expect(alphaAt(kept, 15, 110)).toBeGreaterThan(200);
+  });
+
   it('takes hints (green = backdrop, red = piece) to the key, resized from another size of the same shape; refuses them where they cannot apply', async () => {
     // Two readers of the hints, as in the presets (light, then key).
     const graph = loupe.prepareGraph({

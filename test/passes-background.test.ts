@@ -345,6 +345,13 @@ describe('background: GPU stages vs float64 CPU references', () => {
     expect(difference(closeStrandsRef(shapes, CLOSE_STRANDS), shapes, [0]).max).toBe(0);
   });
 
+  /** The matte of removeIslands, its island count released. */
+  const islandMatte = (...args: Parameters<typeof removeIslands>) => {
+    const { matte, islands } = removeIslands(...args);
+    islands.release();
+    return matte;
+  };
+
   it('island removal matches its definition: far specks, their rims and far faint matte go; a dashed chain, a speck and faint matte beside the piece, a wide bar and a hinted speck stay', async () => {
     const [w, h] = [160, 120];
     // islandSize 16 px, islandGap 12 px: blocks of 4 px, islands up to 4 blocks, kept within 3 blocks of a wider part.
@@ -371,7 +378,14 @@ describe('background: GPU stages vs float64 CPU references', () => {
     });
     const hints = createImage(w, h, (x, y) => (square(x, y, 10, 6, 7) ? [1, 0, 0, 1] : [0, 0, 0, 0]));
     const ref = removeIslandsRef(alpha, hints, plan);
-    const gpu = await onGpu([alpha, hints], (r, [a, hi]) => removeIslands(r, a, hi, 16, 12));
+    // Three islands go (the far speck, the speck in its rim, the blob); faint matte is not counted.
+    const count = await onGpu([alpha, hints], (r, [a, hi]) => {
+      const { matte, islands } = removeIslands(r, a, hi, 16, 12);
+      matte.release();
+      return islands;
+    });
+    expect(count.data[0]).toBeCloseTo(3, 4); // the sum's float32 steps
+    const gpu = await onGpu([alpha, hints], (r, [a, hi]) => islandMatte(r, a, hi, 16, 12));
     // The same pixels removed; the rest copies the input (texel-centre sampling of a linear-filtered texture: up to 1e-5 bleeds in).
     expect(Array.from({ length: w * h }, (_, p) => p).filter((p) => (gpu.data[p * 4] < 1e-4) !== (ref.data[p * 4] < 1e-4))).toEqual([]);
     expect(difference(gpu, ref, [0]).max).toBeLessThan(1e-4);
@@ -388,16 +402,16 @@ describe('background: GPU stages vs float64 CPU references', () => {
     // and a matte without core (a faint piece) stays whole.
     expect(at(removeIslandsRef(alpha, undefined, plan), 13, 9)).toBe(0);
     const specksOnly = createImage(w, h, (x, y) => (square(x, y, 140, 12, 3) || square(x, y, 20, 20, 5) ? [1, 1, 1, 1] : [0, 0, 0, 1]));
-    expect(difference(await onGpu([specksOnly], (r, [a]) => removeIslands(r, a, undefined, 16, 12)), specksOnly, [0]).max).toBeLessThan(1e-4);
+    expect(difference(await onGpu([specksOnly], (r, [a]) => islandMatte(r, a, undefined, 16, 12)), specksOnly, [0]).max).toBeLessThan(1e-4);
     const faintOnly = createImage(w, h, (x, y) => (square(x, y, 30, 30, 20) || square(x, y, 140, 100, 3) ? [0.3, 0.3, 0.3, 1] : [0, 0, 0, 1]));
-    expect(difference(await onGpu([faintOnly], (r, [a]) => removeIslands(r, a, undefined, 16, 12)), faintOnly, [0]).max).toBeLessThan(1e-4);
+    expect(difference(await onGpu([faintOnly], (r, [a]) => islandMatte(r, a, undefined, 16, 12)), faintOnly, [0]).max).toBeLessThan(1e-4);
     // A piece narrower than islandSize (a 30 px ring in a small frame) stays; a speck under a quarter of its width goes.
     const small = createImage(96, 96, (x, y) => (Math.abs(Math.hypot(x - 40, y - 48) - 12) <= 3 || square(x, y, 84, 8, 3) ? [1, 1, 1, 1] : [0, 0, 0, 1]));
     const smallPlan = islandPlan(40, 8);
     const smallRef = removeIslandsRef(small, undefined, smallPlan);
     expect(smallRef.data[(48 * 96 + 25) * 4]).toBe(1);
     expect(smallRef.data[(9 * 96 + 85) * 4]).toBe(0);
-    expect(difference(await onGpu([small], (r, [a]) => removeIslands(r, a, undefined, 40, 8)), smallRef, [0]).max).toBeLessThan(1e-4);
+    expect(difference(await onGpu([small], (r, [a]) => islandMatte(r, a, undefined, 40, 8)), smallRef, [0]).max).toBeLessThan(1e-4);
   });
 
   it('replace composite matches the reference (transparent, colour, image; with shadow)', async () => {

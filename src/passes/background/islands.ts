@@ -1,5 +1,5 @@
 import type { GpuImage } from '../../gpu/texture-pool.js';
-import { blockMaxima, chain, type Drawer } from '../core/resize.js';
+import { blockMaxima, chain, sumToPixel, type Drawer } from '../core/resize.js';
 
 /**
  * How the island search of a matte works at a given size (render pixels):
@@ -35,9 +35,10 @@ export function islandPlan(islandSize: number, islandGap: number): IslandPlan {
  * that lie farther than `islandGap` from any wider part, with their soft
  * rims (specks of dust, lint or texture keyed as piece away from it), and
  * faint matte (no core) farther than `islandGap` from every part that stays.
- * Parts under a red hint stay. Returns a new matte; the input is kept.
+ * Parts under a red hint stay. Returns a new matte (the input is kept) and
+ * a 1x1 image holding the number of islands taken out.
  */
-export function removeIslands(d: Drawer, alpha: GpuImage, hints: GpuImage | undefined, islandSize: number, islandGap: number): GpuImage {
+export function removeIslands(d: Drawer, alpha: GpuImage, hints: GpuImage | undefined, islandSize: number, islandGap: number): { matte: GpuImage; islands: GpuImage } {
   const plan = islandPlan(islandSize, islandGap);
   const packed = d.draw({ shader: 'background/island_pack', inputs: { u_alpha: alpha, ...(hints ? { u_hints: hints } : {}) }, uniforms: { u_hasHints: hints ? 1 : 0 } });
   const blocks = blockMaxima(d, packed, plan.level);
@@ -64,10 +65,12 @@ export function removeIslands(d: Drawer, alpha: GpuImage, hints: GpuImage | unde
     inputs: { u_alpha: alpha, u_boxes: boxes, u_keep: keep, u_nearKept: nearKept, u_widest: widest },
     uniforms: { u_block: 2 ** plan.level },
   });
+  const islands = sumToPixel(d, d.draw({ shader: 'background/island_count', inputs: { u_boxes: boxes, u_keep: keep } }));
   for (const t of [blocks, boxes, widest, near, keep, nearKept]) d.release(t);
-  return out;
+  return { matte: out, islands };
 }
 
 export const ISLAND_SHADERS = [
-  'background/island_pack', 'background/island_grow', 'background/island_extent', 'background/island_near', 'background/island_keep', 'background/island_apply', 'core/max_down',
+  'background/island_pack', 'background/island_grow', 'background/island_extent', 'background/island_near', 'background/island_keep', 'background/island_apply',
+  'background/island_count', 'core/max_down', 'core/reduce_sum',
 ];

@@ -539,7 +539,16 @@ export const keyPass = definePass({
     // looks for; the shadow layer is measured around the matte with its islands, so a dark speck taken
     // out does not come back as a spot of shadow.
     const shadowMatte = alpha;
-    if ((p.islandSize as number) > 0) alpha = removeIslands(ctx, shadowMatte, inputs.hints, p.islandSize as number, p.islandGap as number);
+    if ((p.islandSize as number) > 0) {
+      const { matte, islands } = removeIslands(ctx, shadowMatte, inputs.hints, p.islandSize as number, p.islandGap as number);
+      alpha = matte;
+      ctx.notice(islands, (sum) => {
+        const count = Math.round(sum[0]);
+        return count > 0
+          ? `took ${count} small island${count === 1 ? '' : 's'} out of the matte (parts narrower than islandSize farther than islandGap from the piece: specks of dust, lint or backdrop); paint them red in the hints or set islandSize to 0 to keep them`
+          : undefined;
+      });
+    }
     const keepFrame = (layer: GpuImage, keep: { image: GpuImage } | { value: number }) => {
       if (!cover) return layer;
       const kept = ctx.draw({
