@@ -2,6 +2,7 @@
 // the matte's core (alpha above ISLAND_CORE), g = 1 where a red hint says
 // "piece" (a part the user marked is never an island).
 #include "chunks/texel"
+#include "chunks/hints"
 uniform sampler2D u_alpha;  // red
 uniform vec2 u_alpha_size;
 uniform sampler2D u_hints;  // red = piece, green = backdrop
@@ -15,7 +16,7 @@ void main() {
   float pinned = 0.0;
   if (u_hasHints == 1) {
     vec2 h = texelAt(u_hints, u_alpha_size, p).rg;
-    pinned = step(0.5, h.r) * (1.0 - step(0.5, h.g));
+    pinned = hintIsPiece(h) && !hintIsBackdrop(h) ? 1.0 : 0.0;
   }
   gl_FragColor = vec4(core, pinned, 0.0, 1.0);
 }

@@ -7,6 +7,7 @@
 // with u_separateShadow only its colour change and brightening count, so the
 // shadow goes to the shadow layer instead of the matte.
 #include "chunks/backdrop"
+#include "chunks/hints"
 #include "chunks/texture"
 
 uniform sampler2D u_image;
@@ -71,10 +72,9 @@ void main() {
   float backdrop = 1.0 - step(low + 1e-6, backdropTest);
   if (u_hasHints == 1) {
     vec2 h = texture2D(u_hints, v_uv).rg;
-    if (h.r > 0.5) { piece = 1.0; backdrop = 0.0; shadowLike = 0.0; }
-    if (h.g > 0.5) { contrast = 0.0; piece = 0.0; backdrop = 1.0; }
+    if (hintIsPiece(h)) { piece = 1.0; backdrop = 0.0; shadowLike = 0.0; skirt = 0.0; }
+    if (hintIsBackdrop(h)) { contrast = 0.0; piece = 0.0; backdrop = 1.0; }
   }
-  if (u_hasHints == 1 && texture2D(u_hints, v_uv).r > 0.5) skirt = 0.0;
   // With u_skirt, alpha is the smoothed contrast where the pixel is skirt-like
   // (what skirt_grow follows) and -1 elsewhere.
   gl_FragColor = vec4(contrast, piece, backdrop, u_skirt == 1 ? (skirt >= 0.5 ? smoothedContrast : -1.0) : shadowLike);

@@ -32,6 +32,7 @@
 // (bridge_gaps.frag keeps it, but not the key's backdrop call: the centre
 // line of a white chain is keyed backdrop and must be bridged).
 #include "chunks/backdrop"
+#include "chunks/hints"
 
 uniform sampler2D u_key;    // key_soft output
 uniform sampler2D u_band;   // band_stats of u_key over the edge band: r = maximum of key.r, g, b = box means of key.g, key.b
@@ -80,8 +81,8 @@ void main() {
   }
   if (u_hasHints == 1) {
     vec2 h = texture2D(u_hints, v_uv).rg;
-    if (h.r > 0.5) trimap = 1.0;
-    if (h.g > 0.5) trimap = 0.0;
+    if (hintIsPiece(h)) trimap = 1.0;
+    if (hintIsBackdrop(h)) trimap = 0.0;
   }
   // The noise contrast taken off the guess: it is not biased upwards on bare
   // backdrop, which the guided filter would turn into a faint halo.

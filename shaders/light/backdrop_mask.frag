@@ -13,6 +13,7 @@
 // only where the border holds no smooth pixel (light/backdrop_reference.frag
 // takes that mean where far more of the frame passes against it).
 #include "chunks/color"
+#include "chunks/hints"
 
 uniform sampler2D u_image;
 uniform sampler2D u_stats;     // blurred (L, L^2): local mean and variance
@@ -62,7 +63,7 @@ void main() {
     if (luminance(c) < luminance(b)) d *= 2.0;
     m *= 1.0 - smoothstep(u_colorTolerance, 2.0 * u_colorTolerance, d);
   }
-  if (u_hasHints == 1) m *= 1.0 - step(0.5, texture2D(u_hints, v_uv).r);
+  if (u_hasHints == 1 && hintIsPiece(texture2D(u_hints, v_uv).rg)) m = 0.0;
   if (u_pack == 1 && u_borderWidth > 0.0) {
     vec2 p = gl_FragCoord.xy;
     float fromEdge = min(min(p.x, p.y), min(u_image_size.x - p.x, u_image_size.y - p.y));

@@ -473,7 +473,7 @@ export function keepFrameRef(
 /**
  * Island removal by its definition, as removeIslands (islands.ts) means it:
  * on blocks of 2^level pixels (islandPlan), a block is core when a pixel of
- * it has alpha >= 0.5, pinned when one has a red and no green hint. The
+ * it has alpha >= 0.5, pinned when one has a red and no green hint (chunks/hints). The
  * core's 8-connected parts are labelled by flood fill; a part is wide when
  * its box is wider or higher than `size` blocks and than a quarter of the
  * widest part's. A narrow part (an island) is removed unless it holds a
@@ -493,7 +493,7 @@ export function removeIslandsRef(alpha: CpuImage, hints: CpuImage | undefined, o
     for (let x = 0; x < w; x++) {
       const [i, b] = [(y * w + x) * 4, Math.floor(y / block) * bw + Math.floor(x / block)];
       if (alpha.data[i] >= 0.5) core[b] = 1;
-      if (hints && hints.data[i] >= 0.5 && hints.data[i + 1] < 0.5) pinned[b] = 1;
+      if (hints && hints.data[i] > 0.5 && hints.data[i + 1] <= 0.5) pinned[b] = 1;
     }
   const label = new Int32Array(bw * bh).fill(-1);
   const coreImage = createImage(bw, bh, (x, y) => (core[y * bw + x] ? [1, 1, 1, 1] : [0, 0, 0, 1]));
