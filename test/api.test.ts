@@ -106,6 +106,23 @@ describe('rendering', () => {
     expect(worst).toBeLessThanOrEqual(1);
   });
 
+  it('renders every built-in preset on thumbnails down to one pixel', async () => {
+    // Lengths scale with the image under a preset's referenceSize: on a 24 px
+    // image the catalogue's 8 px fill reach is 0.19 px, which once rounded every
+    // texture shift to zero and failed the heal.
+    const builtin = await createLoupe();
+    const names = builtin.presets().filter((p) => p.valid).map((p) => p.name);
+    expect(names).toContain(DEFAULT_PRESET);
+    for (const name of names) {
+      const graph = await builtin.graph({ preset: name });
+      for (const [w, h] of [[1, 1], [5, 3], [24, 24]]) {
+        const { image } = builtin.render(graph, rawRamp(w, h), { sampleType: 'float32' });
+        expect([name, image.width, image.height]).toEqual([name, w, h]);
+        expect(image.data.every(Number.isFinite), `${name} at ${w}x${h}`).toBe(true);
+      }
+    }
+  });
+
   it('returns float pixels on request', () => {
     const src = rawRamp(8, 8);
     const { image } = loupe.render(loupe.prepareGraph(exposureGraph(0)), src, { sampleType: 'float32' });

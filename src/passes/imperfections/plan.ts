@@ -213,11 +213,14 @@ export function texturePlan(reach: number): TexturePlan {
   const shiftY: number[] = [];
   const seen = new Set<string>();
   TEXTURE_RINGS.forEach((ring, r) => {
+    // At least one texel: a reach scaled below a texel (a thumbnail under a
+    // preset's referenceSize) would otherwise round every shift to zero.
+    const radius = Math.max(1, ring * reach);
     for (let k = 0; k < 8; k++) {
       // Alternate rings are turned by half a step so the shifts cover more directions.
       const angle = ((k + (r % 2) * 0.5) * Math.PI) / 4;
-      const x = Math.round(ring * reach * Math.cos(angle));
-      const y = Math.round(ring * reach * Math.sin(angle));
+      const x = Math.round(radius * Math.cos(angle));
+      const y = Math.round(radius * Math.sin(angle));
       const key = `${x},${y}`;
       if ((x === 0 && y === 0) || seen.has(key)) continue;
       seen.add(key);
