@@ -221,6 +221,28 @@ describe('imperfections: what changes and what must not', () => {
     for (const y of [40, 91]) expect(result.data[(y * 128 + 30) * 4]).toBe(0);
   });
 
+  it('an isolated dark speck between two bright streaks is found; a dark dot on a line, however faint, is not', async () => {
+    // Shaded grey metal (linear). Two long bright streaks 4 px above and below a 1 px dark speck
+    // (x 48, y 32): by the extent rules alone a dark texel enclosed by bright structure is a
+    // bright chain link's hole, so the speck was kept; its isolation rings (2 and 3 px) lie on
+    // the smooth metal between the streaks. The same dot at x 24 sits on a faint dark line
+    // running across the streaks' gap (0.53 on 0.6; opposite ring taps both below the plane),
+    // and at (48, 80) on a long dark strand: neither is an isolated speck.
+    const [w, h] = [96, 112];
+    const image = createImage(w, h, (x, y) => {
+      const along = x > 10 && x < 86;
+      const dot = (x === 48 || x === 24) && y === 32;
+      const v = dot || (x === 48 && y === 80) ? 0.25 : (y === 28 || y === 36) && along ? 0.9 : x === 24 && y > 28 && y < 36 ? 0.53 : y === 80 && along ? 0.45 : 0.55 + 0.002 * x;
+      return [v ** 2.2, v ** 2.2, v ** 2.2, 1];
+    });
+    const { result } = await runGraph(single('imperfections.detect', DEFAULTS), { source: image });
+    const ref = detectRef(image, DEFAULTS);
+    expect(compare(result, ref, 1e-3).max).toBeLessThan(1e-3);
+    const maskAt = (x: number, y: number) => result.data[(y * w + x) * 4];
+    expect(maskAt(48, 32)).toBe(1);
+    expect([maskAt(24, 32), maskAt(48, 80), maskAt(30, 28), maskAt(30, 36), maskAt(30, 80)]).toEqual([0, 0, 0, 0, 0]);
+  });
+
   it('on an odd-sized image a speck reads the extent of its own block, not the next one', async () => {
     // 129 px wide: the 2 px blocks of the extent level end in a 1 px one. A dark 1x2 speck at
     // x 121 (block 60) beside a long bright line at x 122 (block 61). Mapping texels to blocks

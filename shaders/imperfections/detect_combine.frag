@@ -10,6 +10,9 @@
 // that is not restored by reconstruction (connected to a larger structure at
 // least as bright/dark: facet corners, prong tips). Glints are long
 // structure for the extent test (see extent_init.frag).
+// A dark texel proven isolated at the fine scale (ringDepth) is taken
+// without the threshold and the extentAround test: only its own block must
+// hold no long structure.
 #include "chunks/texel"
 #include "chunks/imperfections"
 uniform sampler2D u_luma;
@@ -25,6 +28,52 @@ uniform float u_floor;
 uniform float u_maxExtent;
 // Fine texels per coarse texel of the extent level (a power of two).
 uniform float u_extentBlock;
+// Isolation rings (plan.ts, isolationRings): whole-texel taps, tap i + n/2 opposite tap i.
+#define MAX_RING_TAPS 32
+uniform float u_innerX[MAX_RING_TAPS];
+uniform float u_innerY[MAX_RING_TAPS];
+uniform float u_innerTaps;
+uniform float u_outerX[MAX_RING_TAPS];
+uniform float u_outerY[MAX_RING_TAPS];
+uniform float u_outerTaps;
+uniform float u_isolationFactor;
+uniform float u_isolationFloor;
+
+// How far the texel's luma y lies below a ring around it (at most `cap`), as
+// a multiple of the depth a speck must have there (> 1: an isolated dark
+// speck). The ring is fitted with a plane (shading); the depth is measured
+// from its second lowest texel and must clear max(isolationFloor, factor x
+// the spread between the second lowest and the second highest), so texture
+// and noise around the texel raise the bar. Where two opposite taps both lie
+// below the plane by the floor, a line runs through the texel (a strand, a
+// facet edge, a scratch, however faint): no speck.
+float ringDepth(vec2 p, float y, float cap, float xs[MAX_RING_TAPS], float ys[MAX_RING_TAPS], float n) {
+  float mean = 0.0;
+  vec2 slope = vec2(0.0);
+  float moment = 0.0;
+  for (int i = 0; i < MAX_RING_TAPS; i++) {
+    if (float(i) >= n) break;
+    vec2 d = vec2(xs[i], ys[i]);
+    float v = texelAt(u_luma, u_luma_size, p + d).r;
+    mean += v;
+    slope += d * v;
+    moment += d.x * d.x;
+  }
+  mean /= n;
+  // A square ring is symmetric under a quarter turn: sum dx^2 = sum dy^2, sum dx dy = 0.
+  slope /= moment;
+  float lo1 = 1e9, lo2 = 1e9, hi1 = -1e9, hi2 = -1e9, line = -1e9;
+  for (int i = 0; i < MAX_RING_TAPS; i++) {
+    if (float(i) >= n) break;
+    vec2 d = vec2(xs[i], ys[i]);
+    float e = texelAt(u_luma, u_luma_size, p + d).r - mean - dot(slope, d);
+    if (e < lo1) { lo2 = lo1; lo1 = e; } else if (e < lo2) lo2 = e;
+    if (e > hi1) { hi2 = hi1; hi1 = e; } else if (e > hi2) hi2 = e;
+    if (float(i) < 0.5 * n) line = max(line, -max(e, texelAt(u_luma, u_luma_size, p - d).r - mean + dot(slope, d)));
+  }
+  if (line >= u_floor) return 0.0;
+  return min(lo2 - (y - mean), cap) / max(u_isolationFloor, u_isolationFactor * (hi2 - lo2));
+}
 
 void main() {
   vec2 p = currentTexel();
@@ -44,6 +93,11 @@ void main() {
   vec2 isolated = 1.0 - smoothstep(vec2(u_maxExtent + 1.5), vec2(u_maxExtent + 3.5), extent);
   vec2 strong = max(smoothstep(vec2(threshold), vec2(MASK_RAMP * threshold), vec2(y - rec.r, rec.b - y)),
                     smoothstep(vec2(shortThreshold), vec2(MASK_RAMP * shortThreshold), vec2(y - rec.g, rec.a - y))) * isolated;
+  // Isolated dark speck: deep below both rings, and still after the reconstruction (not a corner of a larger dark structure).
+  float left = rec.a - y;
+  float depth = min(ringDepth(p, y, left, u_innerX, u_innerY, u_innerTaps), ringDepth(p, y, left, u_outerX, u_outerY, u_outerTaps));
+  float ownQuiet = 1.0 - smoothstep(u_maxExtent + 1.5, u_maxExtent + 3.5, max(own.x, own.y));
+  strong.y = max(strong.y, smoothstep(1.0, MASK_RAMP, depth) * ownQuiet);
   float m = max(strong.x, strong.y);
   gl_FragColor = vec4(m, m, m, 1.0);
 }

@@ -276,6 +276,23 @@ export function detectRef(img: CpuImage, s: DetectionSettings): CpuImage {
     return e;
   };
 
+  // Isolated dark specks (ringDepth in detect_combine.frag): depth below the
+  // second lowest tap of each isolation ring, about a plane fitted to it;
+  // none where two opposite taps both lie below the plane by the floor.
+  const ringDepth = (x: number, yy: number, cap: number, ring: number[][]) => {
+    const n = ring.length;
+    const v = ring.map(([dx, dy]) => at(y, x + dx, yy + dy));
+    const mean = v.reduce((a, b) => a + b, 0) / n;
+    const moment = ring.reduce((a, [dx]) => a + dx * dx, 0);
+    const sx = ring.reduce((a, [dx], i) => a + dx * v[i], 0) / moment;
+    const sy = ring.reduce((a, [, dy], i) => a + dy * v[i], 0) / moment;
+    const e = ring.map(([dx, dy], i) => v[i] - mean - sx * dx - sy * dy);
+    for (let i = 0; i < n / 2; i++) if (Math.max(e[i], e[i + n / 2]) <= -plan.floor) return 0;
+    const sorted = e.slice().sort((a, b) => a - b);
+    const [lo2, hi2] = [sorted[1], sorted[n - 2]];
+    return Math.min(lo2 - (at(y, x, yy) - mean), cap) / Math.max(plan.isolationFloor, plan.isolationFactor * (hi2 - lo2));
+  };
+
   const core = plane(w, h, (x, yy) => {
     const [t, ts] = [thinThreshold(x, yy), shortThreshold(x, yy)];
     const ramp = (threshold: number, contrast: number) => smoothstep(threshold, MASK_RAMP * threshold, contrast);
@@ -290,7 +307,11 @@ export function detectRef(img: CpuImage, s: DetectionSettings): CpuImage {
     const yv = at(y, x, yy);
     const b = Math.max(ramp(t, yv - at(thinRec.open, x, yy)), ramp(ts, yv - at(shortRec.open, x, yy))) * isolated(brightBoxes, darkBoxes);
     const d = Math.max(ramp(t, at(thinRec.close, x, yy) - yv), ramp(ts, at(shortRec.close, x, yy) - yv)) * isolated(darkBoxes, brightBoxes);
-    return Math.max(b, d);
+    // An isolated dark speck needs only its own block free of long structure.
+    const left = at(shortRec.close, x, yy) - yv;
+    const depth = Math.min(...plan.isolationRings.map((ring) => ringDepth(x, yy, left, ring)));
+    const quiet = 1 - smoothstep(plan.maxExtent + 1.5, plan.maxExtent + 3.5, Math.max(extentAt(brightBoxes, cx, cy), extentAt(darkBoxes, cx, cy)));
+    return Math.max(b, d, smoothstep(1, MASK_RAMP, depth) * quiet);
   });
   const grown = squareExtreme(core, 1, Math.max);
   return createImage(w, h, (x, yy) => {

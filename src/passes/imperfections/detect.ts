@@ -189,10 +189,16 @@ export function detectDefects(d: Drawer, image: GpuImage, settings: DetectionSet
   });
   d.release(coarseThin);
 
+  const [inner, outer] = plan.isolationRings;
   const core = d.draw({
     shader: 'imperfections/detect_combine',
     inputs: { u_luma: luma, u_reconstructed: reconstructed, u_activity: activity, u_extentBright: bright, u_extentDark: dark },
-    uniforms: { u_floor: plan.floor, u_maxExtent: plan.maxExtent, u_extentBlock: 2 ** plan.extentLevel },
+    uniforms: {
+      u_floor: plan.floor, u_maxExtent: plan.maxExtent, u_extentBlock: 2 ** plan.extentLevel,
+      u_innerX: inner.map((o) => o[0]), u_innerY: inner.map((o) => o[1]), u_innerTaps: inner.length,
+      u_outerX: outer.map((o) => o[0]), u_outerY: outer.map((o) => o[1]), u_outerTaps: outer.length,
+      u_isolationFactor: plan.isolationFactor, u_isolationFloor: plan.isolationFloor,
+    },
   });
   for (const img of [luma, residual, reconstructed, activity, bright, dark]) d.release(img);
   const mask = d.draw({ shader: 'imperfections/dilate', inputs: { u_mask: core } });

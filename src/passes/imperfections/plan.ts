@@ -91,6 +91,20 @@ export interface DetectionPlan {
   floor: number;
   /** > 0: clipped points are glints, and thin features connected to them are kept. */
   glintGuard: number;
+  /**
+   * Isolated dark specks (detect_combine.frag, ringDepth): two square rings
+   * around the texel, of Chebyshev radius squareRadius - 1 and squareRadius.
+   * A dark texel below both rings, each fitted with a plane, by more than
+   * max(isolationFloor, isolationFactor x the ring's spread about its plane),
+   * with no line through it (two opposite taps below the plane by the floor),
+   * is a speck without the activity threshold and the test for enclosing
+   * structure of the other polarity, which take a dark speck between two
+   * highlights for a bright link's hole; only its own coarse block must
+   * hold no long structure.
+   */
+  isolationRings: number[][][];
+  isolationFactor: number;
+  isolationFloor: number;
 }
 
 export interface DetectionSettings {
@@ -118,6 +132,27 @@ export const MAX_RIDGE_TAPS = 8;
 // by at least half the texel's thin-feature contrast along the whole segment.
 const RIDGE_FRACTION = 0.5;
 
+/** Taps of an isolation ring, at most; must match MAX_RING_TAPS in shaders/imperfections/detect_combine.frag. */
+export const MAX_RING_TAPS = 32;
+// Measured on the generated restoration shots and the photos (docs/passes-imperfections.md, "Isolated dark specks").
+const ISOLATION_FLOOR_SCALE = 2.4;
+
+/**
+ * Whole-texel taps on the square ring of Chebyshev radius r: every texel of
+ * it up to MAX_RING_TAPS, else that many evenly spaced along it. The second
+ * half mirrors the first through the centre, so taps i and i + n/2 are
+ * opposite (the line test), and a plane fit over the taps needs no cross
+ * terms.
+ */
+export function squareRing(r: number): number[][] {
+  const n = Math.min(MAX_RING_TAPS, 8 * r);
+  const half = Array.from({ length: n / 2 }, (_, k) => {
+    const arc = (k * 8 * r) / n;
+    return arc < 2 * r ? [Math.round(arc - r), -r] : [r, Math.round(arc - 3 * r)];
+  });
+  return [...half, ...half.map(([x, y]) => [-x, -y])];
+}
+
 /** Orientations of the line segments (even: line_morph.frag and the ridge test do two per draw). */
 const LINE_ORIENTATIONS = 8;
 /** Most taps on each side of a line segment (line_morph.frag's LINE_TAPS define; its standalone default is the same). */
@@ -130,6 +165,7 @@ export function detectionPlan(p: DetectionSettings, width: number, height: numbe
   const extentLevel = Math.min(Math.max(1, Math.round(Math.log2(p.scratchLength / 20))), 5, deepest(8));
   const f = 2 ** extentLevel;
   const squareRadius = Math.max(1, Math.ceil(p.maxSize / 2));
+  const floor = (4 - 3 * p.sensitivity) / 255;
   // A scratch of scratchLength touches at most scratchLength / f + 1 blocks along its longer axis.
   const maxExtent = p.scratchLength / f + 1;
   // Half length: the segment is longer than the diagonal of a maxSize square.
@@ -160,8 +196,11 @@ export function detectionPlan(p: DetectionSettings, width: number, height: numbe
     structureFraction: STRUCTURE_FRACTION,
     meanFactor: 20 - 12 * p.sensitivity,
     activityCap: ACTIVITY_CAP,
-    floor: (4 - 3 * p.sensitivity) / 255,
+    floor,
     glintGuard: p.protectDetail,
+    isolationRings: [squareRing(Math.max(1, squareRadius - 1)), squareRing(squareRadius)],
+    isolationFactor: 3 - 2 * p.sensitivity,
+    isolationFloor: ISOLATION_FLOOR_SCALE * floor,
   };
 }
 
