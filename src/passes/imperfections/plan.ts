@@ -141,8 +141,9 @@ const ISOLATION_FLOOR_SCALE = 2.4;
  * Whole-texel taps on the square ring of Chebyshev radius r: every texel of
  * it up to MAX_RING_TAPS, else that many evenly spaced along it. The second
  * half mirrors the first through the centre, so taps i and i + n/2 are
- * opposite (the line test), and a plane fit over the taps needs no cross
- * terms.
+ * opposite (the line test); the first half's right side is its top side
+ * turned a quarter, so the taps keep the square's symmetry and a plane fit
+ * over them needs no cross terms.
  */
 export function squareRing(r: number): number[][] {
   const n = Math.min(MAX_RING_TAPS, 8 * r);
