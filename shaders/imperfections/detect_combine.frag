@@ -39,6 +39,11 @@ uniform float u_outerTaps;
 uniform float u_isolationFactor;
 uniform float u_isolationFloor;
 
+// 1 where a feature box of this extent (coarse texels) is short enough to be a defect, 0 where it is long structure.
+vec2 shortExtent(vec2 extent) {
+  return 1.0 - smoothstep(vec2(u_maxExtent + 1.5), vec2(u_maxExtent + 3.5), extent);
+}
+
 // How far the texel's luma y lies below a ring around it (at most `cap`), as
 // a multiple of the depth a speck must have there (> 1: an isolated dark
 // speck). The ring is fitted with a plane (shading); the depth is measured
@@ -48,15 +53,17 @@ uniform float u_isolationFloor;
 // below the plane by the floor, a line runs through the texel (a strand, a
 // facet edge, a scratch, however faint): no speck.
 float ringDepth(vec2 p, float y, float cap, float xs[MAX_RING_TAPS], float ys[MAX_RING_TAPS], float n) {
+  // The taps, read once for the plane fit and the residuals.
+  float e[MAX_RING_TAPS];
   float mean = 0.0;
   vec2 slope = vec2(0.0);
   float moment = 0.0;
   for (int i = 0; i < MAX_RING_TAPS; i++) {
     if (float(i) >= n) break;
     vec2 d = vec2(xs[i], ys[i]);
-    float v = texelAt(u_luma, u_luma_size, p + d).r;
-    mean += v;
-    slope += d * v;
+    e[i] = texelAt(u_luma, u_luma_size, p + d).r;
+    mean += e[i];
+    slope += d * e[i];
     moment += d.x * d.x;
   }
   mean /= n;
@@ -66,10 +73,11 @@ float ringDepth(vec2 p, float y, float cap, float xs[MAX_RING_TAPS], float ys[MA
   for (int i = 0; i < MAX_RING_TAPS; i++) {
     if (float(i) >= n) break;
     vec2 d = vec2(xs[i], ys[i]);
-    float e = texelAt(u_luma, u_luma_size, p + d).r - mean - dot(slope, d);
-    if (e < lo1) { lo2 = lo1; lo1 = e; } else if (e < lo2) lo2 = e;
-    if (e > hi1) { hi2 = hi1; hi1 = e; } else if (e > hi2) hi2 = e;
-    if (float(i) < 0.5 * n) line = max(line, -max(e, texelAt(u_luma, u_luma_size, p - d).r - mean + dot(slope, d)));
+    float r = e[i] - mean - dot(slope, d);
+    if (r < lo1) { lo2 = lo1; lo1 = r; } else if (r < lo2) lo2 = r;
+    if (r > hi1) { hi2 = hi1; hi1 = r; } else if (r > hi2) hi2 = r;
+    // The opposite tap (i + n/2, which GLSL ES 1.0 cannot index) is read again.
+    if (float(i) < 0.5 * n) line = max(line, -max(r, texelAt(u_luma, u_luma_size, p - d).r - mean + dot(slope, d)));
   }
   if (line >= u_floor) return 0.0;
   return min(lo2 - (y - mean), cap) / max(u_isolationFloor, u_isolationFactor * (hi2 - lo2));
@@ -90,13 +98,13 @@ void main() {
   bvec2 compact = lessThanEqual(own, vec2(COMPACT_EXTENT));
   vec2 extent = max(own, vec2(extentAround(u_extentDark, u_extentBright_size, coarseTexel, compact.x),
                               extentAround(u_extentBright, u_extentBright_size, coarseTexel, compact.y)));
-  vec2 isolated = 1.0 - smoothstep(vec2(u_maxExtent + 1.5), vec2(u_maxExtent + 3.5), extent);
+  vec2 isolated = shortExtent(extent);
   vec2 strong = max(smoothstep(vec2(threshold), vec2(MASK_RAMP * threshold), vec2(y - rec.r, rec.b - y)),
                     smoothstep(vec2(shortThreshold), vec2(MASK_RAMP * shortThreshold), vec2(y - rec.g, rec.a - y))) * isolated;
   // Isolated dark speck: deep below both rings, and still after the reconstruction (not a corner of a larger dark structure).
   float left = rec.a - y;
   float depth = min(ringDepth(p, y, left, u_innerX, u_innerY, u_innerTaps), ringDepth(p, y, left, u_outerX, u_outerY, u_outerTaps));
-  float ownQuiet = 1.0 - smoothstep(u_maxExtent + 1.5, u_maxExtent + 3.5, max(own.x, own.y));
+  float ownQuiet = shortExtent(vec2(max(own.x, own.y))).x;
   strong.y = max(strong.y, smoothstep(1.0, MASK_RAMP, depth) * ownQuiet);
   float m = max(strong.x, strong.y);
   gl_FragColor = vec4(m, m, m, 1.0);

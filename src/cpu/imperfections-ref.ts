@@ -293,6 +293,9 @@ export function detectRef(img: CpuImage, s: DetectionSettings): CpuImage {
     return Math.min(lo2 - (at(y, x, yy) - mean), cap) / Math.max(plan.isolationFloor, plan.isolationFactor * (hi2 - lo2));
   };
 
+  // 1 where a feature box of this extent (coarse texels) is short enough to be a defect (shortExtent in the shader).
+  const shortExtent = (extent: number) => 1 - smoothstep(plan.maxExtent + 1.5, plan.maxExtent + 3.5, extent);
+
   const core = plane(w, h, (x, yy) => {
     const [t, ts] = [thinThreshold(x, yy), shortThreshold(x, yy)];
     const ramp = (threshold: number, contrast: number) => smoothstep(threshold, MASK_RAMP * threshold, contrast);
@@ -301,7 +304,7 @@ export function detectRef(img: CpuImage, s: DetectionSettings): CpuImage {
     // Long own-polarity structure here, or long other-polarity structure beside it.
     const isolated = (own: Plane[], other: Plane[]) => {
       const ownExtent = extentAt(own, cx, cy);
-      return 1 - smoothstep(plan.maxExtent + 1.5, plan.maxExtent + 3.5, Math.max(ownExtent, extentAround(other, cx, cy, ownExtent <= COMPACT_EXTENT)));
+      return shortExtent(Math.max(ownExtent, extentAround(other, cx, cy, ownExtent <= COMPACT_EXTENT)));
     };
     // A thin feature above the thin-feature threshold, or a short one above the short-feature threshold.
     const yv = at(y, x, yy);
@@ -310,7 +313,7 @@ export function detectRef(img: CpuImage, s: DetectionSettings): CpuImage {
     // An isolated dark speck needs only its own block free of long structure.
     const left = at(shortRec.close, x, yy) - yv;
     const depth = Math.min(...plan.isolationRings.map((ring) => ringDepth(x, yy, left, ring)));
-    const quiet = 1 - smoothstep(plan.maxExtent + 1.5, plan.maxExtent + 3.5, Math.max(extentAt(brightBoxes, cx, cy), extentAt(darkBoxes, cx, cy)));
+    const quiet = shortExtent(Math.max(extentAt(brightBoxes, cx, cy), extentAt(darkBoxes, cx, cy)));
     return Math.max(b, d, smoothstep(1, MASK_RAMP, depth) * quiet);
   });
   const grown = squareExtreme(core, 1, Math.max);
