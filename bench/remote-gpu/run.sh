@@ -43,7 +43,7 @@ export DISPLAY=:99 __GLX_VENDOR_LIBRARY_NAME=nvidia
 # (about 0.3 s per line on an H100, seconds through llvmpipe).
 timeout 60 node .gpu-pack/part2/smoke.cjs || { echo "headless-gl got no context"; exit 4; }
 nvidia-smi --query-gpu=utilization.gpu,memory.used --format=csv,noheader -l 3 > "$O/nvidia-smi.txt" 2>&1 &
-timeout 150 node node_modules/vitest/vitest.mjs run --exclude 'test/browser/**' --maxWorkers 8 > "$O/vitest.txt" 2>&1; echo "vitest rc=$?"
-# PERF_ARGS and PERF_TIMEOUT_S fit the perf run to the time a lease leaves.
+timeout "${VITEST_TIMEOUT_S:-150}" node node_modules/vitest/vitest.mjs run --exclude 'test/browser/**' --maxWorkers 8 > "$O/vitest.txt" 2>&1; echo "vitest rc=$?"
+# VITEST_TIMEOUT_S, PERF_ARGS and PERF_TIMEOUT_S fit the runs to the time a lease leaves.
 timeout "${PERF_TIMEOUT_S:-330}" node node_modules/tsx/dist/cli.mjs bench/perf.ts ${PERF_ARGS:---sizes 1,24 --runs 1 --max-run-s 60} --json "$O/perf.json" > "$O/perf.txt" 2>&1; echo "perf rc=$?"
 grep -E 'Test Files|Tests ' "$O/vitest.txt"
