@@ -243,6 +243,26 @@ describe('imperfections: what changes and what must not', () => {
     expect([maskAt(24, 32), maskAt(48, 80), maskAt(30, 28), maskAt(30, 36), maskAt(30, 80)]).toEqual([0, 0, 0, 0, 0]);
   });
 
+  it('a dark speck right beside a long faint highlight line is found; the line is kept', async () => {
+    // Shaded grey metal (display values). A long 1 px highlight (0.04 above the metal) on row
+    // 31 and a dark 1 px speck (0.25) just above it at (48, 30): the speck's 2 px block holds
+    // the line, long bright structure, so the block is not quiet for the other polarity. A
+    // dark speck needs only no long dark structure there (a chain's dark link dots are joined
+    // into one). The line is faint so that its two taps on each ring leave the plane fit of
+    // the other taps within the floor.
+    const [w, h] = [96, 64];
+    const image = createImage(w, h, (x, y) => {
+      const metal = 0.55 + 0.002 * x;
+      const v = x === 48 && y === 30 ? 0.25 : y === 31 && x > 10 && x < 86 ? metal + 0.04 : metal;
+      return [v ** 2.2, v ** 2.2, v ** 2.2, 1];
+    });
+    const { result } = await runGraph(single('imperfections.detect', DEFAULTS), { source: image });
+    expect(compare(result, detectRef(image, DEFAULTS), 1e-3).max).toBeLessThan(1e-3);
+    const maskAt = (x: number, y: number) => result.data[(y * w + x) * 4];
+    expect(maskAt(48, 30)).toBe(1);
+    expect([maskAt(20, 31), maskAt(76, 31), maskAt(20, 20)]).toEqual([0, 0, 0]);
+  });
+
   it('on an odd-sized image a speck reads the extent of its own block, not the next one', async () => {
     // 129 px wide: the 2 px blocks of the extent level end in a 1 px one. A dark 1x2 speck at
     // x 121 (block 60) beside a long bright line at x 122 (block 61). Mapping texels to blocks

@@ -12,7 +12,7 @@
 // structure for the extent test (see extent_init.frag).
 // A dark texel proven isolated at the fine scale (ringDepth) is taken
 // without the threshold and the extentAround test: only its own block must
-// hold no long structure.
+// hold no long dark structure (a chain's dark link dots are joined into one).
 #include "chunks/texel"
 #include "chunks/imperfections"
 uniform sampler2D u_luma;
@@ -104,7 +104,7 @@ void main() {
   // Isolated dark speck: deep below both rings, and still after the reconstruction (not a corner of a larger dark structure).
   float left = rec.a - y;
   float depth = min(ringDepth(p, y, left, u_innerX, u_innerY, u_innerTaps), ringDepth(p, y, left, u_outerX, u_outerY, u_outerTaps));
-  float ownQuiet = shortExtent(vec2(max(own.x, own.y))).x;
+  float ownQuiet = shortExtent(own).y;
   strong.y = max(strong.y, smoothstep(1.0, MASK_RAMP, depth) * ownQuiet);
   float m = max(strong.x, strong.y);
   gl_FragColor = vec4(m, m, m, 1.0);

@@ -310,10 +310,10 @@ export function detectRef(img: CpuImage, s: DetectionSettings): CpuImage {
     const yv = at(y, x, yy);
     const b = Math.max(ramp(t, yv - at(thinRec.open, x, yy)), ramp(ts, yv - at(shortRec.open, x, yy))) * isolated(brightBoxes, darkBoxes);
     const d = Math.max(ramp(t, at(thinRec.close, x, yy) - yv), ramp(ts, at(shortRec.close, x, yy) - yv)) * isolated(darkBoxes, brightBoxes);
-    // An isolated dark speck needs only its own block free of long structure.
+    // An isolated dark speck needs only its own block free of long dark structure.
     const left = at(shortRec.close, x, yy) - yv;
     const depth = Math.min(...plan.isolationRings.map((ring) => ringDepth(x, yy, left, ring)));
-    const quiet = shortExtent(Math.max(extentAt(brightBoxes, cx, cy), extentAt(darkBoxes, cx, cy)));
+    const quiet = shortExtent(extentAt(darkBoxes, cx, cy));
     return Math.max(b, d, smoothstep(1, MASK_RAMP, depth) * quiet);
   });
   const grown = squareExtreme(core, 1, Math.max);
