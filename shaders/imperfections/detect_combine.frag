@@ -83,6 +83,17 @@ float ringDepth(vec2 p, float y, float cap, float xs[MAX_RING_TAPS], float ys[MA
   return min(lo2 - (y - mean), cap) / max(u_isolationFloor, u_isolationFactor * (hi2 - lo2));
 }
 
+// Whether a compact dark piece other than `ownBox` lies within 3 coarse texels of `texel`:
+// the next dark dot of a pale dotted strand (its dots are compact and not joined).
+bool darkDotNear(vec2 texel, vec4 ownBox) {
+  for (int dy = -3; dy <= 3; dy++)
+    for (int dx = -3; dx <= 3; dx++) {
+      vec4 b = texelAt(u_extentDark, u_extentBright_size, texel + vec2(float(dx), float(dy)));
+      if (b.r < EXTENT_NONE && boxExtent(b) <= COMPACT_EXTENT && any(notEqual(b, ownBox))) return true;
+    }
+  return false;
+}
+
 void main() {
   vec2 p = currentTexel();
   float y = texelAt(u_luma, u_luma_size, p).r;
@@ -104,7 +115,14 @@ void main() {
   // Isolated dark speck: deep below both rings, and still after the reconstruction (not a corner of a larger dark structure).
   float left = rec.a - y;
   float depth = min(ringDepth(p, y, left, u_innerX, u_innerY, u_innerTaps), ringDepth(p, y, left, u_outerX, u_outerY, u_outerTaps));
+  // Its block must hold no long dark structure (a chain's dark link dots joined into one), and
+  // long bright structure there (a highlight beside it, the pale band it sits on) must not be a
+  // pale strand whose next dark dot is near.
   float ownQuiet = shortExtent(own).y;
+  if (depth > 1.0 && own.x > u_maxExtent + 1.5) {
+    vec4 ownBox = texelAt(u_extentDark, u_extentBright_size, coarseTexel);
+    ownQuiet *= max(shortExtent(own).x, darkDotNear(coarseTexel, ownBox) ? 0.0 : 1.0);
+  }
   strong.y = max(strong.y, smoothstep(1.0, MASK_RAMP, depth) * ownQuiet);
   float m = max(strong.x, strong.y);
   gl_FragColor = vec4(m, m, m, 1.0);

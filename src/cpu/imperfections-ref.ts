@@ -293,6 +293,18 @@ export function detectRef(img: CpuImage, s: DetectionSettings): CpuImage {
     return Math.min(lo2 - (at(y, x, yy) - mean), cap) / Math.max(plan.isolationFloor, plan.isolationFactor * (hi2 - lo2));
   };
 
+  // Whether a compact dark piece other than the one at (cx, cy) lies within 3 coarse texels (darkDotNear in the shader).
+  const darkDotNear = (cx: number, cy: number) => {
+    const box = (x: number, yy: number) => darkBoxes.map((b) => at(b, x, yy));
+    const own = box(cx, cy);
+    for (let dy = -3; dy <= 3; dy++)
+      for (let dx = -3; dx <= 3; dx++) {
+        const b = box(cx + dx, cy + dy);
+        if (b[0] < NONE && boxExtent(b) <= COMPACT_EXTENT && b.some((v, c) => v !== own[c])) return true;
+      }
+    return false;
+  };
+
   // 1 where a feature box of this extent (coarse texels) is short enough to be a defect (shortExtent in the shader).
   const shortExtent = (extent: number) => 1 - smoothstep(plan.maxExtent + 1.5, plan.maxExtent + 3.5, extent);
 
@@ -310,10 +322,13 @@ export function detectRef(img: CpuImage, s: DetectionSettings): CpuImage {
     const yv = at(y, x, yy);
     const b = Math.max(ramp(t, yv - at(thinRec.open, x, yy)), ramp(ts, yv - at(shortRec.open, x, yy))) * isolated(brightBoxes, darkBoxes);
     const d = Math.max(ramp(t, at(thinRec.close, x, yy) - yv), ramp(ts, at(shortRec.close, x, yy) - yv)) * isolated(darkBoxes, brightBoxes);
-    // An isolated dark speck needs only its own block free of long dark structure.
+    // An isolated dark speck: no long dark structure in its block, and long bright structure there
+    // only if no other compact dark piece (a pale strand's next dark dot) is near (darkDotNear).
     const left = at(shortRec.close, x, yy) - yv;
     const depth = Math.min(...plan.isolationRings.map((ring) => ringDepth(x, yy, left, ring)));
-    const quiet = shortExtent(extentAt(darkBoxes, cx, cy));
+    let quiet = shortExtent(extentAt(darkBoxes, cx, cy));
+    const ownBright = extentAt(brightBoxes, cx, cy);
+    if (depth > 1 && ownBright > plan.maxExtent + 1.5) quiet *= Math.max(shortExtent(ownBright), darkDotNear(cx, cy) ? 0 : 1);
     return Math.max(b, d, smoothstep(1, MASK_RAMP, depth) * quiet);
   });
   const grown = squareExtreme(core, 1, Math.max);
