@@ -246,10 +246,10 @@ describe('imperfections: what changes and what must not', () => {
   it('a dark speck right beside a long faint highlight line is found; the line is kept', async () => {
     // Shaded grey metal (display values). A long 1 px highlight (0.04 above the metal) on row
     // 31 and a dark 1 px speck (0.25) just above it at (48, 30): the speck's 2 px block holds
-    // the line, long bright structure, so the block is not quiet for the other polarity. A
-    // dark speck needs only no long dark structure there (a chain's dark link dots are joined
-    // into one). The line is faint so that its two taps on each ring leave the plane fit of
-    // the other taps within the floor.
+    // the line, long bright structure, which vetoes a dark speck only with another compact
+    // dark dot near (a pale dotted strand, next test); long dark structure always does. The
+    // line is faint so that its two taps on each ring leave the plane fit of the other taps
+    // within the floor.
     const [w, h] = [96, 64];
     const image = createImage(w, h, (x, y) => {
       const metal = 0.55 + 0.002 * x;

@@ -11,8 +11,9 @@
 // least as bright/dark: facet corners, prong tips). Glints are long
 // structure for the extent test (see extent_init.frag).
 // A dark texel proven isolated at the fine scale (ringDepth) is taken
-// without the threshold and the extentAround test: only its own block must
-// hold no long dark structure (a chain's dark link dots are joined into one).
+// without the threshold and the extentAround test: its own block must hold
+// no long dark structure (a chain's dark link dots are joined into one), nor
+// long bright structure with another compact dark dot near (darkDotNear).
 #include "chunks/texel"
 #include "chunks/imperfections"
 uniform sampler2D u_luma;
@@ -83,11 +84,14 @@ float ringDepth(vec2 p, float y, float cap, float xs[MAX_RING_TAPS], float ys[MA
   return min(lo2 - (y - mean), cap) / max(u_isolationFloor, u_isolationFactor * (hi2 - lo2));
 }
 
-// Whether a compact dark piece other than `ownBox` lies within 3 coarse texels of `texel`:
-// the next dark dot of a pale dotted strand (its dots are compact and not joined).
+// Coarse texels within which another compact dark piece is a dotted strand's next dot (DOT_REACH in detectRef).
+#define DOT_REACH 3
+
+// Whether a compact dark piece other than `ownBox` lies within DOT_REACH coarse texels of
+// `texel`: the next dark dot of a pale dotted strand (its dots are compact and not joined).
 bool darkDotNear(vec2 texel, vec4 ownBox) {
-  for (int dy = -3; dy <= 3; dy++)
-    for (int dx = -3; dx <= 3; dx++) {
+  for (int dy = -DOT_REACH; dy <= DOT_REACH; dy++)
+    for (int dx = -DOT_REACH; dx <= DOT_REACH; dx++) {
       vec4 b = texelAt(u_extentDark, u_extentBright_size, texel + vec2(float(dx), float(dy)));
       if (b.r < EXTENT_NONE && boxExtent(b) <= COMPACT_EXTENT && any(notEqual(b, ownBox))) return true;
     }

@@ -110,6 +110,9 @@ const COMPACT_EXTENT = 2;
 /** Share of clipped blocks in the 5x5 around from which a clipped block is blown-out area, not a glint core (BLOWN_SHARE in extent_init.frag). */
 const BLOWN_SHARE = 0.6;
 
+/** Coarse texels within which another compact dark piece is a pale dotted strand's next dot (DOT_REACH in detect_combine.frag). */
+const DOT_REACH = 3;
+
 /** Extent from which a piece of thin structure joins others across a one-texel gap (LINK_EXTENT in shaders/chunks/imperfections.glsl). */
 const LINK_EXTENT = 4;
 
@@ -293,12 +296,12 @@ export function detectRef(img: CpuImage, s: DetectionSettings): CpuImage {
     return Math.min(lo2 - (at(y, x, yy) - mean), cap) / Math.max(plan.isolationFloor, plan.isolationFactor * (hi2 - lo2));
   };
 
-  // Whether a compact dark piece other than the one at (cx, cy) lies within 3 coarse texels (darkDotNear in the shader).
+  // Whether a compact dark piece other than the one at (cx, cy) lies within DOT_REACH coarse texels (darkDotNear in the shader).
   const darkDotNear = (cx: number, cy: number) => {
     const box = (x: number, yy: number) => darkBoxes.map((b) => at(b, x, yy));
     const own = box(cx, cy);
-    for (let dy = -3; dy <= 3; dy++)
-      for (let dx = -3; dx <= 3; dx++) {
+    for (let dy = -DOT_REACH; dy <= DOT_REACH; dy++)
+      for (let dx = -DOT_REACH; dx <= DOT_REACH; dx++) {
         const b = box(cx + dx, cy + dy);
         if (b[0] < NONE && boxExtent(b) <= COMPACT_EXTENT && b.some((v, c) => v !== own[c])) return true;
       }
