@@ -123,7 +123,7 @@ void main() {
   // long bright structure there (a highlight beside it, the pale band it sits on) must not be a
   // pale strand whose next dark dot is near.
   float ownQuiet = shortExtent(own).y;
-  if (depth > 1.0 && own.x > u_maxExtent + 1.5) {
+  if (depth > 1.0 && shortExtent(own).x < 1.0) {
     vec4 ownBox = texelAt(u_extentDark, u_extentBright_size, coarseTexel);
     ownQuiet *= max(shortExtent(own).x, darkDotNear(coarseTexel, ownBox) ? 0.0 : 1.0);
   }

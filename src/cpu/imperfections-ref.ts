@@ -331,7 +331,7 @@ export function detectRef(img: CpuImage, s: DetectionSettings): CpuImage {
     const depth = Math.min(...plan.isolationRings.map((ring) => ringDepth(x, yy, left, ring)));
     let quiet = shortExtent(extentAt(darkBoxes, cx, cy));
     const ownBright = extentAt(brightBoxes, cx, cy);
-    if (depth > 1 && ownBright > plan.maxExtent + 1.5) quiet *= Math.max(shortExtent(ownBright), darkDotNear(cx, cy) ? 0 : 1);
+    if (depth > 1 && shortExtent(ownBright) < 1) quiet *= Math.max(shortExtent(ownBright), darkDotNear(cx, cy) ? 0 : 1);
     return Math.max(b, d, smoothstep(1, MASK_RAMP, depth) * quiet);
   });
   const grown = squareExtreme(core, 1, Math.max);

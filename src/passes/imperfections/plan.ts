@@ -99,8 +99,9 @@ export interface DetectionPlan {
    * with no line through it (two opposite taps below the plane by the floor),
    * is a speck without the activity threshold and the test for enclosing
    * structure of the other polarity, which take a dark speck between two
-   * highlights for a bright link's hole; only its own coarse block must
-   * hold no long structure.
+   * highlights for a bright link's hole. Its own coarse block must hold no
+   * long dark structure, nor long bright structure with another compact
+   * dark dot near (a pale dotted strand).
    */
   isolationRings: number[][][];
   isolationFactor: number;
@@ -133,7 +134,7 @@ export const MAX_RIDGE_TAPS = 8;
 const RIDGE_FRACTION = 0.5;
 
 /** Taps of an isolation ring, at most; must match MAX_RING_TAPS in shaders/imperfections/detect_combine.frag. */
-export const MAX_RING_TAPS = 32;
+const MAX_RING_TAPS = 32;
 // Measured on the generated restoration shots and the photos (docs/passes-imperfections.md, "Isolated dark specks").
 const ISOLATION_FLOOR_SCALE = 2.4;
 
