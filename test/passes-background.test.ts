@@ -352,7 +352,7 @@ describe('background: GPU stages vs float64 CPU references', () => {
     return matte;
   };
 
-  it('island removal matches its definition: far specks, their rims and far faint matte go; a dashed chain, a speck and faint matte beside the piece, a wide bar and a hinted speck stay', async () => {
+  it('island removal matches its definition: far specks, their rims, a far blob narrower than islandSize and far faint matte go; a dashed chain, a speck and faint matte beside the piece, bars wider than islandSize and a hinted speck stay', async () => {
     const [w, h] = [160, 120];
     // islandSize 16 px, islandGap 12 px: blocks of 4 px, islands up to 4 blocks, kept within 3 blocks of a wider part.
     const plan = islandPlan(16, 12);
@@ -367,6 +367,8 @@ describe('background: GPU stages vs float64 CPU references', () => {
       if (square(x, y, 85, 95, 10)) return 0.8; // a far 10 px blob (3 blocks): goes
       if (Math.max(Math.abs(x - 101.5), Math.abs(y - 16.5)) <= 3.5) return Math.max(Math.abs(x - 101.5), Math.abs(y - 16.5)) <= 1.5 ? 1 : 0.3; // a far 4 px speck in a soft rim (8 px): both go
       if (y >= 100 && y < 104 && x >= 120 && x < 142) return 1; // a far bar 22 px wide (6 blocks): stays
+      if (square(x, y, 3, 103, 14)) return 1; // a far 14 px blob across 5 blocks (20 px of blocks): goes, its width is its pixels'
+      if (y >= 112 && y < 116 && x >= 40 && x < 57) return 1; // a far bar 17 px wide: stays
       if (square(x, y, 12, 8, 3)) return 0.7; // a far speck under a red hint: stays
       if (square(x, y, 120, 30, 4)) return 0.35; // faint matte (no core) far from the piece: goes
       if (square(x, y, 70, 70, 4)) return 0.3; // faint matte 10 px off the chain: stays
@@ -378,26 +380,26 @@ describe('background: GPU stages vs float64 CPU references', () => {
     });
     const hints = createImage(w, h, (x, y) => (square(x, y, 10, 6, 7) ? [1, 0, 0, 1] : [0, 0, 0, 0]));
     const ref = removeIslandsRef(alpha, hints, plan);
-    // Three islands go (the far speck, the speck in its rim, the blob); faint matte is not counted.
+    // Four islands go (the far speck, the speck in its rim, the two blobs); faint matte is not counted.
     const count = await onGpu([alpha, hints], (r, [a, hi]) => {
       const { matte, islands } = removeIslands(r, a, hi, 16, 12);
       matte.release();
       return islands;
     });
-    expect(count.data[0]).toBeCloseTo(3, 4); // the sum's float32 steps
+    expect(count.data[0]).toBeCloseTo(4, 4); // the sum's float32 steps
     const gpu = await onGpu([alpha, hints], (r, [a, hi]) => islandMatte(r, a, hi, 16, 12));
     // The same pixels removed; the rest copies the input (texel-centre sampling of a linear-filtered texture: up to 1e-5 bleeds in).
     expect(Array.from({ length: w * h }, (_, p) => p).filter((p) => (gpu.data[p * 4] < 1e-4) !== (ref.data[p * 4] < 1e-4))).toEqual([]);
     expect(difference(gpu, ref, [0]).max).toBeLessThan(1e-4);
     const at = (img: CpuImage, x: number, y: number) => img.data[(y * w + x) * 4];
     const removed = (x: number, y: number) => at(alpha, x, y) > 0 && at(ref, x, y) === 0;
-    const gone = [[141, 13], [88, 98], [101, 16], [98, 13], [121, 31]];
-    const stay = [[40, 60], [152, 60], [110, 60], [41, 26], [81, 46], [130, 102], [13, 9], [71, 71]];
+    const gone = [[141, 13], [88, 98], [101, 16], [98, 13], [121, 31], [9, 109]];
+    const stay = [[40, 60], [152, 60], [110, 60], [41, 26], [81, 46], [130, 102], [48, 113], [13, 9], [71, 71]];
     for (const [x, y] of gone) expect(removed(x, y), `(${x}, ${y}) removed`).toBe(true);
     for (const [x, y] of stay) expect(at(ref, x, y), `(${x}, ${y}) kept`).toBe(at(alpha, x, y));
     // Nothing else changes.
     const changed = Array.from({ length: w * h }, (_, p) => p).filter((p) => ref.data[p * 4] !== alpha.data[p * 4]).length;
-    expect(changed).toBe(9 + 100 + 64 + 16);
+    expect(changed).toBe(9 + 100 + 64 + 16 + 196);
     // Without the hint the hinted speck goes too; in a frame of small parts (the widest 5 px) nothing is an island,
     // and a matte without core (a faint piece) stays whole.
     expect(at(removeIslandsRef(alpha, undefined, plan), 13, 9)).toBe(0);

@@ -1,4 +1,4 @@
-// Width in blocks of the part each core block belongs to (0 off the core),
+// Width in pixels of the part each core block belongs to (0 off the core),
 // pooled by core/max_down to the widest part of the matte (island_near).
 #include "chunks/texel"
 #include "chunks/extent"

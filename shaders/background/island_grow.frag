@@ -1,11 +1,12 @@
-// Bounding boxes of the matte's parts on blocks (island_pack pooled to
-// blocks by their maximum). u_first: every block of the core starts with its
-// own box; then each step a core block takes the union of its 8 neighbours'
-// boxes. After more steps than an island is wide, an island's blocks know
-// its whole box and every other part's blocks know one wider than an island.
+// Bounding boxes (in pixels) of the matte's parts, on blocks. u_first: every
+// block of the core starts with the box of its own core pixels (island_pack's
+// u_box output pooled to blocks by their maximum); then each step a core
+// block takes the union of its 8 neighbours' boxes. After more steps than an
+// island is wide in blocks, an island's blocks know its whole box and every
+// other part's blocks know one wider than an island.
 #include "chunks/texel"
 #include "chunks/extent"
-uniform sampler2D u_image;  // u_first: the pooled pack; then the previous boxes
+uniform sampler2D u_image;  // u_first: the pooled pixel boxes (-x0, -y0, x1, y1); then the previous boxes
 uniform vec2 u_image_size;
 uniform int u_first;
 
@@ -13,7 +14,7 @@ void main() {
   vec2 p = currentTexel();
   vec4 own = texelAt(u_image, u_image_size, p);
   if (u_first == 1) {
-    gl_FragColor = own.r < 0.5 ? vec4(EXTENT_NONE) : vec4(p, -p);
+    gl_FragColor = own.b < 0.0 ? vec4(EXTENT_NONE) : -own;
     return;
   }
   vec4 box = own;

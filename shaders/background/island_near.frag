@@ -2,7 +2,7 @@
 // separable maximum: first along x, then along y over that result
 // (u_fromBoxes = 0: the mark is the red channel, e.g. the kept blocks). Over
 // the boxes (u_fromBoxes = 1) a block is marked when its part is wider or
-// higher than u_islandSize blocks and than ISLAND_SHARE of the widest part,
+// higher than u_islandSize pixels and than ISLAND_SHARE of the widest part,
 // so that the piece of a small frame is never an island. r = 1 near a mark.
 #include "chunks/texel"
 #include "chunks/extent"
@@ -11,7 +11,7 @@ uniform vec2 u_image_size;
 uniform vec2 u_direction;
 uniform int u_fromBoxes;
 uniform float u_islandSize;
-uniform sampler2D u_widest;  // 1x1: width in blocks of the widest part (island_extent pooled)
+uniform sampler2D u_widest;  // 1x1: width in pixels of the widest part (island_extent pooled)
 
 const float ISLAND_SHARE = 0.25;
 

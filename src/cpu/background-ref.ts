@@ -475,24 +475,29 @@ export function keepFrameRef(
  * on blocks of 2^level pixels (islandPlan), a block is core when a pixel of
  * it has alpha >= 0.5, pinned when one has a red and no green hint (chunks/hints). The
  * core's 8-connected parts are labelled by flood fill; a part is wide when
- * its box is wider or higher than `size` blocks and than a quarter of the
- * widest part's. A narrow part (an island) is removed unless it holds a
+ * the box of its core pixels is wider or higher than `maxWidth` pixels and
+ * than a quarter of the widest part's. A narrow part (an island) is removed unless it holds a
  * pinned block or one of its blocks lies within `gap` blocks (Chebyshev) of
  * a wide part's block. At full resolution a removed block's pixels go to 0,
  * and so do those of a block without core that borders a removed block and
  * no kept core block (the island's soft rim) or that has no kept core block
  * within `gap` blocks (faint matte far from the piece), when there is core.
  */
-export function removeIslandsRef(alpha: CpuImage, hints: CpuImage | undefined, o: { level: number; size: number; gap: number }): CpuImage {
+export function removeIslandsRef(alpha: CpuImage, hints: CpuImage | undefined, o: { level: number; maxWidth: number; gap: number }): CpuImage {
   const { width: w, height: h } = alpha;
   const block = 2 ** o.level;
   const [bw, bh] = [Math.ceil(w / block), Math.ceil(h / block)];
   const core = new Uint8Array(bw * bh);
   const pinned = new Uint8Array(bw * bh);
+  // Each block's box of core pixels: x0, y0, x1, y1.
+  const box = Array.from({ length: bw * bh }, () => [Infinity, Infinity, -Infinity, -Infinity]);
   for (let y = 0; y < h; y++)
     for (let x = 0; x < w; x++) {
       const [i, b] = [(y * w + x) * 4, Math.floor(y / block) * bw + Math.floor(x / block)];
-      if (alpha.data[i] >= 0.5) core[b] = 1;
+      if (alpha.data[i] >= 0.5) {
+        core[b] = 1;
+        box[b] = [Math.min(box[b][0], x), Math.min(box[b][1], y), Math.max(box[b][2], x), Math.max(box[b][3], y)];
+      }
       if (hints && hints.data[i] > 0.5 && hints.data[i + 1] <= 0.5) pinned[b] = 1;
     }
   const label = new Int32Array(bw * bh).fill(-1);
@@ -500,11 +505,11 @@ export function removeIslandsRef(alpha: CpuImage, hints: CpuImage | undefined, o
   const parts = connectedComponents(coreImage);
   const widths = parts.map((blocks, id) => {
     for (const b of blocks) label[b] = id;
-    const [xs, ys] = [blocks.map((b) => b % bw), blocks.map((b) => Math.floor(b / bw))];
-    return Math.max(Math.max(...xs) - Math.min(...xs) + 1, Math.max(...ys) - Math.min(...ys) + 1);
+    const [x0, y0, x1, y1] = [0, 1, 2, 3].map((k) => (k < 2 ? Math.min : Math.max)(...blocks.map((b) => box[b][k])));
+    return Math.max(x1 - x0 + 1, y1 - y0 + 1);
   });
   const pinnedPart = parts.map((blocks) => blocks.some((b) => pinned[b] === 1));
-  const limit = Math.min(o.size, 0.25 * widths.reduce((m, v) => Math.max(m, v), 0));
+  const limit = Math.min(o.maxWidth, 0.25 * widths.reduce((m, v) => Math.max(m, v), 0));
   const wide = widths.map((width) => width > limit);
   const kept = wide.map((w, id) => w || pinnedPart[id]);
   for (let b = 0; b < bw * bh; b++) {

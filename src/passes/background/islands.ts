@@ -5,11 +5,14 @@ import { blockMaxima, chain, sumToPixel, type Drawer } from '../core/resize.js';
  * How the island search of a matte works at a given size (render pixels):
  * it runs on blocks of 2^level pixels, so that an island spans 4 to 8 blocks
  * whatever the resolution; parts of the matte closer than about a block
- * count as one.
+ * count as one. A part's width is that of its core pixels' box, so the
+ * blocks do not round it up.
  */
 export interface IslandPlan {
   level: number;
-  /** Widest island (blocks): a part of the core whose box is at most this wide and high. */
+  /** Widest island (pixels): a part of the core whose box is at most this wide and high. */
+  maxWidth: number;
+  /** The same in blocks: how far the box growth must reach. */
   size: number;
   /** Farthest an island may lie from a wider part and stay (blocks, Chebyshev). */
   gap: number;
@@ -26,7 +29,7 @@ export interface IslandPlan {
 export function islandPlan(islandSize: number, islandGap: number): IslandPlan {
   const level = Math.max(0, Math.floor(Math.log2(islandSize / 4)));
   const size = islandSize / 2 ** level;
-  return { level, size, gap: Math.floor(islandGap / 2 ** level), growSteps: 2 * Math.ceil(size) + 1, keepSteps: 2 * Math.ceil(size) };
+  return { level, maxWidth: islandSize, size, gap: Math.floor(islandGap / 2 ** level), growSteps: 2 * Math.ceil(size) + 1, keepSteps: 2 * Math.ceil(size) };
 }
 
 /**
@@ -40,11 +43,17 @@ export function islandPlan(islandSize: number, islandGap: number): IslandPlan {
  */
 export function removeIslands(d: Drawer, alpha: GpuImage, hints: GpuImage | undefined, islandSize: number, islandGap: number): { matte: GpuImage; islands: GpuImage } {
   const plan = islandPlan(islandSize, islandGap);
-  const packed = d.draw({ shader: 'background/island_pack', inputs: { u_alpha: alpha, ...(hints ? { u_hints: hints } : {}) }, uniforms: { u_hasHints: hints ? 1 : 0 } });
-  const blocks = blockMaxima(d, packed, plan.level);
-  if (blocks !== packed) d.release(packed);
+  const pack = (box: boolean) => {
+    const packed = d.draw({ shader: 'background/island_pack', inputs: { u_alpha: alpha, ...(hints ? { u_hints: hints } : {}) }, uniforms: { u_hasHints: hints ? 1 : 0, u_box: box ? 1 : 0 } });
+    const pooled = blockMaxima(d, packed, plan.level);
+    if (pooled !== packed) d.release(packed);
+    return pooled;
+  };
+  const blocks = pack(false);
   const grow = (first: boolean) => (c: GpuImage) => d.draw({ shader: 'background/island_grow', inputs: { u_image: c }, uniforms: { u_first: first ? 1 : 0 } });
-  const boxes = chain(d, blocks, [grow(true), ...Array.from({ length: plan.growSteps }, () => grow(false))]);
+  const pixelBoxes = pack(true);
+  const boxes = chain(d, pixelBoxes, [grow(true), ...Array.from({ length: plan.growSteps }, () => grow(false))]);
+  d.release(pixelBoxes);
   const widths = d.draw({ shader: 'background/island_extent', inputs: { u_boxes: boxes } });
   const widest = blockMaxima(d, widths, Math.ceil(Math.log2(Math.max(widths.width, widths.height))));
   if (widest !== widths) d.release(widths);
@@ -52,7 +61,7 @@ export function removeIslands(d: Drawer, alpha: GpuImage, hints: GpuImage | unde
     d.draw({
       shader: 'background/island_near',
       inputs: { u_image: c, u_widest: widest },
-      uniforms: { u_direction: direction, u_fromBoxes: fromBoxes ? 1 : 0, u_islandSize: plan.size },
+      uniforms: { u_direction: direction, u_fromBoxes: fromBoxes ? 1 : 0, u_islandSize: plan.maxWidth },
       defines: { ISLAND_GAP: plan.gap },
     });
   const near = chain(d, boxes, [nearPass([1, 0], true), nearPass([0, 1], false)]);
