@@ -354,7 +354,7 @@ describe('background: GPU stages vs float64 CPU references', () => {
 
   it('island removal matches its definition: far specks, their rims, a far blob narrower than islandSize and far faint matte go; a dashed chain, a speck and faint matte beside the piece, bars wider than islandSize and a hinted speck stay', async () => {
     const [w, h] = [160, 120];
-    // islandSize 16 px, islandGap 12 px: blocks of 4 px, islands up to 4 blocks, kept within 3 blocks of a wider part.
+    // islandSize 16 px, islandGap 12 px: blocks of 4 px, islands up to 16 px wide and high (their core pixels' box), kept within 3 blocks of a wider part.
     const plan = islandPlan(16, 12);
     expect(plan).toMatchObject({ level: 2, size: 4, gap: 3 });
     const square = (x: number, y: number, x0: number, y0: number, side: number) => x >= x0 && x < x0 + side && y >= y0 && y < y0 + side;

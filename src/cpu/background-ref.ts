@@ -476,9 +476,9 @@ export function keepFrameRef(
  * it has alpha >= 0.5, pinned when one has a red and no green hint (chunks/hints). The
  * core's 8-connected parts are labelled by flood fill; a part is wide when
  * the box of its core pixels is wider or higher than `maxWidth` pixels and
- * than a quarter of the widest part's. A narrow part (an island) is removed unless it holds a
- * pinned block or one of its blocks lies within `gap` blocks (Chebyshev) of
- * a wide part's block. At full resolution a removed block's pixels go to 0,
+ * than a quarter of the widest part's. A narrow part (an island) is removed
+ * unless it holds a pinned block or one of its blocks lies within `gap`
+ * blocks (Chebyshev) of a wide part's block. At full resolution a removed block's pixels go to 0,
  * and so do those of a block without core that borders a removed block and
  * no kept core block (the island's soft rim) or that has no kept core block
  * within `gap` blocks (faint matte far from the piece), when there is core.
