@@ -1,9 +1,10 @@
-// Per pixel, what the island search pools to blocks (core/max_down): r = 1 on
-// the matte's core (alpha above ISLAND_CORE), g = 1 where a red hint says
-// "piece" (a part the user marked is never an island). With u_box = 1 instead
-// a core pixel's own box as (-x, -y, x, y), and -EXTENT_NONE off the core, so
-// that the block maxima hold the pixel box of each block's core: a part's
-// width is then measured in pixels, not in whole blocks.
+// Per pixel, what the island search pools to blocks (core/max_down). With
+// u_box = 1: a core pixel's (alpha above ISLAND_CORE) own box as
+// (-x, -y, x, y), and -EXTENT_NONE off the core, so that the block maxima hold
+// the pixel box of each block's core: a part's width is then measured in
+// pixels, not in whole blocks (island_grow). With u_box = 0: g = 1 where a
+// red hint says "piece" (a part the user marked is never an island;
+// island_keep).
 #include "chunks/texel"
 #include "chunks/hints"
 #include "chunks/extent"
@@ -17,9 +18,8 @@ const float ISLAND_CORE = 0.5;
 
 void main() {
   vec2 p = currentTexel();
-  float core = step(ISLAND_CORE, texelAt(u_alpha, u_alpha_size, p).r);
   if (u_box == 1) {
-    gl_FragColor = core > 0.5 ? vec4(-p, p) : vec4(-EXTENT_NONE);
+    gl_FragColor = texelAt(u_alpha, u_alpha_size, p).r >= ISLAND_CORE ? vec4(-p, p) : vec4(-EXTENT_NONE);
     return;
   }
   float pinned = 0.0;
@@ -27,5 +27,5 @@ void main() {
     vec2 h = texelAt(u_hints, u_alpha_size, p).rg;
     pinned = hintIsPiece(h) && !hintIsBackdrop(h) ? 1.0 : 0.0;
   }
-  gl_FragColor = vec4(core, pinned, 0.0, 1.0);
+  gl_FragColor = vec4(0.0, pinned, 0.0, 1.0);
 }

@@ -49,7 +49,7 @@ export function removeIslands(d: Drawer, alpha: GpuImage, hints: GpuImage | unde
     if (pooled !== packed) d.release(packed);
     return pooled;
   };
-  const blocks = pack(false);
+  const pinnedBlocks = pack(false);
   const grow = (first: boolean) => (c: GpuImage) => d.draw({ shader: 'background/island_grow', inputs: { u_image: c }, uniforms: { u_first: first ? 1 : 0 } });
   const pixelBoxes = pack(true);
   const boxes = chain(d, pixelBoxes, [grow(true), ...Array.from({ length: plan.growSteps }, () => grow(false))]);
@@ -66,7 +66,7 @@ export function removeIslands(d: Drawer, alpha: GpuImage, hints: GpuImage | unde
     });
   const near = chain(d, boxes, [nearPass([1, 0], true), nearPass([0, 1], false)]);
   const keepStep = (first: boolean) => (c: GpuImage) =>
-    d.draw({ shader: 'background/island_keep', inputs: { u_boxes: boxes, u_image: c, u_pack: blocks }, uniforms: { u_first: first ? 1 : 0 } });
+    d.draw({ shader: 'background/island_keep', inputs: { u_boxes: boxes, u_image: c, u_pack: pinnedBlocks }, uniforms: { u_first: first ? 1 : 0 } });
   const keep = chain(d, near, [keepStep(true), ...Array.from({ length: plan.keepSteps }, () => keepStep(false))]);
   const nearKept = chain(d, keep, [nearPass([1, 0], false), nearPass([0, 1], false)]);
   const out = d.draw({
@@ -75,7 +75,7 @@ export function removeIslands(d: Drawer, alpha: GpuImage, hints: GpuImage | unde
     uniforms: { u_block: 2 ** plan.level },
   });
   const islands = sumToPixel(d, d.draw({ shader: 'background/island_count', inputs: { u_boxes: boxes, u_keep: keep } }));
-  for (const t of [blocks, boxes, widest, near, keep, nearKept]) d.release(t);
+  for (const t of [pinnedBlocks, boxes, widest, near, keep, nearKept]) d.release(t);
   return { matte: out, islands };
 }
 
