@@ -16,7 +16,7 @@
  */
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import sharp from 'sharp';
 import * as generator from '../src/generator/index.js';
 import { getHeadlessEngine } from '../src/node/headless.js';
@@ -25,6 +25,7 @@ import { linearToSrgb } from '../src/cpu/reference.js';
 import type { Engine, PixelBuffer } from '../src/engine/engine.js';
 import type { GraphSpec } from '../src/graph/types.js';
 import type { CpuImage } from '../src/cpu/image.js';
+import { positiveInt, regex } from './lib/cli-options.js';
 
 const PATCH = 7;
 /** Levels an output value may move by and still count as unchanged (8-bit rounding of float differences). */
@@ -34,19 +35,6 @@ const GENERATED = [
   { seed: 11, subject: 'set', background: 'white' },
   { seed: 12, subject: 'ring', background: 'textured' },
 ] as const;
-
-const positiveInt = (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive integer');
-  return n;
-};
-const regex = (v: string) => {
-  try {
-    return new RegExp(v, 'i');
-  } catch (e) {
-    throw new InvalidArgumentError((e as Error).message);
-  }
-};
 
 const program = new Command('bench:locality')
   .description('Count output values that a small local edit moves far from it.')

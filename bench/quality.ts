@@ -18,24 +18,8 @@ import { formatTable, summarize, type CaseRecord } from './lib/quality-report.js
 import { writeContactSheet, type SheetRow } from './lib/contact-sheet.js';
 import { evaluateCase, SHEET_COLUMNS, TILE_WIDTH } from './lib/quality-run.js';
 import { loadImglyMethod } from './lib/imgly-method.js';
+import { positive, positiveInt, regex } from './lib/cli-options.js';
 
-const positiveInt = (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive integer');
-  return n;
-};
-const positive = (v: string) => {
-  const n = Number(v);
-  if (!(n > 0)) throw new InvalidArgumentError('expected a positive number');
-  return n;
-};
-const regex = (v: string) => {
-  try {
-    return new RegExp(v, 'i');
-  } catch (e) {
-    throw new InvalidArgumentError((e as Error).message);
-  }
-};
 const size = (v: string) => {
   const m = /^(\d+)x(\d+)$/.exec(v);
   if (!m) throw new InvalidArgumentError('expected WIDTHxHEIGHT, e.g. 512x384');
