@@ -30,7 +30,7 @@ import { positiveInt, regex } from './lib/cli-options.js';
 const PATCH = 7;
 /** Levels an output value may move by and still count as unchanged (8-bit rounding of float differences). */
 const TOLERANCE_LEVELS = 2;
-/** Generated shots: the built-in sample's set on white and a ring on a textured backdrop. */
+/** Generated shots: a set (ring, pendant, fine chain) on white and a ring on a textured backdrop. */
 const GENERATED = [
   { seed: 11, subject: 'set', background: 'white' },
   { seed: 12, subject: 'ring', background: 'textured' },
