@@ -78,8 +78,12 @@ function toBytes(img: CpuImage): PixelBuffer {
 }
 
 async function loadPhoto(path: string, width: number): Promise<PixelBuffer> {
-  const { data, info } = await sharp(path).rotate().resize({ width }).toColourspace('srgb').removeAlpha().ensureAlpha().raw().toBuffer({ resolveWithObject: true });
-  return { width: info.width, height: info.height, data: new Uint8Array(data) };
+  try {
+    const { data, info } = await sharp(path).rotate().resize({ width }).toColourspace('srgb').removeAlpha().ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+    return { width: info.width, height: info.height, data: new Uint8Array(data) };
+  } catch (e) {
+    throw new Error(`${path}: cannot read it as an image (${(e as Error).message})`);
+  }
 }
 
 function render(engine: Engine, graph: GraphSpec, img: PixelBuffer): Map<string, Uint8Array> {
@@ -134,6 +138,8 @@ async function main(): Promise<void> {
     const files = readdirSync(o.photos).filter((f) => ['.jpg', '.jpeg', '.png', '.webp'].includes(extname(f).toLowerCase()) && (!o.match || o.match.test(f))).sort();
     for (const f of files) images.push({ id: basename(f, extname(f)), pixels: await loadPhoto(join(o.photos, f), o.width) });
   }
+
+  if (images.length === 0) throw new Error(o.photos ? `no photo in ${o.photos} matches (JPEG, PNG or WebP${o.match ? `, name matching ${o.match}` : ''})` : 'nothing to measure: --no-generated without --photos');
 
   const rows: Array<{ image: string; edit: Edit; outputs: Record<string, { values: number; max: number }> }> = [];
   const header = `${'image'.padEnd(32)} ${'edit'.padEnd(20)} ${Object.keys(graph.outputs).map((k) => `${k} far values (max)`.padStart(24)).join(' ')}`;
