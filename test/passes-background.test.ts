@@ -265,6 +265,25 @@ describe('background: GPU stages vs float64 CPU references', () => {
     expect(enclosedAs(0)).toBeGreaterThan(5);
   });
 
+  // The skirt seed is averaged down to the growth's level, where a texel half
+  // covered by seeds sits at exactly 0.5; the two GPUs of the browser-parity
+  // test rounded such a tie to opposite sides and keyed 102 alpha values apart.
+  it('skirt growth: a seed texel half covered decides the same on whichever side of 0.5 the GPU rounds it', async () => {
+    const w = 8;
+    const seedShares = [0.5 - 1e-6, 0.5 + 1e-6, 0.5, 31 / 64, 33 / 64, 0, 1, 0.5 - 2e-5];
+    const seed = createImage(w, 1, (i) => [seedShares[i], seedShares[i], 0, 1]);
+    const notSkirtLike = createImage(w, 1, () => [0, 0, 0, -1]);
+    const nothingReached = createImage(w, 1, () => [0, 0, 0, 1]);
+    const backdrop = createImage(w, 1, () => [0.8, 0.8, 0.8, 1]);
+    const grown = await onGpu([nothingReached, notSkirtLike, seed, backdrop], (rd, [re, k, se, bd]) =>
+      rd.draw({ shader: 'background/skirt_grow', inputs: { u_reached: re, u_key: k, u_seed: se, u_backdrop: bd }, uniforms: { u_shadowMax: 0.3 } }),
+    );
+    // Half covered or more: a seed (with its shadow evidence); 31 of 64 parts: none.
+    const expected = seedShares.map((share) => (share >= 0.5 - 2e-5 ? 1 : 0));
+    expect(Array.from({ length: w }, (_, i) => grown.data[4 * i])).toEqual(expected);
+    expect(Array.from({ length: w }, (_, i) => grown.data[4 * i + 1])).toEqual(expected);
+  });
+
   it('one-pixel bridging matches the reference; a rim pixel showing the backdrop hue keeps its ceiling, a gap inside the body is bridged', async () => {
     const bridgeOnGpu = (m: CpuImage, t: CpuImage, soft?: CpuImage) =>
       onGpu([m, t, soft ?? m], (rd, [a, tr, so]) =>

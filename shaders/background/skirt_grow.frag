@@ -29,10 +29,16 @@ varying vec2 v_uv;
 // piece's edge inside the shadow's core stays a step.
 const float MAX_RELATIVE_STEP = 0.25;
 const float STEP_ALLOWANCE = 0.01;
+// u_seed was averaged down from full resolution, so a texel that seeds cover
+// half of sits exactly at 0.5 (common along straight edges), and GPUs round
+// that either way: llvmpipe's sampling mixes in ~1e-6 of a neighbour. "At
+// least half" is decided with a slack far above such rounding and below the
+// 1/64 step between the first level's values.
+const float SEED_SLACK = 1e-3;
 
 void main() {
   float level = texture2D(u_key, v_uv).a;
-  vec2 seed = step(0.5, texture2D(u_seed, v_uv).rg);
+  vec2 seed = step(0.5 - SEED_SLACK, texture2D(u_seed, v_uv).rg);
   float reached = seed.r;
   float viaShadow = seed.r * seed.g;
   if (level >= 0.0) {
