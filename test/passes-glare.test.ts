@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createImage, difference, type CpuImage } from '../src/cpu/image.js';
 import { gaussianBlurRef } from '../src/cpu/reference.js';
-import { GLARE_DEFAULTS, glareFlattenRef, pieceVeilInFloorRef, syntheticGlareScene, veilRemovalRef, type GlareParams } from '../src/cpu/glare-ref.js';
+import { backdropVeilRef, GLARE_DEFAULTS, glareFlattenRef, pieceVeilInFloorRef, syntheticGlareScene, veilRemovalRef, type GlareParams } from '../src/cpu/glare-ref.js';
 import { readFileSync } from 'node:fs';
 import { clippedFraction, dilateMask, invertMask, psnr, spotContrast, subtractMask, thresholdMask, toDisplay } from '../src/metrics/index.js';
 import type { GraphSpec } from '../src/graph/types.js';
@@ -113,6 +113,34 @@ describe('glare.flatten', () => {
   // frame (true amount 0.4; the pass assumes 0.6 for the piece, as the
   // preset does). Veiled, the dark rim is lifted by the backdrop's veil and
   // bounds its amount; unveiled, it is not, and the backdrop stays as shot.
+  // The dark floor's witnesses start where the backdrop's scatter reaches
+  // 0.02. A pixel at that cut-off, counted on one GPU and not on another, was
+  // once the whole evidence: the amount jumped from 0 to the piece's (browser
+  // parity differed by 10/255 of veil).
+  it('the dark floor has no jump at the witness cut-off: a pixel just past it, or a handful of pixels, barely counts', () => {
+    const floorOf = (witnesses: number, backdropScatter: number) => {
+      const w = 16;
+      const isWitness = (x: number, y: number) => y * w + x < witnesses;
+      // Witnesses: piece pixels (matte 1), raw at half the backdrop's scatter (ratio 0.5); the rest is backdrop (matte 0).
+      const matte = createImage(w, w, (x, y) => (isWitness(x, y) ? [1, 1, 1, 1] : [0, 0, 0, 1]));
+      const raw = createImage(w, w, () => [0.5 * backdropScatter, 0.5 * backdropScatter, 0.5 * backdropScatter, 1]);
+      const pieceScatter = createImage(w, w, () => [0, 0, 0, 1]);
+      const scatter = createImage(w, w, () => [backdropScatter, backdropScatter, backdropScatter, 1]);
+      return backdropVeilRef(raw, pieceScatter, scatter, matte, 0.6, GLARE_DEFAULTS.floorFraction);
+    };
+    // Ratio 0.5 lies between the thresholds 0.6 * 11 / 14 and 0.6 * 12 / 14, near the first.
+    expect(floorOf(64, 0.05)).toBeCloseTo((0.6 * 11) / 14 + (0.6 / 14) * GLARE_DEFAULTS.floorFraction, 6);
+    for (const witnesses of [1, 64]) {
+      const below = floorOf(witnesses, 0.02 - 1e-6);
+      const above = floorOf(witnesses, 0.02 + 1e-6);
+      expect(below).toBe(0);
+      expect(above, `${witnesses} witnesses just past the cut-off`).toBeLessThan(1e-6);
+    }
+    // One witness at full weight is not evidence enough for the whole amount; four are.
+    expect(floorOf(1, 0.05)).toBeLessThan(0.2 * floorOf(64, 0.05));
+    expect(floorOf(4, 0.05)).toBeCloseTo(floorOf(64, 0.05), 6);
+  });
+
   it('estimates the backdrop\'s veil from the dark floor: near the true amount when veiled, ~0 when not', async () => {
     const { clean, matte } = darkRimScene(120, 90);
     const everywhere = createImage(120, 90, () => [1, 1, 1, 1]);

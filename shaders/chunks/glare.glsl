@@ -107,10 +107,21 @@ float glareVeilAmount(sampler2D statsA, sampler2D statsB, int autoVeil, float ve
 // pixel, S_b being the scattered backdrop light, so the darkest piece pixels
 // bound the backdrop's amount b from above (the dark channel prior, He, Sun
 // & Tang 2009). Witnesses are piece pixels (matte >= 0.5, full weight at 1)
-// where S_b's luminance reaches GLARE_FLOOR_MIN_SCATTER: elsewhere the ratio
-// says nothing. Their ratio min_c(raw - pieceVeil) / lum(S_b) is counted
-// below 15 thresholds t_i = veil * i / 14; the 16th count is their total.
+// where S_b's luminance reaches GLARE_FLOOR_MIN_SCATTER (full weight at
+// GLARE_FLOOR_FULL_SCATTER): elsewhere the ratio says nothing. Their ratio
+// min_c(raw - pieceVeil) / lum(S_b) is counted below 15 thresholds
+// t_i = veil * i / 14; the 16th count is their total.
+// Both weights ramp, and the amount fades in as the witnesses' total weight
+// rises to GLARE_FLOOR_MIN_WEIGHT pixels: otherwise a pixel at a cut-off,
+// which one GPU's rounding counts and another's does not, is the whole
+// evidence and decides the amount (browser parity saw 10/255 of veil).
 const float GLARE_FLOOR_MIN_SCATTER = 0.02;
+const float GLARE_FLOOR_FULL_SCATTER = 0.03;
+const float GLARE_FLOOR_MIN_WEIGHT = 4.0;
+
+float glareFloorWitness(float matte, float scatter) {
+  return smoothstep(0.5, 1.0, matte) * smoothstep(GLARE_FLOOR_MIN_SCATTER, GLARE_FLOOR_FULL_SCATTER, scatter);
+}
 
 // A backdrop blown out over much of its area (every channel at or above
 // GLARE_BACKDROP_BLOWN) is the frame's dominant light source, and its true
@@ -145,7 +156,8 @@ float glareFloorThreshold(int i, float veil) {
 
 // The ratio below which `fraction` of the witnesses lie, interpolated between
 // thresholds: 0 when that many are below 0 (nothing veiled them), the piece's
-// amount `veil` when fewer are below it, 0 without witnesses.
+// amount `veil` when fewer are below it; faded in with the witnesses' total
+// weight, so 0 without witnesses.
 float glareFloorAmount(vec4 c0, vec4 c1, vec4 c2, vec4 c3, float veil, float fraction) {
   float c[16];
   c[0] = c0.x; c[1] = c0.y; c[2] = c0.z; c[3] = c0.w;
@@ -154,8 +166,9 @@ float glareFloorAmount(vec4 c0, vec4 c1, vec4 c2, vec4 c3, float veil, float fra
   c[12] = c3.x; c[13] = c3.y; c[14] = c3.z; c[15] = c3.w;
   float target = fraction * c[15];
   if (c[15] <= 0.0 || c[0] > target) return 0.0;
+  float evidence = smoothstep(0.0, GLARE_FLOOR_MIN_WEIGHT, c[15]);
   for (int i = 1; i < 15; i++) {
-    if (c[i] > target) return mix(glareFloorThreshold(i - 1, veil), glareFloorThreshold(i, veil), (target - c[i - 1]) / (c[i] - c[i - 1]));
+    if (c[i] > target) return evidence * mix(glareFloorThreshold(i - 1, veil), glareFloorThreshold(i, veil), (target - c[i - 1]) / (c[i] - c[i - 1]));
   }
-  return veil;
+  return evidence * veil;
 }

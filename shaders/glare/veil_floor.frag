@@ -24,7 +24,7 @@ varying vec2 v_uv;
 void main() {
   float amount = glareVeilAmount(u_statsA, u_statsB, u_autoVeil, u_veil);
   float backdrop = luminance(texture2D(u_scatteredBackdrop, v_uv).rgb);
-  float w = smoothstep(0.5, 1.0, texture2D(u_matte, v_uv).r) * (backdrop >= GLARE_FLOOR_MIN_SCATTER ? 1.0 : 0.0);
+  float w = glareFloorWitness(texture2D(u_matte, v_uv).r, backdrop);
   float pieceVeil = u_hasBlown == 1 ? glarePieceVeilInFloor(texture2D(u_blown, vec2(0.5)), u_blownShare) : 1.0;
   vec3 rest = texture2D(u_image, v_uv).rgb - pieceVeil * amount * texture2D(u_scattered, v_uv).rgb;
   float ratio = min(rest.r, min(rest.g, rest.b)) / max(backdrop, GLARE_FLOOR_MIN_SCATTER);

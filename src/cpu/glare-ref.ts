@@ -108,8 +108,11 @@ export function fittedVeilRef(raw: CpuImage, scattered: CpuImage, matte: CpuImag
   return variance > 1e-12 * sw * sw ? Math.min(1, Math.max(0, (sw * ssi - ss * si) / variance)) : 0;
 }
 
-/** Luminance of the backdrop's scatter from which a piece pixel witnesses the dark floor. */
+/** Luminance of the backdrop's scatter from which a piece pixel witnesses the dark floor, and at which it has full weight (chunks/glare). */
 const FLOOR_MIN_SCATTER = 0.02;
+const FLOOR_FULL_SCATTER = 0.03;
+/** Witnesses' total weight (pixels) over which the floor's amount fades in (chunks/glare, GLARE_FLOOR_MIN_WEIGHT). */
+const FLOOR_MIN_WEIGHT = 4;
 
 /** Linear level every channel of a blown backdrop pixel reaches (chunks/glare, GLARE_BACKDROP_BLOWN). */
 const BACKDROP_BLOWN = 0.98;
@@ -134,16 +137,17 @@ export function pieceVeilInFloorRef(raw: CpuImage, matte: CpuImage, share: numbe
 /**
  * The backdrop's veil amount from the piece's dark floor (chunks/glare,
  * glareFloorAmount): the ratio min_c(raw - pieceVeil * amount * scattered) / lum(scatteredBackdrop)
- * below which `fraction` of the witnesses (weight smoothstep(0.5, 1, matte),
- * where lum(scatteredBackdrop) >= 0.02) lie, counted below the 15 thresholds
- * amount * i / 14 and interpolated between them; in [0, amount], 0 without witnesses.
+ * below which `fraction` of the witnesses (weight smoothstep(0.5, 1, matte)
+ * times smoothstep(0.02, 0.03, lum(scatteredBackdrop))) lie, counted below the
+ * 15 thresholds amount * i / 14 and interpolated between them, faded in as the
+ * witnesses' total weight rises to 4; in [0, amount], 0 without witnesses.
  */
 export function backdropVeilRef(raw: CpuImage, scattered: CpuImage, scatteredBackdrop: CpuImage, matte: CpuImage, amount: number, fraction: number, pieceVeil = 1): number {
   const threshold = (i: number) => (amount * i) / 14;
   const counts = new Array<number>(16).fill(0);
   for (let i = 0; i < raw.data.length; i += 4) {
     const backdrop = lum(scatteredBackdrop.data, i);
-    const w = smoothstep(0.5, 1, matte.data[i]) * (backdrop >= FLOOR_MIN_SCATTER ? 1 : 0);
+    const w = smoothstep(0.5, 1, matte.data[i]) * smoothstep(FLOOR_MIN_SCATTER, FLOOR_FULL_SCATTER, backdrop);
     if (w === 0) continue;
     const ratio = Math.min(...[0, 1, 2].map((c) => raw.data[i + c] - pieceVeil * amount * scattered.data[i + c])) / Math.max(backdrop, FLOOR_MIN_SCATTER);
     for (let k = 0; k < 15; k++) if (ratio < threshold(k)) counts[k] += w;
@@ -151,9 +155,10 @@ export function backdropVeilRef(raw: CpuImage, scattered: CpuImage, scatteredBac
   }
   const target = fraction * counts[15];
   if (counts[15] <= 0 || counts[0] > target) return 0;
+  const evidence = smoothstep(0, FLOOR_MIN_WEIGHT, counts[15]);
   for (let k = 1; k < 15; k++)
-    if (counts[k] > target) return threshold(k - 1) + ((threshold(k) - threshold(k - 1)) * (target - counts[k - 1])) / (counts[k] - counts[k - 1]);
-  return amount;
+    if (counts[k] > target) return evidence * (threshold(k - 1) + ((threshold(k) - threshold(k - 1)) * (target - counts[k - 1])) / (counts[k] - counts[k - 1]));
+  return evidence * amount;
 }
 
 /**
