@@ -3,7 +3,7 @@ import { createImage, difference, rng, type CpuImage } from '../src/cpu/image.js
 import type { GraphSpec } from '../src/graph/types.js';
 import type { GpuImage } from '../src/gpu/texture-pool.js';
 import { engine, runGraph, toGpu, WORKING } from './helpers/gpu.js';
-import { ShaderCompileError } from '../src/gpu/shader-library.js';
+import { ShaderCompileError, ShaderLibrary } from '../src/gpu/shader-library.js';
 import { keyAlphaGraph } from './helpers/test-graphs.js';
 import { ringShot } from './helpers/image-files.js';
 
@@ -341,5 +341,27 @@ describe('graph runner', () => {
       e.editShader(name, original);
       runner.dispose();
     }
+  });
+});
+
+describe('shader library', () => {
+  it('expands each chunk once per shader, so a chunk can include the chunks it uses', () => {
+    const library = new ShaderLibrary({
+      'chunks/a.glsl': 'float a() { return 1.0; }',
+      'chunks/b.glsl': '#include "chunks/a"\nfloat b() { return a(); }',
+      'x.frag': '#include "chunks/b"\n#include "chunks/a"\nvoid main() { gl_FragColor = vec4(b()); }',
+    });
+    const { source, lineMap } = library.resolve('x');
+    expect(source.split('float a()').length - 1).toBe(1);
+    // a's definition comes before b's, which uses it, and is mapped to its own file.
+    const lines = source.split('\n');
+    const aLine = lines.indexOf('float a() { return 1.0; }');
+    expect(aLine).toBeLessThan(lines.indexOf('float b() { return a(); }'));
+    expect(lineMap[aLine]).toEqual({ file: 'shaders/chunks/a.glsl', line: 1 });
+  });
+
+  it('still reports an include cycle', () => {
+    const library = new ShaderLibrary({ 'chunks/a.glsl': '#include "chunks/b"', 'chunks/b.glsl': '#include "chunks/a"', 'x.frag': '#include "chunks/a"' });
+    expect(() => library.resolve('x')).toThrow(/include cycle: x.frag -> chunks\/a.glsl -> chunks\/b.glsl -> chunks\/a.glsl/);
   });
 });

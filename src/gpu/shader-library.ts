@@ -1,6 +1,7 @@
 /**
  * GLSL sources by name ("core/blur_gauss" for shaders/core/blur_gauss.frag),
- * with `#include "chunks/name"` resolved and a line map so a compile error
+ * with `#include "chunks/name"` resolved (each chunk once per shader, so
+ * chunks can include the chunks they use) and a line map so a compile error
  * can be reported against the file and line a person edits.
  *
  * The library is filled from a plain record of file contents: Node reads
@@ -99,12 +100,14 @@ export class ShaderLibrary {
       out.push(`#define ${define} ${value}`);
       lineMap.push({ file: '(draw defines)', line: 0 });
     }
-    this.expand(key, out, lineMap, []);
+    this.expand(key, out, lineMap, [], new Set());
     return { name: stripExtension(key), source: out.join('\n'), lineMap };
   }
 
-  private expand(key: string, out: string[], lineMap: SourceLine[], stack: string[]): void {
+  private expand(key: string, out: string[], lineMap: SourceLine[], stack: string[], expanded: Set<string>): void {
     if (stack.includes(key)) throw new Error(`shader include cycle: ${[...stack, key].join(' -> ')}`);
+    if (expanded.has(key)) return;
+    expanded.add(key);
     const text = this.texts.get(key);
     if (text === undefined) {
       const from = stack.length ? ` (included from shaders/${stack[stack.length - 1]})` : '';
@@ -113,7 +116,7 @@ export class ShaderLibrary {
     text.split('\n').forEach((lineText, i) => {
       const m = INCLUDE.exec(lineText);
       if (m) {
-        this.expand(this.key(m[1], '.glsl'), out, lineMap, [...stack, key]);
+        this.expand(this.key(m[1], '.glsl'), out, lineMap, [...stack, key], expanded);
       } else {
         out.push(lineText);
         lineMap.push({ file: `shaders/${key}`, line: i + 1 });
