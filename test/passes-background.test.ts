@@ -768,6 +768,36 @@ describe('background.key on synthetic shots (targets of issue 6)', () => {
     expect(kept).toBeGreaterThan(0.995);
   });
 
+  it('a small edit leaves the matte beyond the backdrop fit\'s reach unchanged (the noise estimate follows no one region)', async () => {
+    // The key's thresholds scale with the image's noise estimate. As one
+    // truncated mean over the frame it moved with every edit, and pixels at
+    // their thresholds flipped anywhere: a speck of dust darkened into the
+    // woven backdrop's corner changed 52-55 alpha values by up to 219/255
+    // more than 30 px away. The median over the frame's cells moves only
+    // when an edited cell crosses it, and then by less than its snap.
+    const scene = syntheticScene({
+      width: W, height: W, lighting: true, shadow: true, shadowSpread: 2, metal: 'dark', texture: 0.04, shadowTexture: 4, noise: 0.002, seed: 11,
+    });
+    const speckAt = (x0: number, y0: number) => {
+      const data = Float64Array.from(scene.image.data);
+      for (let y = y0; y < y0 + 7; y++) for (let x = x0; x < x0 + 7; x++) for (let c = 0; c < 3; c++) data[(y * W + x) * 4 + c] *= 0.7;
+      return { ...scene.image, data };
+    };
+    const before = (await runGraph(keyGraph(), { source: scene.image })).alpha;
+    // Beyond three sigmas of the backdrop fit (illuminationSigma 16) the speck has no say.
+    const reach = 3 * 16;
+    for (const [x0, y0] of [[20, 20], [220, 30]]) {
+      const after = (await runGraph(keyGraph(), { source: speckAt(x0, y0) })).alpha;
+      let changed = 0;
+      for (let y = 0; y < W; y++)
+        for (let x = 0; x < W; x++) {
+          const d = Math.abs(after.data[(y * W + x) * 4] - before.data[(y * W + x) * 4]);
+          if (Math.hypot(x - x0 - 3, y - y0 - 3) > reach) changed += d > 1 / 255 ? 1 : 0;
+        }
+      expect(changed, `speck at ${x0},${y0}: alpha values changed beyond ${reach} px`).toBe(0);
+    }
+  });
+
   it('deep shadow under near-black metal: the shadow goes, the metal stays', async () => {
     const scene = syntheticScene({ ...deepShadow, metal: 'dark', seed: 19 });
     const { alpha } = await runGraph(deepShadowKey(), { source: scene.image });

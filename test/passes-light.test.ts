@@ -3,7 +3,7 @@ import { createImage, difference, rng, type CpuImage } from '../src/cpu/image.js
 import { flattenApplyRef, normalizedConvolutionRef } from '../src/cpu/light-ref.js';
 import { gaussianBlurRef } from '../src/cpu/reference.js';
 import { coefficientOfVariation, distanceTo, meanDisplayLevel, syntheticScene } from '../src/cpu/background-ref.js';
-import { normalizedConvolution } from '../src/passes/light/illumination.js';
+import { estimateNoise, localContrastStats, normalizedConvolution } from '../src/passes/light/illumination.js';
 import { onGpu, runGraph } from './helpers/gpu.js';
 
 /** Gradient + vignette colour field with a little noise: what the illumination fit must follow. */
@@ -88,6 +88,60 @@ describe('light: GPU stages vs float64 CPU references', () => {
       expect(fitLo, `channel ${c}`).toBeGreaterThan(lo - reach);
       expect(fitHi, `channel ${c}`).toBeLessThan(hi + reach);
     }
+  });
+
+  it('the noise estimate is the mean of the frame\'s middle cells: a region of other noise under 40 % of the frame does not move it', async () => {
+    // Flat grey with relative noise 0.01 on the left 60 % and 0.04 on the
+    // right. One truncated mean over the frame settled between the two
+    // (0.0175); the mean of the cells ranked in the middle fifth is the
+    // left's level: the noise's deviation over the stats' Gaussian window
+    // (sqrt(1 - sum w^2) of it), a little above it, since the cells along
+    // the border see both sides and the middle cells lie in the upper part
+    // of the left's.
+    const size = 256;
+    const sigma = 2;
+    const r = rng(5);
+    const gauss = () => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
+    const img = createImage(size, size, (x) => {
+      const v = 0.5 * (1 + (x < 0.6 * size ? 0.01 : 0.04) * gauss());
+      return [v, v, v, 1];
+    });
+    const noise = await onGpu([img], (d, [i]) => {
+      const stats = localContrastStats(d, i, sigma);
+      const estimate = estimateNoise(d, stats);
+      d.release(stats);
+      return estimate;
+    });
+    const level = noise.data[0] / noise.data[3];
+    const windowed = 0.01 * Math.sqrt(1 - 1 / (4 * Math.PI * sigma * sigma));
+    expect(Math.abs(level / windowed - 1)).toBeLessThan(0.05);
+  });
+
+  it('the noise estimate from its cells: the mean of those ranked in the middle fifth, as the CPU computes it', async () => {
+    // The largest grid, 32 x 32 cells (sum, 0, 0, share of the cell's pixels kept), some empty (they do
+    // not count), some tied. One fragment doing both ends of the band over it returned 0 on llvmpipe.
+    const r = rng(8);
+    const cells = createImage(32, 32, () => {
+      const count = r() < 0.1 ? 0 : 0.05 + 0.95 * r();
+      const estimate = r() < 0.2 ? 0.01 : 0.005 + 0.03 * r();
+      return [estimate * count, 0, 0, count];
+    });
+    const gpu = await onGpu([cells], (d, [c]) => {
+      const quantiles = d.draw({ shader: 'light/noise_quantiles', inputs: { u_cells: c }, width: 2, height: 1 });
+      const estimate = d.draw({ shader: 'light/noise_central', inputs: { u_cells: c, u_quantiles: quantiles }, width: 1, height: 1 });
+      d.release(quantiles);
+      return estimate;
+    });
+    const estimates: number[] = [];
+    for (let i = 0; i < cells.data.length; i += 4) if (cells.data[i + 3] > 0) estimates.push(cells.data[i] / cells.data[i + 3]);
+    estimates.sort((a, b) => a - b);
+    // The estimate ranked nearest to 40 % (60 %) of the cells.
+    const at = (share: number) => estimates[Math.max(1, Math.round(share * estimates.length)) - 1];
+    const middle = estimates.filter((e) => e >= at(0.4) && e <= at(0.6));
+    const expected = middle.reduce((a, b) => a + b, 0) / middle.length;
+    expect(middle.length).toBeGreaterThan(15);
+    expect(Math.abs(gpu.data[0] - expected)).toBeLessThan(1e-6);
+    expect(gpu.data[3]).toBe(1);
   });
 
   it('flatten gain shader matches the reference (level, neutralize, piece amount)', async () => {

@@ -60,8 +60,7 @@ void main() {
             : softEdges.r > 0.5 ? texture2D(u_wideBand, v_uv) : texture2D(u_band, v_uv);
   // Noise alone gives a bare backdrop pixel a contrast of about sqrt(3) noise
   // (three channels).
-  vec4 noisePacked = texture2D(u_noise, vec2(0.5));
-  float noiseContrast = 1.73 * noisePacked.r / max(noisePacked.a, 1e-6);
+  float noiseContrast = 1.73 * noiseLevel(u_noise);
   float trimap = 0.5;
   bool backdropHue = false;
   if (band.b > 0.999) trimap = 0.0;

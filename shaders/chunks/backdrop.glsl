@@ -3,6 +3,7 @@
 // the backdrop's brightest channel, so one threshold works on any backdrop
 // brightness and a saturated backdrop's weak channels do not inflate them.
 #include "chunks/color"
+#include "chunks/noise"
 
 // What colour differences are measured against: the backdrop's brightest
 // channel, so that a difference of that size is a whole piece. On a dark
@@ -24,8 +25,7 @@ float backdropContrast(vec3 c, vec3 backdrop) {
 // of the noise, and three channels' noise is about sqrt(3) of one: the
 // threshold stays above 5 of those.
 float backdropLow(float low, sampler2D noisePacked) {
-  vec4 n = texture2D(noisePacked, vec2(0.5));
-  return max(low, 5.0 * 1.73 * 0.19 * n.r / max(n.a, 1e-6));
+  return max(low, 5.0 * 1.73 * 0.19 * noiseLevel(noisePacked));
 }
 
 // How near black the backdrop is: 1 up to 0.02 (linear, brightest channel),

@@ -5,16 +5,13 @@
 // (e * w, 0, 0, w)). A woven cloth's own texture sits around the fixed
 // tolerance, and a shadow on it is as smooth as the cloth, not smoother;
 // where the backdrop is out of focus or plain paper the parameter rules.
+#include "chunks/noise"
+
 const float TEXTURE_FACTOR = 3.0;
 // Noise alone gives the open backdrop an edge energy of about 0.8 of the
 // noise estimate; only texture beyond that counts, so the thin, backdrop-
 // bright chains of a noisy but plain shot keep the noise's tolerance.
 const float NOISE_EDGE = 0.9;
-
-float noiseLevel(sampler2D noiseTex) {
-  vec4 n = texture2D(noiseTex, vec2(0.5));
-  return n.r / max(n.a, 1e-6);
-}
 
 float noiseTolerance(sampler2D noiseTex, float parameter) {
   return max(parameter, 2.0 * noiseLevel(noiseTex));

@@ -14,6 +14,7 @@
 // takes that mean where far more of the frame passes against it).
 #include "chunks/color"
 #include "chunks/hints"
+#include "chunks/noise"
 
 uniform sampler2D u_image;
 uniform sampler2D u_stats;     // blurred (L, L^2): local mean and variance
@@ -36,9 +37,8 @@ void main() {
   vec3 c = texture2D(u_image, v_uv).rgb;
   vec2 s = texture2D(u_stats, v_uv).rg;
   float localContrast = sqrt(max(s.y - s.x * s.x, 0.0)) / relativeBase(s.x);
-  vec4 noise = texture2D(u_noise, vec2(0.5));
   // Noise alone must never make a pixel "detailed".
-  float tolerance = max(u_textureTolerance, 2.0 * noise.r / max(noise.a, 1e-6));
+  float tolerance = max(u_textureTolerance, 2.0 * noiseLevel(u_noise));
   float m = 1.0 - smoothstep(tolerance, 2.0 * tolerance, localContrast);
   if (u_mode >= 1) {
     // Clearly darker than the wide neighbourhood: a shadow or the piece, not light falloff

@@ -1,10 +1,11 @@
 // One round of a truncated mean of the relative local standard deviation:
 // (std * w, 0, 0, w) with w = 1 where std is below twice the previous
-// estimate (all pixels in the first round). Reduced to one texel, a few
-// rounds settle on the backdrop's noise level, ignoring the piece's edges.
+// estimate (all pixels in the first round). Reduced to estimateNoise's
+// cells, whose middle fifth's mean is the next estimate, a few rounds
+// settle on the backdrop's noise level, ignoring the piece's edges.
 #include "chunks/color"
 uniform sampler2D u_stats;    // blurred (L, L^2)
-uniform sampler2D u_previous; // 1x1 (sum, 0, 0, count) of the previous round
+uniform sampler2D u_previous; // 1x1 (estimate, 0, 0, 1) of the previous round
 uniform int u_first;
 varying vec2 v_uv;
 

@@ -123,7 +123,7 @@ export interface TrimapOptions {
   high: number;
   /** The key's backdrop threshold before its noise floor (lowContrast). */
   low: number;
-  /** Relative noise std of the shot. */
+  /** Relative noise std of the shot, as estimated (the shaders read it snapped: snapNoise). */
   noise: number;
   hueShare: number;
   hueMargin: number;
@@ -134,6 +134,11 @@ export interface TrimapOptions {
   /** Soft edges (softEdgesRef: red > 0.5 soft, blue > 0.5 very soft) take their band statistics from `wideBand` or `widerBand`. */
   soft?: { region: CpuImage; wideBand: CpuImage; widerBand: CpuImage };
 }
+
+/** Octave fraction the shaders snap the noise estimate to (NOISE_STEPS in shaders/chunks/noise.glsl). */
+const NOISE_STEPS = 16;
+/** The noise estimate as the shaders read it: snapped to 1/NOISE_STEPS octave (chunks/noise noiseLevel). */
+export const snapNoise = (level: number) => (level < 1e-6 ? level : 2 ** (Math.floor(Math.log2(level) * NOISE_STEPS + 0.5) / NOISE_STEPS));
 
 /** Brightness relative measures never divide by less than (RELATIVE_FLOOR in shaders/chunks/color.glsl). */
 const RELATIVE_FLOOR = 0.02;
@@ -159,7 +164,8 @@ const chromaDifferenceOf = (c: number[], b: number[]) => {
  * a = the ceiling from the hue test alone.
  */
 export function trimapRef(key: CpuImage, narrowBand: CpuImage, image: CpuImage, backdrop: CpuImage, o: TrimapOptions): CpuImage {
-  const noiseContrast = 1.73 * o.noise;
+  const noise = snapNoise(o.noise);
+  const noiseContrast = 1.73 * noise;
   return createImage(key.width, key.height, (x, y) => {
     const i = (y * key.width + x) * 4;
     const px = (img: CpuImage) => [img.data[i], img.data[i + 1], img.data[i + 2]];
@@ -176,7 +182,7 @@ export function trimapRef(key: CpuImage, narrowBand: CpuImage, image: CpuImage, 
       // chunks/backdrop: nearBlack, backdropLow.
       const t = Math.min(1, Math.max(0, (Math.max(...b) - 0.02) / 0.08));
       const nearBlack = 1 - t * t * (3 - 2 * t);
-      const low = Math.max(o.low, 5 * 1.73 * 0.19 * o.noise);
+      const low = Math.max(o.low, 5 * 1.73 * 0.19 * noise);
       backdropHue = (colourless > o.hueMargin * noiseContrast && chromaDifferenceOf(px(image), b) < o.hueShare * colourless) || (nearBlack > 0.5 && key.data[i] <= low);
       trimap = backdropHue ? 0.5 : 1;
     }

@@ -54,7 +54,7 @@ export const flattenPass = definePass({
       description: 'how much of the correction the piece receives (1 = same as the backdrop, physically right for uneven light; 0 = piece untouched)',
     },
   },
-  shaders: ['light/luma_moments', 'light/noise_pack', 'light/backdrop_mask', 'light/backdrop_reference', 'light/weight_pack', 'light/nc_moments', 'light/nc_solve', 'light/flatten_apply', 'core/blur_gauss', 'core/downsample', 'core/resample'],
+  shaders: ['light/luma_moments', 'light/noise_pack', 'light/noise_quantiles', 'light/noise_central', 'light/backdrop_mask', 'light/backdrop_reference', 'light/weight_pack', 'light/nc_moments', 'light/nc_solve', 'light/flatten_apply', 'core/blur_gauss', 'core/downsample', 'core/resample'],
   run(ctx, inputs, p) {
     const image = inputs.image!;
     const stats = localContrastStats(ctx, image, p.detailSigma as number);

@@ -18,8 +18,16 @@ export function fitSigma(image: GpuImage, sigma: number): number {
  * with the [1 3 3 1] kernel down to one texel. `packed` holds (rgb * w, w).
  */
 export function reduceToMean(d: Drawer, packed: GpuImage): GpuImage {
+  return reduceToGrid(d, packed, 1);
+}
+
+/**
+ * reduceToMean stopped at a grid whose longer side has at most `maxSide`
+ * cells: each cell holds the [1 3 3 1]-weighted mean of its region.
+ */
+function reduceToGrid(d: Drawer, packed: GpuImage, maxSide: number): GpuImage {
   let cur = packed;
-  while (cur.width > 1 || cur.height > 1) {
+  while (Math.max(cur.width, cur.height) > maxSide) {
     const next = downsample2x(d, cur);
     if (cur !== packed) d.release(cur);
     cur = next;
@@ -150,27 +158,41 @@ export function localContrastStats(d: Drawer, image: GpuImage, sigma: number): G
 
 /** Rounds of the truncated mean in estimateNoise. */
 const NOISE_ROUNDS = 3;
+/** estimateNoise's cells per side of the frame, at most (chunks/noise_cells.glsl holds up to 64). */
+const NOISE_GRID = 32;
 
 /**
  * The image's noise as a relative standard deviation, 1x1 (sum, 0, 0, count):
- * divide r by a. A truncated mean of the local relative standard deviation
- * (`stats` from localContrastStats): each round keeps pixels below twice the
- * previous estimate, which leaves the smooth backdrop, whose local deviation
- * is its noise. Thresholds that must sit above the noise scale with it.
+ * divide r by a (shaders read it through chunks/noise). A truncated mean of
+ * the local relative standard deviation (`stats` from localContrastStats):
+ * each round keeps the pixels below twice the previous estimate, which
+ * leaves the smooth backdrop, whose local deviation is its noise. The mean
+ * is taken in each cell of a grid of up to NOISE_GRID x NOISE_GRID, and the
+ * estimate is the mean of the cells ranked in the middle fifth
+ * (light/noise_quantiles, light/noise_central). Thresholds that must sit above the noise scale with
+ * it, so it must not follow a local edit: a retouched speck changes a cell
+ * or two, which moves the middle fifth by a rank at most, and its mean by a
+ * small part of the gap between two cells (which the snap in chunks/noise
+ * absorbs); one mean over the frame moved with every edit and flipped pixels
+ * at their thresholds far away, and the median by the whole gap.
  */
 export function estimateNoise(d: Drawer, stats: GpuImage): GpuImage {
-  let previous: GpuImage | undefined;
+  let estimate: GpuImage | undefined;
   for (let round = 0; round < NOISE_ROUNDS; round++) {
     const packed = d.draw({
       shader: 'light/noise_pack',
-      inputs: previous ? { u_stats: stats, u_previous: previous } : { u_stats: stats },
-      uniforms: { u_first: previous ? 0 : 1 },
+      inputs: estimate ? { u_stats: stats, u_previous: estimate } : { u_stats: stats },
+      uniforms: { u_first: estimate ? 0 : 1 },
     });
-    if (previous) d.release(previous);
-    previous = reduceToMean(d, packed);
+    if (estimate) d.release(estimate);
+    const cells = reduceToGrid(d, packed, NOISE_GRID);
     d.release(packed);
+    const quantiles = d.draw({ shader: 'light/noise_quantiles', inputs: { u_cells: cells }, width: 2, height: 1 });
+    estimate = d.draw({ shader: 'light/noise_central', inputs: { u_cells: cells, u_quantiles: quantiles }, width: 1, height: 1 });
+    d.release(quantiles);
+    d.release(cells);
   }
-  return previous!;
+  return estimate!;
 }
 
 export interface BackdropOptions {
