@@ -1,5 +1,5 @@
-// The image's noise estimate (light/noise_pack reduced to a 1x1 texture,
-// (sum, 0, 0, count)) as a relative standard deviation, snapped to steps of
+// The image's noise estimate (estimateNoise in light/illumination.ts: 1x1,
+// r / a) as a relative standard deviation, snapped to steps of
 // 1/NOISE_STEPS octave. The estimate is one number for the whole frame and
 // the key's thresholds scale with it, so without the snap a small local edit
 // (a healed speck, a retouched patch) would shift it by a hair and flip

@@ -162,19 +162,20 @@ const NOISE_ROUNDS = 3;
 const NOISE_GRID = 32;
 
 /**
- * The image's noise as a relative standard deviation, 1x1 (sum, 0, 0, count):
+ * The image's noise as a relative standard deviation, 1x1 (estimate, 0, 0, 1):
  * divide r by a (shaders read it through chunks/noise). A truncated mean of
  * the local relative standard deviation (`stats` from localContrastStats):
  * each round keeps the pixels below twice the previous estimate, which
  * leaves the smooth backdrop, whose local deviation is its noise. The mean
  * is taken in each cell of a grid of up to NOISE_GRID x NOISE_GRID, and the
  * estimate is the mean of the cells ranked in the middle fifth
- * (light/noise_quantiles, light/noise_central). Thresholds that must sit above the noise scale with
- * it, so it must not follow a local edit: a retouched speck changes a cell
- * or two, which moves the middle fifth by a rank at most, and its mean by a
- * small part of the gap between two cells (which the snap in chunks/noise
- * absorbs); one mean over the frame moved with every edit and flipped pixels
- * at their thresholds far away, and the median by the whole gap.
+ * (light/noise_quantiles, light/noise_central). Thresholds that must sit
+ * above the noise scale with it, so it must not follow a local edit: a
+ * retouched speck changes a cell or two, which moves the middle fifth by a
+ * rank at most, and its mean by a small part of the gap between two cells
+ * (which the snap in chunks/noise absorbs). One mean over the frame moved
+ * with every edit and flipped pixels at their thresholds far away; the
+ * median moved by the whole gap.
  */
 export function estimateNoise(d: Drawer, stats: GpuImage): GpuImage {
   let estimate: GpuImage | undefined;
