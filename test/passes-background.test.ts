@@ -773,8 +773,8 @@ describe('background.key on synthetic shots (targets of issue 6)', () => {
     // truncated mean over the frame it moved with every edit, and pixels at
     // their thresholds flipped anywhere: a speck of dust darkened into the
     // woven backdrop's corner changed 52-55 alpha values by up to 219/255
-    // more than 30 px away. The median over the frame's cells moves only
-    // when an edited cell crosses it, and then by less than its snap.
+    // more than 30 px away. The mean of the frame's middle cells moves by a
+    // small part of the gap between two cells, which its snap absorbs.
     const scene = syntheticScene({
       width: W, height: W, lighting: true, shadow: true, shadowSpread: 2, metal: 'dark', texture: 0.04, shadowTexture: 4, noise: 0.002, seed: 11,
     });

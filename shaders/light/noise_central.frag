@@ -14,15 +14,6 @@ uniform sampler2D u_quantiles; // 2x1: (lo, hi) brackets of the band's lower and
 void main() {
   float from = texture2D(u_quantiles, vec2(0.25, 0.5)).x;
   float to = texture2D(u_quantiles, vec2(0.75, 0.5)).y;
-  vec2 sum = vec2(0.0);
-  for (int y = 0; y < NOISE_CELLS_MAX_SIDE; y++) {
-    if (float(y) >= u_cells_size.y) break;
-    for (int x = 0; x < NOISE_CELLS_MAX_SIDE; x++) {
-      if (float(x) >= u_cells_size.x) break;
-      float counts;
-      float e = noiseCellEstimate(x, y, counts);
-      sum += counts * step(e, to) * (1.0 - step(e, from)) * vec2(e, 1.0);
-    }
-  }
-  gl_FragColor = vec4(sum.y > 0.0 ? sum.x / sum.y : 0.0, 0.0, 0.0, 1.0);
+  vec3 band = noiseCellsIn(from, to);
+  gl_FragColor = vec4(band.y > 0.0 ? band.z / band.y : 0.0, 0.0, 0.0, 1.0);
 }

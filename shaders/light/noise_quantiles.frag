@@ -14,28 +14,13 @@ const float CENTRAL_SHARE = 0.2;
 const float MAX_ESTIMATE = 64.0;
 const int BISECTIONS = 32;
 
-// Cells that count, and of them those whose estimate is at most `limit`.
-vec2 countAtMost(float limit) {
-  vec2 n = vec2(0.0);
-  for (int y = 0; y < NOISE_CELLS_MAX_SIDE; y++) {
-    if (float(y) >= u_cells_size.y) break;
-    for (int x = 0; x < NOISE_CELLS_MAX_SIDE; x++) {
-      if (float(x) >= u_cells_size.x) break;
-      float counts;
-      float e = noiseCellEstimate(x, y, counts);
-      n += counts * vec2(1.0, step(e, limit));
-    }
-  }
-  return n;
-}
-
 void main() {
   float share = 0.5 + (gl_FragCoord.x < 1.0 ? -0.5 : 0.5) * CENTRAL_SHARE;
   float lo = 0.0;
   float hi = MAX_ESTIMATE;
   for (int i = 0; i < BISECTIONS; i++) {
     float mid = 0.5 * (lo + hi);
-    vec2 n = countAtMost(mid);
+    vec3 n = noiseCellsIn(-1.0, mid);
     // The rank is compared with share * count - 0.5, which is never whole
     // for the shares used (tenths of a whole count): a whole number would
     // be a tie that float rounding decides either way.
