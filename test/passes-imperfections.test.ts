@@ -263,6 +263,26 @@ describe('imperfections: what changes and what must not', () => {
     expect([maskAt(20, 31), maskAt(76, 31), maskAt(20, 20)]).toEqual([0, 0, 0]);
   });
 
+  it('a highlight whose light falls off around it (a bead) is kept; a bright speck of the same height on flat metal is not', async () => {
+    // Dark metal (display 0.3). At (32, 32) a bead's highlight: a Gaussian of sigma 3 px rising
+    // 0.55, so its light still lies above the metal at the near highlight ring (4 px) and is
+    // gone at the far one (8 px). At (96, 32) a speck of dust: a flat disc of radius 1.5 px at
+    // the same height, with nothing around it.
+    const [w, h] = [128, 64];
+    const image = createImage(w, h, (x, y) => {
+      const bead = 0.55 * Math.exp(-((x - 32) ** 2 + (y - 32) ** 2) / (2 * 3 ** 2));
+      const speck = Math.hypot(x - 96, y - 32) <= 1.5 ? 0.55 : 0;
+      const v = 0.3 + bead + speck;
+      return [v ** 2.2, v ** 2.2, v ** 2.2, 1];
+    });
+    const { result } = await runGraph(single('imperfections.detect', DEFAULTS), { source: image });
+    expect(compare(result, detectRef(image, DEFAULTS), 1e-3).max).toBeLessThan(1e-3);
+    let onBead = 0;
+    for (let y = 22; y <= 42; y++) for (let x = 22; x <= 42; x++) onBead = Math.max(onBead, result.data[(y * w + x) * 4]);
+    expect(onBead).toBe(0);
+    expect(result.data[(32 * w + 96) * 4]).toBe(1);
+  });
+
   it('the dark dots of a pale dotted strand are kept', async () => {
     // A pale strand on a white backdrop (display values, as on an NVIDIA H200's rendering of
     // the built-in sample's chain): links catch the light (0.97) and show a dark dot (0.55)

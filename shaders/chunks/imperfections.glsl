@@ -10,6 +10,9 @@ vec3 validMean(vec4 weighted, vec3 fallback) {
   return weighted.a > 1e-6 ? weighted.rgb / weighted.a : fallback;
 }
 
+// Taps of a square ring (isolation and highlight rings), at most; must match MAX_RING_TAPS in plan.ts.
+#define MAX_RING_TAPS 32
+
 // Extent (coarse texels) from which a piece of thin structure is elongated
 // and joins others across a one-texel gap (extent_grow.frag).
 const float LINK_EXTENT = 4.0;

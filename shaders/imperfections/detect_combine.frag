@@ -25,12 +25,13 @@ uniform vec2 u_activity_size;
 uniform sampler2D u_extentBright;
 uniform vec2 u_extentBright_size;
 uniform sampler2D u_extentDark;
+// r = 1 within a feature's width of an unclipped highlight (highlight.frag): no bright defect there.
+uniform sampler2D u_highlights;
 uniform float u_floor;
 uniform float u_maxExtent;
 // Fine texels per coarse texel of the extent level (a power of two).
 uniform float u_extentBlock;
 // Isolation rings (plan.ts, isolationRings): whole-texel taps, tap i + n/2 opposite tap i.
-#define MAX_RING_TAPS 32
 uniform float u_innerX[MAX_RING_TAPS];
 uniform float u_innerY[MAX_RING_TAPS];
 uniform float u_innerTaps;
@@ -116,6 +117,7 @@ void main() {
   vec2 isolated = shortExtent(extent);
   vec2 strong = max(smoothstep(vec2(threshold), vec2(MASK_RAMP * threshold), vec2(y - rec.r, rec.b - y)),
                     smoothstep(vec2(shortThreshold), vec2(MASK_RAMP * shortThreshold), vec2(y - rec.g, rec.a - y))) * isolated;
+  strong.x *= 1.0 - texelAt(u_highlights, u_luma_size, p).r;
   // Isolated dark speck: deep below both rings, and still after the reconstruction (not a corner of a larger dark structure).
   float left = rec.a - y;
   float depth = min(ringDepth(p, y, left, u_innerX, u_innerY, u_innerTaps), ringDepth(p, y, left, u_outerX, u_outerY, u_outerTaps));

@@ -308,6 +308,22 @@ export function detectRef(img: CpuImage, s: DetectionSettings): CpuImage {
     return false;
   };
 
+  // Unclipped highlights (highlight.frag): a bright thin feature above the defect threshold whose
+  // light falls off around it; grown over a feature's width, no bright defect there.
+  const ringMean = (x: number, yy: number, ring: number[][]) => ring.reduce((a, [dx, dy]) => a + at(y, x + dx, yy + dy), 0) / ring.length;
+  const highlightPeak = (x: number, yy: number) => {
+    const contrast = shortThreshold(x, yy);
+    if (!(plan.glintGuard > 0 && at(bright, x, yy) > contrast)) return 0;
+    const [nearRing, farRing] = plan.highlightRings;
+    const height = at(y, x, yy) - ringMean(x, yy, farRing);
+    if (!(height > contrast)) return 0;
+    const falls = nearRing.filter(([dx, dy], k) => at(y, x + dx, yy + dy) - at(y, x + farRing[k][0], yy + farRing[k][1]) >= plan.highlightShare * height).length / nearRing.length;
+    const level = at(y, x, yy) - plan.highlightShare * height;
+    const crossing = nearRing.filter(([dx, dy]) => at(y, x + dx, yy + dy) >= level).length / nearRing.length;
+    return falls >= plan.highlightFalls && crossing <= plan.highlightCrossing ? 1 : 0;
+  };
+  const highlights = squareExtreme(plane(w, h, highlightPeak), plan.squareRadius, Math.max);
+
   // 1 where a feature box of this extent (coarse texels) is short enough to be a defect (shortExtent in the shader).
   const shortExtent = (extent: number) => 1 - smoothstep(plan.maxExtent + 1.5, plan.maxExtent + 3.5, extent);
 
@@ -323,7 +339,7 @@ export function detectRef(img: CpuImage, s: DetectionSettings): CpuImage {
     };
     // A thin feature above the thin-feature threshold, or a short one above the short-feature threshold.
     const yv = at(y, x, yy);
-    const b = Math.max(ramp(t, yv - at(thinRec.open, x, yy)), ramp(ts, yv - at(shortRec.open, x, yy))) * isolated(brightBoxes, darkBoxes);
+    const b = Math.max(ramp(t, yv - at(thinRec.open, x, yy)), ramp(ts, yv - at(shortRec.open, x, yy))) * isolated(brightBoxes, darkBoxes) * (1 - at(highlights, x, yy));
     const d = Math.max(ramp(t, at(thinRec.close, x, yy) - yv), ramp(ts, at(shortRec.close, x, yy) - yv)) * isolated(darkBoxes, brightBoxes);
     // An isolated dark speck: no long dark structure in its block, and long bright structure there
     // only if no other compact dark piece (a pale strand's next dark dot) is near (darkDotNear).

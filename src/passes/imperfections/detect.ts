@@ -19,6 +19,7 @@ export const DETECT_SHADERS = [
   'imperfections/thin',
   'imperfections/extent_init',
   'imperfections/extent_grow',
+  'imperfections/highlight',
   'imperfections/detect_combine',
   'imperfections/dilate',
 ] as const;
@@ -189,10 +190,28 @@ export function detectDefects(d: Drawer, image: GpuImage, settings: DetectionSet
   });
   d.release(coarseThin);
 
+  // Unclipped highlights, grown over a feature's width: bright candidates there stay.
+  const [near, far] = plan.highlightRings;
+  const highlightPeaks = d.draw({
+    shader: 'imperfections/highlight',
+    inputs: { u_luma: luma, u_residual: residual, u_activity: activity },
+    uniforms: {
+      u_floor: plan.floor, u_glintGuard: plan.glintGuard,
+      u_nearX: near.map((o) => o[0]), u_nearY: near.map((o) => o[1]), u_nearTaps: near.length,
+      u_farX: far.map((o) => o[0]), u_farY: far.map((o) => o[1]), u_farTaps: far.length,
+      u_highlightShare: plan.highlightShare, u_highlightCrossing: plan.highlightCrossing, u_highlightFalls: plan.highlightFalls,
+    },
+  });
+  const highlights = chain(d, highlightPeaks, [
+    (c) => morph(d, c, { step: X, radius: plan.squareRadius, dilate: true }),
+    (c) => morph(d, c, { step: Y, radius: plan.squareRadius, dilate: true }),
+  ]);
+  d.release(highlightPeaks);
+
   const [inner, outer] = plan.isolationRings;
   const core = d.draw({
     shader: 'imperfections/detect_combine',
-    inputs: { u_luma: luma, u_reconstructed: reconstructed, u_activity: activity, u_extentBright: bright, u_extentDark: dark },
+    inputs: { u_luma: luma, u_reconstructed: reconstructed, u_activity: activity, u_extentBright: bright, u_extentDark: dark, u_highlights: highlights },
     uniforms: {
       u_floor: plan.floor, u_maxExtent: plan.maxExtent, u_extentBlock: 2 ** plan.extentLevel,
       u_innerX: inner.map((o) => o[0]), u_innerY: inner.map((o) => o[1]), u_innerTaps: inner.length,
@@ -200,7 +219,7 @@ export function detectDefects(d: Drawer, image: GpuImage, settings: DetectionSet
       u_isolationFactor: plan.isolationFactor, u_isolationFloor: plan.isolationFloor,
     },
   });
-  for (const img of [luma, residual, reconstructed, activity, bright, dark]) d.release(img);
+  for (const img of [luma, residual, reconstructed, activity, bright, dark, highlights]) d.release(img);
   const mask = d.draw({ shader: 'imperfections/dilate', inputs: { u_mask: core } });
   d.release(core);
   return mask;
@@ -220,7 +239,7 @@ export const detectPass = definePass({
   title: 'Detect dust and scratches',
   category: 'imperfections',
   description:
-    'Finds dust specks (bright or dark) and short thin scratches: features thinner than maxSize and shorter than scratchLength in every direction, above a noise-adaptive threshold, stronger than the surrounding structure. Chains, engraving, facet edges and clipped glints are left alone. Output: a 0..1 mask.',
+    'Finds dust specks (bright or dark) and short thin scratches: features thinner than maxSize and shorter than scratchLength in every direction, above a noise-adaptive threshold, stronger than the surrounding structure. Chains, engraving, facet edges, clipped glints and highlights whose light falls off around them are left alone. Output: a 0..1 mask.',
   inputs: [{ name: 'image', description: 'photo to inspect' }],
   outputs: [{ name: 'mask', description: 'defect mask (red channel, 0..1)' }],
   params: DETECT_PARAMS,

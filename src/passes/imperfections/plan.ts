@@ -89,7 +89,7 @@ export interface DetectionPlan {
    */
   structureFraction: number;
   floor: number;
-  /** > 0: clipped points are glints, and thin features connected to them are kept. */
+  /** > 0: clipped points are glints, and thin features connected to them are kept; so are unclipped highlights (highlightRings). */
   glintGuard: number;
   /**
    * Isolated dark specks (detect_combine.frag, ringDepth): two square rings
@@ -106,6 +106,24 @@ export interface DetectionPlan {
   isolationRings: number[][][];
   isolationFactor: number;
   isolationFloor: number;
+  /**
+   * Unclipped highlights (highlight.frag): a bright thin texel above the
+   * defect threshold, standing above the mean of the far ring (square ring
+   * of radius 2 (squareRadius + 1)) by more than that threshold, is a
+   * specular highlight on a bead or a wire when its light falls off around
+   * it: in at least highlightFalls of the directions the near ring's tap
+   * (radius squareRadius + 1) lies above the far ring's tap by
+   * highlightShare of that height, and at most highlightCrossing of the near
+   * taps come within highlightShare of the height of the peak (a wire's
+   * streak crosses the ring twice; white paper between dark links, a bright
+   * plateau's edge, fills about half of it). Dust on a flat surface has no
+   * such halo. Bright candidates within squareRadius of one are left alone. Taps as squareRing's; tap k of the far ring lies in the
+   * direction of tap k of the near one.
+   */
+  highlightRings: number[][][];
+  highlightShare: number;
+  highlightCrossing: number;
+  highlightFalls: number;
 }
 
 export interface DetectionSettings {
@@ -133,10 +151,17 @@ export const MAX_RIDGE_TAPS = 8;
 // by at least half the texel's thin-feature contrast along the whole segment.
 const RIDGE_FRACTION = 0.5;
 
-/** Taps of an isolation ring, at most; must match MAX_RING_TAPS in shaders/imperfections/detect_combine.frag. */
+/** Taps of a square ring (isolation, highlight), at most; must match MAX_RING_TAPS in shaders/chunks/imperfections.glsl. */
 const MAX_RING_TAPS = 32;
 // Measured on the generated restoration shots and the photos (docs/passes-imperfections.md, "Isolated dark specks").
 const ISOLATION_FLOOR_SCALE = 2.4;
+// Measured (docs/passes-imperfections.md, "Highlights on beads and wire"): with these, the
+// synthetic scenes and the generated shots heal as without the guard, while the mask on
+// earring_hand_01's beads and wire shrinks to a fifth; falls at 0.5 lost specks on the
+// synthetic textured metal.
+const HIGHLIGHT_SHARE = 0.15;
+const HIGHLIGHT_CROSSING = 0.25;
+const HIGHLIGHT_FALLS = 0.6;
 
 /**
  * Whole-texel taps on the square ring of Chebyshev radius r: every texel of
@@ -203,6 +228,10 @@ export function detectionPlan(p: DetectionSettings, width: number, height: numbe
     isolationRings: [squareRing(Math.max(1, squareRadius - 1)), squareRing(squareRadius)],
     isolationFactor: 3 - 2 * p.sensitivity,
     isolationFloor: ISOLATION_FLOOR_SCALE * floor,
+    highlightRings: [squareRing(squareRadius + 1), squareRing(2 * (squareRadius + 1))],
+    highlightShare: HIGHLIGHT_SHARE,
+    highlightCrossing: HIGHLIGHT_CROSSING,
+    highlightFalls: HIGHLIGHT_FALLS,
   };
 }
 
