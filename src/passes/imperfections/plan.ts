@@ -117,8 +117,9 @@ export interface DetectionPlan {
    * taps come within highlightShare of the height of the peak (a wire's
    * streak crosses the ring twice; white paper between dark links, a bright
    * plateau's edge, fills about half of it). Dust on a flat surface has no
-   * such halo. Bright candidates within squareRadius of one are left alone. Taps as squareRing's; tap k of the far ring lies in the
-   * direction of tap k of the near one.
+   * such halo. Bright candidates within squareRadius of one are left alone.
+   * Taps as squareRing's; tap k of the far ring lies in the direction of
+   * tap k of the near one.
    */
   highlightRings: number[][][];
   highlightShare: number;
