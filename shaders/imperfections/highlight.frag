@@ -1,9 +1,10 @@
 // r: 1 at an unclipped highlight (a point of light on a bead or a wire),
 // where the detection takes no bright defect: a bright thin feature above the
 // defect threshold, standing above the far ring's mean by more than the
-// threshold, whose light falls off around it (plan.ts, highlightRings): in at
-// least u_highlightFalls of the directions the near ring's tap lies above the
-// far ring's by u_highlightShare of that height, and at most
+// threshold, whose light falls off around it (plan.ts, highlightRings): along
+// at least u_highlightAxes of the axes through it, the near ring's taps on
+// both sides lie above the far ring's by u_highlightShare of that height (a
+// bead falls all round, a wire across its length), and at most
 // u_highlightCrossing of the near taps come within that share of the peak (a
 // wire's streak crosses the ring twice; white paper between dark links fills
 // about half of it). 0 everywhere when glints are not protected.
@@ -24,7 +25,7 @@ uniform float u_farY[MAX_RING_TAPS];
 uniform float u_farTaps;
 uniform float u_highlightShare;
 uniform float u_highlightCrossing;
-uniform float u_highlightFalls;
+uniform float u_highlightAxes;
 
 float ringMean(vec2 p, float xs[MAX_RING_TAPS], float ys[MAX_RING_TAPS], float n) {
   float sum = 0.0;
@@ -43,18 +44,22 @@ void main() {
   if (u_glintGuard > 0.0 && texelAt(u_residual, u_luma_size, p).r > contrast) {
     float height = y - ringMean(p, u_farX, u_farY, u_farTaps);
     if (height > contrast) {
-      // Directions in which the light falls from the near ring to the far one (tap i of each lies the
-      // same way), and near taps close to the peak.
-      float falls = 0.0;
+      // Axes along which the light falls from the near ring to the far one on both sides (tap i of
+      // each ring lies the same way; the second half of a ring mirrors the first, so tap i's opposite
+      // is read as -tap i), and near taps close to the peak.
+      float axes = 0.0;
       float crossing = 0.0;
-      for (int i = 0; i < MAX_RING_TAPS; i++) {
-        if (float(i) >= u_nearTaps) break;
-        float near = texelAt(u_luma, u_luma_size, p + vec2(u_nearX[i], u_nearY[i])).r;
-        float far = texelAt(u_luma, u_luma_size, p + vec2(u_farX[i], u_farY[i])).r;
-        falls += step(u_highlightShare * height, near - far);
-        crossing += step(y - u_highlightShare * height, near);
+      float fall = u_highlightShare * height;
+      for (int i = 0; i < MAX_RING_TAPS / 2; i++) {
+        if (float(2 * i) >= u_nearTaps) break;
+        vec2 nearTap = vec2(u_nearX[i], u_nearY[i]);
+        vec2 farTap = vec2(u_farX[i], u_farY[i]);
+        float nearA = texelAt(u_luma, u_luma_size, p + nearTap).r;
+        float nearB = texelAt(u_luma, u_luma_size, p - nearTap).r;
+        axes += step(fall, nearA - texelAt(u_luma, u_luma_size, p + farTap).r) * step(fall, nearB - texelAt(u_luma, u_luma_size, p - farTap).r);
+        crossing += step(y - fall, nearA) + step(y - fall, nearB);
       }
-      highlight = falls >= u_highlightFalls * u_nearTaps && crossing <= u_highlightCrossing * u_nearTaps ? 1.0 : 0.0;
+      highlight = axes >= u_highlightAxes * 0.5 * u_nearTaps && crossing <= u_highlightCrossing * u_nearTaps ? 1.0 : 0.0;
     }
   }
   gl_FragColor = vec4(highlight, 0.0, 0.0, 1.0);

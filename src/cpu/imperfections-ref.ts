@@ -317,10 +317,12 @@ export function detectRef(img: CpuImage, s: DetectionSettings): CpuImage {
     const [nearRing, farRing] = plan.highlightRings;
     const height = at(y, x, yy) - ringMean(x, yy, farRing);
     if (!(height > contrast)) return 0;
-    const falls = nearRing.filter(([dx, dy], k) => at(y, x + dx, yy + dy) - at(y, x + farRing[k][0], yy + farRing[k][1]) >= plan.highlightShare * height).length / nearRing.length;
+    const falls = nearRing.map(([dx, dy], k) => at(y, x + dx, yy + dy) - at(y, x + farRing[k][0], yy + farRing[k][1]) >= plan.highlightShare * height);
+    const half = nearRing.length / 2;
+    const axes = falls.slice(0, half).filter((fall, k) => fall && falls[k + half]).length / half;
     const level = at(y, x, yy) - plan.highlightShare * height;
     const crossing = nearRing.filter(([dx, dy]) => at(y, x + dx, yy + dy) >= level).length / nearRing.length;
-    return falls >= plan.highlightFalls && crossing <= plan.highlightCrossing ? 1 : 0;
+    return axes >= plan.highlightAxes && crossing <= plan.highlightCrossing ? 1 : 0;
   };
   const highlights = squareExtreme(plane(w, h, highlightPeak), plan.squareRadius, Math.max);
 

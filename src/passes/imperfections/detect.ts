@@ -199,7 +199,7 @@ export function detectDefects(d: Drawer, image: GpuImage, settings: DetectionSet
       u_floor: plan.floor, u_glintGuard: plan.glintGuard,
       u_nearX: near.map((o) => o[0]), u_nearY: near.map((o) => o[1]), u_nearTaps: near.length,
       u_farX: far.map((o) => o[0]), u_farY: far.map((o) => o[1]), u_farTaps: far.length,
-      u_highlightShare: plan.highlightShare, u_highlightCrossing: plan.highlightCrossing, u_highlightFalls: plan.highlightFalls,
+      u_highlightShare: plan.highlightShare, u_highlightCrossing: plan.highlightCrossing, u_highlightAxes: plan.highlightAxes,
     },
   });
   const highlights = chain(d, highlightPeaks, [
