@@ -307,6 +307,30 @@ describe('imperfections: what changes and what must not', () => {
     expect(result.data[(52 * w + 120) * 4]).toBe(1);
   });
 
+  it('soft dark shading (a defocused print stroke) is kept; a sharp speck sitting in soft shading is not', async () => {
+    // A shirt (display 0.45). Centred on (40, 40), a stroke of print out of focus, as on
+    // bracelet_wrist_unsplash_01 at 800 px: Gaussian across (sigma 2.5 px), 0.2 deep, 10 px at
+    // full depth, fading over 3 px at each end. Centred on (112, 40), a soft dimple (Gaussian,
+    // sigma 3 px, 0.2 deep) whose shade falls off around it, with a sharp speck 2 px off its
+    // centre: a disc of radius 1.5 px at 0.2. The speck is kept from the dimple's shade because it
+    // lies deeper than it, and is no shade itself because it is sharp (the reference without
+    // either rule loses it).
+    const [w, h] = [160, 80];
+    const image = createImage(w, h, (x, y) => {
+      const along = Math.abs(x - 40), across = y - 40;
+      const stroke = 0.2 * Math.exp(-((Math.max(0, along - 5)) ** 2) / (2 * 3 ** 2)) * Math.exp(-(across ** 2) / (2 * 2.5 ** 2));
+      const dimple = 0.2 * Math.exp(-((x - 112) ** 2 + (y - 40) ** 2) / (2 * 3 ** 2));
+      const v = Math.hypot(x - 114, y - 40) <= 1.5 ? 0.2 : 0.45 - stroke - dimple;
+      return [v ** 2.2, v ** 2.2, v ** 2.2, 1];
+    });
+    const { result } = await runGraph(single('imperfections.detect', DEFAULTS), { source: image });
+    expect(compare(result, detectRef(image, DEFAULTS), 1e-3).max).toBeLessThan(1e-3);
+    let onStroke = 0;
+    for (let y = 24; y <= 56; y++) for (let x = 16; x <= 64; x++) onStroke = Math.max(onStroke, result.data[(y * w + x) * 4]);
+    expect(onStroke).toBe(0);
+    expect(result.data[(40 * w + 114) * 4]).toBe(1);
+  });
+
   it('the dark dots of a pale dotted strand are kept', async () => {
     // A pale strand on a white backdrop (display values, as on an NVIDIA H200's rendering of
     // the built-in sample's chain): links catch the light (0.97) and show a dark dot (0.55)

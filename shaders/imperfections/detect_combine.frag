@@ -25,8 +25,9 @@ uniform vec2 u_activity_size;
 uniform sampler2D u_extentBright;
 uniform vec2 u_extentBright_size;
 uniform sampler2D u_extentDark;
-// r = 1 within a feature's width of an unclipped highlight (highlight.frag): no bright defect there.
-uniform sampler2D u_highlights;
+// Within a feature's width: r = 1 near a highlight (no bright defect there); b the deepest soft
+// shade, -g the deepest dark candidate (highlight.frag).
+uniform sampler2D u_falloff;
 uniform float u_floor;
 uniform float u_maxExtent;
 // Fine texels per coarse texel of the extent level (a power of two).
@@ -117,7 +118,11 @@ void main() {
   vec2 isolated = shortExtent(extent);
   vec2 strong = max(smoothstep(vec2(threshold), vec2(MASK_RAMP * threshold), vec2(y - rec.r, rec.b - y)),
                     smoothstep(vec2(shortThreshold), vec2(MASK_RAMP * shortThreshold), vec2(y - rec.g, rec.a - y))) * isolated;
-  strong.x *= 1.0 - texelAt(u_highlights, u_luma_size, p).r;
+  vec4 falloff = texelAt(u_falloff, u_luma_size, p);
+  strong.x *= 1.0 - falloff.r;
+  // Dark candidates are soft shading where the deepest one within a feature's width is such shade
+  // (a sharp speck in a soft dimple lies deeper and is still taken).
+  if (falloff.b > 0.0 && falloff.b >= -falloff.g) strong.y = 0.0;
   // Isolated dark speck: deep below both rings, and still after the reconstruction (not a corner of a larger dark structure).
   float left = rec.a - y;
   float depth = min(ringDepth(p, y, left, u_innerX, u_innerY, u_innerTaps), ringDepth(p, y, left, u_outerX, u_outerY, u_outerTaps));

@@ -308,23 +308,35 @@ export function detectRef(img: CpuImage, s: DetectionSettings): CpuImage {
     return false;
   };
 
-  // Unclipped highlights (highlight.frag): a bright thin feature above the defect threshold whose
-  // light falls off around it; grown over a feature's width, no bright defect there.
+  // Unclipped highlights and soft dark shading (highlight.frag): a thin feature of either polarity,
+  // beyond the far ring's mean by more than the threshold, whose light (or shade) falls off around it.
   const ringMean = (x: number, yy: number, ring: number[][]) => ring.reduce((a, [dx, dy]) => a + at(y, x + dx, yy + dy), 0) / ring.length;
-  const highlightPeak = (x: number, yy: number) => {
-    const contrast = shortThreshold(x, yy);
-    if (!(plan.glintGuard > 0 && at(bright, x, yy) > contrast)) return 0;
-    const [nearRing, farRing] = plan.highlightRings;
-    const height = at(y, x, yy) - ringMean(x, yy, farRing);
-    if (!(height > contrast)) return 0;
-    const falls = nearRing.map(([dx, dy], k) => at(y, x + dx, yy + dy) - at(y, x + farRing[k][0], yy + farRing[k][1]) >= plan.highlightShare * height);
+  const [nearRing, farRing] = plan.highlightRings;
+  const fallsOff = (x: number, yy: number, polarity: number, height: number) => {
+    const falls = nearRing.map(([dx, dy], k) => polarity * (at(y, x + dx, yy + dy) - at(y, x + farRing[k][0], yy + farRing[k][1])) >= plan.highlightShare * height);
     const half = nearRing.length / 2;
     const axes = falls.slice(0, half).filter((fall, k) => fall && falls[k + half]).length / half;
-    const level = at(y, x, yy) - plan.highlightShare * height;
-    const crossing = nearRing.filter(([dx, dy]) => at(y, x + dx, yy + dy) >= level).length / nearRing.length;
-    return axes >= plan.highlightAxes && crossing <= plan.highlightCrossing ? 1 : 0;
+    const level = polarity * at(y, x, yy) - plan.highlightShare * height;
+    const crossing = nearRing.filter(([dx, dy]) => polarity * at(y, x + dx, yy + dy) >= level).length / nearRing.length;
+    return axes >= plan.highlightAxes && crossing <= plan.highlightCrossing;
   };
+  const guard = plan.glintGuard > 0;
+  const highlightPeak = (x: number, yy: number) => {
+    const [contrast, height] = [shortThreshold(x, yy), at(y, x, yy) - ringMean(x, yy, farRing)];
+    return guard && at(bright, x, yy) > contrast && height > contrast && fallsOff(x, yy, 1, height) ? 1 : 0;
+  };
+  // A dark candidate's depth below the far ring, and that depth where it is soft shade: deeper than
+  // the threshold, its shade falling off, still darker than shadeSoftness of it at squareRadius.
+  const darkDepth = plane(w, h, (x, yy) => (guard && at(dark, x, yy) > shortThreshold(x, yy) ? Math.max(0, ringMean(x, yy, farRing) - at(y, x, yy)) : 0));
+  const shadePeak = (x: number, yy: number) => {
+    const depth = ringMean(x, yy, farRing) - at(y, x, yy);
+    const soft = ringMean(x, yy, plan.isolationRings[1]) - at(y, x, yy) < plan.shadeSoftness * depth;
+    return at(darkDepth, x, yy) > 0 && depth > shortThreshold(x, yy) && fallsOff(x, yy, -1, depth) && soft ? at(darkDepth, x, yy) : 0;
+  };
+  // Grown over a feature's width: the nearest highlight, the deepest shade, the deepest dark candidate.
   const highlights = squareExtreme(plane(w, h, highlightPeak), plan.squareRadius, Math.max);
+  const deepestShade = squareExtreme(plane(w, h, shadePeak), plan.squareRadius, Math.max);
+  const deepestDark = squareExtreme(darkDepth, plan.squareRadius, Math.max);
 
   // 1 where a feature box of this extent (coarse texels) is short enough to be a defect (shortExtent in the shader).
   const shortExtent = (extent: number) => 1 - smoothstep(plan.maxExtent + 1.5, plan.maxExtent + 3.5, extent);
@@ -342,7 +354,9 @@ export function detectRef(img: CpuImage, s: DetectionSettings): CpuImage {
     // A thin feature above the thin-feature threshold, or a short one above the short-feature threshold.
     const yv = at(y, x, yy);
     const b = Math.max(ramp(t, yv - at(thinRec.open, x, yy)), ramp(ts, yv - at(shortRec.open, x, yy))) * isolated(brightBoxes, darkBoxes) * (1 - at(highlights, x, yy));
-    const d = Math.max(ramp(t, at(thinRec.close, x, yy) - yv), ramp(ts, at(shortRec.close, x, yy) - yv)) * isolated(darkBoxes, brightBoxes);
+    let d = Math.max(ramp(t, at(thinRec.close, x, yy) - yv), ramp(ts, at(shortRec.close, x, yy) - yv)) * isolated(darkBoxes, brightBoxes);
+    // Soft shading: the deepest dark candidate within reach is such shade (a speck in a dimple lies deeper).
+    if (at(deepestShade, x, yy) > 0 && at(deepestShade, x, yy) >= at(deepestDark, x, yy)) d = 0;
     // An isolated dark speck: no long dark structure in its block, and long bright structure there
     // only if no other compact dark piece (a pale strand's next dark dot) is near (darkDotNear).
     const left = at(shortRec.close, x, yy) - yv;

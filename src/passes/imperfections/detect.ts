@@ -190,9 +190,12 @@ export function detectDefects(d: Drawer, image: GpuImage, settings: DetectionSet
   });
   d.release(coarseThin);
 
-  // Unclipped highlights, grown over a feature's width: bright candidates there stay.
+  // Unclipped highlights (r), soft dark shading (b) and every dark candidate's depth (-g), grown over
+  // a feature's width: bright candidates there stay, and so do dark ones whose deepest neighbour is
+  // soft shading.
   const [near, far] = plan.highlightRings;
-  const highlightPeaks = d.draw({
+  const [inner, outer] = plan.isolationRings;
+  const falloffPeaks = d.draw({
     shader: 'imperfections/highlight',
     inputs: { u_luma: luma, u_residual: residual, u_activity: activity },
     uniforms: {
@@ -200,18 +203,18 @@ export function detectDefects(d: Drawer, image: GpuImage, settings: DetectionSet
       u_nearX: near.map((o) => o[0]), u_nearY: near.map((o) => o[1]), u_nearTaps: near.length,
       u_farX: far.map((o) => o[0]), u_farY: far.map((o) => o[1]), u_farTaps: far.length,
       u_highlightShare: plan.highlightShare, u_highlightCrossing: plan.highlightCrossing, u_highlightAxes: plan.highlightAxes,
+      u_edgeX: outer.map((o) => o[0]), u_edgeY: outer.map((o) => o[1]), u_edgeTaps: outer.length, u_shadeSoftness: plan.shadeSoftness,
     },
   });
-  const highlights = chain(d, highlightPeaks, [
+  const falloff = chain(d, falloffPeaks, [
     (c) => morph(d, c, { step: X, radius: plan.squareRadius, dilate: true }),
     (c) => morph(d, c, { step: Y, radius: plan.squareRadius, dilate: true }),
   ]);
-  d.release(highlightPeaks);
+  d.release(falloffPeaks);
 
-  const [inner, outer] = plan.isolationRings;
   const core = d.draw({
     shader: 'imperfections/detect_combine',
-    inputs: { u_luma: luma, u_reconstructed: reconstructed, u_activity: activity, u_extentBright: bright, u_extentDark: dark, u_highlights: highlights },
+    inputs: { u_luma: luma, u_reconstructed: reconstructed, u_activity: activity, u_extentBright: bright, u_extentDark: dark, u_falloff: falloff },
     uniforms: {
       u_floor: plan.floor, u_maxExtent: plan.maxExtent, u_extentBlock: 2 ** plan.extentLevel,
       u_innerX: inner.map((o) => o[0]), u_innerY: inner.map((o) => o[1]), u_innerTaps: inner.length,
@@ -219,7 +222,7 @@ export function detectDefects(d: Drawer, image: GpuImage, settings: DetectionSet
       u_isolationFactor: plan.isolationFactor, u_isolationFloor: plan.isolationFloor,
     },
   });
-  for (const img of [luma, residual, reconstructed, activity, bright, dark, highlights]) d.release(img);
+  for (const img of [luma, residual, reconstructed, activity, bright, dark, falloff]) d.release(img);
   const mask = d.draw({ shader: 'imperfections/dilate', inputs: { u_mask: core } });
   d.release(core);
   return mask;
@@ -239,7 +242,7 @@ export const detectPass = definePass({
   title: 'Detect dust and scratches',
   category: 'imperfections',
   description:
-    'Finds dust specks (bright or dark) and short thin scratches: features thinner than maxSize and shorter than scratchLength in every direction, above a noise-adaptive threshold, stronger than the surrounding structure. Chains, engraving, facet edges, clipped glints and highlights whose light falls off around them are left alone. Output: a 0..1 mask.',
+    'Finds dust specks (bright or dark) and short thin scratches: features thinner than maxSize and shorter than scratchLength in every direction, above a noise-adaptive threshold, stronger than the surrounding structure. Chains, engraving, facet edges, clipped glints, highlights whose light falls off around them and soft dark shading are left alone. Output: a 0..1 mask.',
   inputs: [{ name: 'image', description: 'photo to inspect' }],
   outputs: [{ name: 'mask', description: 'defect mask (red channel, 0..1)' }],
   params: DETECT_PARAMS,

@@ -16,7 +16,7 @@ export const DETECT_PARAMS = {
   },
   protectDetail: {
     type: 'number', default: 0.5, min: 0, max: 1, unit: '', step: 0.01,
-    description: 'guards real structure: a thin feature joined to a larger structure at least as bright (or dark) within 4 x protectDetail x maxSize/2 pixels is its corner or tip (facets, prongs) and stays; clipped glints, and highlights whose light falls off around them (beads, wire), are kept. 0 = no guard',
+    description: 'guards real structure: a thin feature joined to a larger structure at least as bright (or dark) within 4 x protectDetail x maxSize/2 pixels is its corner or tip (facets, prongs) and stays; clipped glints, highlights whose light falls off around them (beads, wire) and soft dark shading (a defocused print) are kept. 0 = no guard',
   },
 } as const satisfies ParamSchemas;
 

@@ -126,6 +126,18 @@ export interface DetectionPlan {
   highlightShare: number;
   highlightCrossing: number;
   highlightAxes: number;
+  /**
+   * Soft dark shading (highlight.frag, b; a defocused print, a blurred
+   * leaf's vein): a dark candidate deeper than the threshold below the far
+   * ring's mean, whose shade falls off around it as a highlight's light
+   * does, and that is soft: on the outer isolation ring (radius
+   * squareRadius, where a speck up to maxSize wide has ended) it is still
+   * darker than the far ring by more than shadeSoftness of its depth. Dark
+   * candidates are left alone where the deepest one within squareRadius is
+   * such shade, so a sharp speck in a soft dimple (it lies deeper) is
+   * still taken.
+   */
+  shadeSoftness: number;
 }
 
 export interface DetectionSettings {
@@ -166,6 +178,9 @@ const ISOLATION_FLOOR_SCALE = 2.4;
 const HIGHLIGHT_SHARE = 0.15;
 const HIGHLIGHT_CROSSING = 0.25;
 const HIGHLIGHT_AXES = 0.25;
+// Measured (docs/passes-imperfections.md, "Soft dark shading"): the synthetic specks keep 0.91-1.15
+// of their depth on that ring, the photos' defocused strokes 0.32-0.48.
+const SHADE_SOFTNESS = 0.6;
 
 /**
  * Whole-texel taps on the square ring of Chebyshev radius r: every texel of
@@ -236,6 +251,7 @@ export function detectionPlan(p: DetectionSettings, width: number, height: numbe
     highlightShare: HIGHLIGHT_SHARE,
     highlightCrossing: HIGHLIGHT_CROSSING,
     highlightAxes: HIGHLIGHT_AXES,
+    shadeSoftness: SHADE_SOFTNESS,
   };
 }
 
