@@ -20,6 +20,14 @@ const single = (pass: string, params: object, inputs: Record<string, string> = {
   outputs: outputs ?? { result: 'n' },
 });
 const healGraph = (params: object = {}) => single('imperfections.heal', params, { image: '$source' }, { result: 'n', mask: 'n:mask' });
+
+/** A grey image from display values (gamma 2.2 to linear light), as the hand-made detection scenes are drawn. */
+const displayGrey = (w: number, h: number, f: (x: number, y: number) => number): CpuImage =>
+  createImage(w, h, (x, y) => {
+    const v = f(x, y) ** 2.2;
+    return [v, v, v, 1];
+  });
+
 /** The detection mask of `image` with the default settings, checked against the float64 reference (within 1e-3). */
 async function detectMatchingReference(image: CpuImage): Promise<CpuImage> {
   const { result } = await runGraph(single('imperfections.detect', DEFAULTS), { source: image });
@@ -242,11 +250,10 @@ describe('imperfections: what changes and what must not', () => {
     // running across the streaks' gap (0.53 on 0.6; opposite ring taps both below the plane),
     // and at (48, 80) on a long dark strand: neither is an isolated speck.
     const [w, h] = [96, 112];
-    const image = createImage(w, h, (x, y) => {
+    const image = displayGrey(w, h, (x, y) => {
       const along = x > 10 && x < 86;
       const dot = (x === 48 || x === 24) && y === 32;
-      const v = dot || (x === 48 && y === 80) ? 0.25 : (y === 28 || y === 36) && along ? 0.9 : x === 24 && y > 28 && y < 36 ? 0.53 : y === 80 && along ? 0.45 : 0.55 + 0.002 * x;
-      return [v ** 2.2, v ** 2.2, v ** 2.2, 1];
+      return dot || (x === 48 && y === 80) ? 0.25 : (y === 28 || y === 36) && along ? 0.9 : x === 24 && y > 28 && y < 36 ? 0.53 : y === 80 && along ? 0.45 : 0.55 + 0.002 * x;
     });
     const { result } = await runGraph(single('imperfections.detect', DEFAULTS), { source: image });
     const ref = detectRef(image, DEFAULTS);
@@ -264,10 +271,9 @@ describe('imperfections: what changes and what must not', () => {
     // line is faint so that its two taps on each ring leave the plane fit of the other taps
     // within the floor.
     const [w, h] = [96, 64];
-    const image = createImage(w, h, (x, y) => {
+    const image = displayGrey(w, h, (x, y) => {
       const metal = 0.55 + 0.002 * x;
-      const v = x === 48 && y === 30 ? 0.25 : y === 31 && x > 10 && x < 86 ? metal + 0.04 : metal;
-      return [v ** 2.2, v ** 2.2, v ** 2.2, 1];
+      return x === 48 && y === 30 ? 0.25 : y === 31 && x > 10 && x < 86 ? metal + 0.04 : metal;
     });
     const result = await detectMatchingReference(image);
     const maskAt = (x: number, y: number) => result.data[(y * w + x) * 4];
@@ -281,11 +287,10 @@ describe('imperfections: what changes and what must not', () => {
     // gone at the far one (8 px). At (96, 32) a speck of dust: a flat disc of radius 1.5 px at
     // the same height, with nothing around it.
     const [w, h] = [128, 64];
-    const image = createImage(w, h, (x, y) => {
+    const image = displayGrey(w, h, (x, y) => {
       const bead = 0.55 * Math.exp(-((x - 32) ** 2 + (y - 32) ** 2) / (2 * 3 ** 2));
       const speck = Math.hypot(x - 96, y - 32) <= 1.5 ? 0.55 : 0;
-      const v = 0.3 + bead + speck;
-      return [v ** 2.2, v ** 2.2, v ** 2.2, 1];
+      return 0.3 + bead + speck;
     });
     const result = await detectMatchingReference(image);
     expect(maxOver(result, 22, 42, 22, 42)).toBe(0);
@@ -299,14 +304,13 @@ describe('imperfections: what changes and what must not', () => {
     // about half the axes, but not in 60 % of the directions, which the guard asked before.
     // From (112, 48) the same height as a scratch, 1 px wide and 18 px long, with nothing around it.
     const [w, h] = [160, 96];
-    const image = createImage(w, h, (x, y) => {
+    const image = displayGrey(w, h, (x, y) => {
       const along = (x - 48 + (y - 48)) / Math.SQRT2;
       const across = (x - 48 - (y - 48)) / Math.SQRT2;
       const fade = Math.exp(-((Math.max(0, Math.abs(along) - 10)) ** 2) / (2 * 4 ** 2));
       const streak = 0.22 * fade * Math.exp(-(across ** 2) / (2 * 1.5 ** 2));
       const scratch = y === 48 + Math.round((x - 112) * 0.5) && x >= 112 && x < 130 ? 0.22 : 0;
-      const v = 0.35 + streak + scratch;
-      return [v ** 2.2, v ** 2.2, v ** 2.2, 1];
+      return 0.35 + streak + scratch;
     });
     const result = await detectMatchingReference(image);
     expect(maxOver(result, 20, 76, 20, 76)).toBe(0);
@@ -322,12 +326,11 @@ describe('imperfections: what changes and what must not', () => {
     // lies deeper than it, and is no shade itself because it is sharp (the reference without
     // either rule loses it).
     const [w, h] = [160, 80];
-    const image = createImage(w, h, (x, y) => {
+    const image = displayGrey(w, h, (x, y) => {
       const along = Math.abs(x - 40), across = y - 40;
       const stroke = 0.2 * Math.exp(-((Math.max(0, along - 5)) ** 2) / (2 * 3 ** 2)) * Math.exp(-(across ** 2) / (2 * 2.5 ** 2));
       const dimple = 0.2 * Math.exp(-((x - 112) ** 2 + (y - 40) ** 2) / (2 * 3 ** 2));
-      const v = Math.hypot(x - 114, y - 40) <= 1.5 ? 0.2 : 0.45 - stroke - dimple;
-      return [v ** 2.2, v ** 2.2, v ** 2.2, 1];
+      return Math.hypot(x - 114, y - 40) <= 1.5 ? 0.2 : 0.45 - stroke - dimple;
     });
     const result = await detectMatchingReference(image);
     expect(maxOver(result, 16, 64, 24, 56)).toBe(0);
@@ -341,11 +344,10 @@ describe('imperfections: what changes and what must not', () => {
     // lie beyond 3 px), its dark piece is compact, and the links' bright structure is long:
     // the next compact dark dot within 3 coarse texels makes it part of the strand.
     const [w, h] = [96, 160];
-    const image = createImage(w, h, (x, y) => {
+    const image = displayGrey(w, h, (x, y) => {
       const along = y - 8;
       const onStrand = along >= 0 && along < 144 && x === 10 + Math.floor(along / 2);
-      const v = onStrand ? (along % 4 === 0 ? 0.55 : 0.97) : 0.92;
-      return [v ** 2.2, v ** 2.2, v ** 2.2, 1];
+      return onStrand ? (along % 4 === 0 ? 0.55 : 0.97) : 0.92;
     });
     const result = await detectMatchingReference(image);
     let healed = 0;
