@@ -312,6 +312,7 @@ export function detectRef(img: CpuImage, s: DetectionSettings): CpuImage {
   // beyond the far ring's mean by more than the threshold, whose light (or shade) falls off around it.
   const ringMean = (x: number, yy: number, ring: number[][]) => ring.reduce((a, [dx, dy]) => a + at(y, x + dx, yy + dy), 0) / ring.length;
   const [nearRing, farRing] = plan.highlightRings;
+  const farMean = plane(w, h, (x, yy) => ringMean(x, yy, farRing));
   const fallsOff = (x: number, yy: number, polarity: number, height: number) => {
     const falls = nearRing.map(([dx, dy], k) => polarity * (at(y, x + dx, yy + dy) - at(y, x + farRing[k][0], yy + farRing[k][1])) >= plan.highlightShare * height);
     const half = nearRing.length / 2;
@@ -322,14 +323,14 @@ export function detectRef(img: CpuImage, s: DetectionSettings): CpuImage {
   };
   const guard = plan.glintGuard > 0;
   const highlightPeak = (x: number, yy: number) => {
-    const [contrast, height] = [shortThreshold(x, yy), at(y, x, yy) - ringMean(x, yy, farRing)];
+    const [contrast, height] = [shortThreshold(x, yy), at(y, x, yy) - at(farMean, x, yy)];
     return guard && at(bright, x, yy) > contrast && height > contrast && fallsOff(x, yy, 1, height) ? 1 : 0;
   };
   // A dark candidate's depth below the far ring, and that depth where it is soft shade: deeper than
   // the threshold, its shade falling off, still darker than shadeSoftness of it at squareRadius.
-  const darkDepth = plane(w, h, (x, yy) => (guard && at(dark, x, yy) > shortThreshold(x, yy) ? Math.max(0, ringMean(x, yy, farRing) - at(y, x, yy)) : 0));
+  const darkDepth = plane(w, h, (x, yy) => (guard && at(dark, x, yy) > shortThreshold(x, yy) ? Math.max(0, at(farMean, x, yy) - at(y, x, yy)) : 0));
   const shadePeak = (x: number, yy: number) => {
-    const depth = ringMean(x, yy, farRing) - at(y, x, yy);
+    const depth = at(farMean, x, yy) - at(y, x, yy);
     const soft = ringMean(x, yy, plan.isolationRings[1]) - at(y, x, yy) < plan.shadeSoftness * depth;
     return at(darkDepth, x, yy) > 0 && depth > shortThreshold(x, yy) && fallsOff(x, yy, -1, depth) && soft ? at(darkDepth, x, yy) : 0;
   };

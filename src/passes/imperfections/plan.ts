@@ -89,7 +89,7 @@ export interface DetectionPlan {
    */
   structureFraction: number;
   floor: number;
-  /** > 0: clipped points are glints, and thin features connected to them are kept; so are unclipped highlights (highlightRings). */
+  /** > 0: clipped points are glints, and thin features connected to them are kept; so are unclipped highlights (highlightRings) and soft dark shading (shadeSoftness). */
   glintGuard: number;
   /**
    * Isolated dark specks (detect_combine.frag, ringDepth): two square rings
@@ -114,10 +114,10 @@ export interface DetectionPlan {
    * it: along at least highlightAxes of the axes through it, the near ring's
    * taps (radius squareRadius + 1) on both sides lie above the far ring's by
    * highlightShare of that height (a bead's light falls all round, a wire's
-   * across it), and at most highlightCrossing of the near
-   * taps come within highlightShare of the height of the peak (a wire's
-   * streak crosses the ring twice; white paper between dark links, a bright
-   * plateau's edge, fills about half of it). Dust on a flat surface has no
+   * across it), and at most highlightCrossing of the near taps come within
+   * highlightShare of the height of the peak (a wire's streak crosses the
+   * ring twice; white paper between dark links, a bright plateau's edge,
+   * fills about half of it). Dust on a flat surface has no
    * such halo. Bright candidates within squareRadius of one are left alone.
    * Taps as squareRing's; tap k of the far ring lies in the direction of
    * tap k of the near one.
