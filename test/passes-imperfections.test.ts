@@ -337,6 +337,25 @@ describe('imperfections: what changes and what must not', () => {
     expect(result.data[(40 * w + 114) * 4]).toBe(1);
   });
 
+  it('a speck that stands far above the texture joined to it is found; two alike side by side are texture', async () => {
+    // A fine weave (display 0.4, 1 px lines of +0.05 every 3 px; denim, brushed metal, skin
+    // creases on the photos): its lines clear the structure level and are long, so the extent
+    // test joins every speck on them to long structure. A 3x3 px speck of +0.3 at (42, 42): on
+    // its rings the weave has no short-feature contrast, so the speck stands out and is found.
+    // At (122, 42) and (126, 42) two such dots side by side: each lies on the other's ring and
+    // stands out from it by no more than 1x, so both stay (beads, pave, a knurl: texture).
+    const [w, h] = [160, 80];
+    const dot = (x: number, y: number, cx: number, cy: number) => Math.abs(x - cx) <= 1 && Math.abs(y - cy) <= 1;
+    const image = displayGrey(w, h, (x, y) => {
+      if (dot(x, y, 42, 42) || dot(x, y, 122, 42) || dot(x, y, 126, 42)) return 0.7;
+      return y % 3 === 0 ? 0.45 : 0.4;
+    });
+    const result = await detectMatchingReference(image);
+    expect(result.data[(42 * w + 42) * 4]).toBe(1);
+    expect(maxOver(result, 100, 150, 20, 60)).toBe(0);
+    expect(maxOver(result, 0, 159, 50, 79)).toBe(0);
+  });
+
   it('the dark dots of a pale dotted strand are kept', async () => {
     // A pale strand on a white backdrop (display values, as on an NVIDIA H200's rendering of
     // the built-in sample's chain): links catch the light (0.97) and show a dark dot (0.55)

@@ -10,6 +10,9 @@ vec3 validMean(vec4 weighted, vec3 fallback) {
   return weighted.a > 1e-6 ? weighted.rgb / weighted.a : fallback;
 }
 
+// Perceptual luma from which a texel counts as clipped (a glint's core); CLIPPED in imperfections-ref.ts.
+const float CLIPPED = 0.98;
+
 // Taps of a square ring (isolation and highlight rings), at most; must match MAX_RING_TAPS in plan.ts.
 #define MAX_RING_TAPS 32
 

@@ -9,7 +9,9 @@
 // speck only one that encloses it, see extentAround),
 // that is not restored by reconstruction (connected to a larger structure at
 // least as bright/dark: facet corners, prong tips). Glints are long
-// structure for the extent test (see extent_init.frag).
+// structure for the extent test (see extent_init.frag). A short candidate
+// the extent test joined to surrounding texture is taken anyway where it
+// stands far above everything on the rings around it (standsOut).
 // A dark texel proven isolated at the fine scale (ringDepth) is taken
 // without the threshold and the extentAround test: its own block must hold
 // no long dark structure (a chain's dark link dots are joined into one), nor
@@ -41,6 +43,17 @@ uniform float u_outerY[MAX_RING_TAPS];
 uniform float u_outerTaps;
 uniform float u_isolationFactor;
 uniform float u_isolationFloor;
+// Stand-out rings (plan.ts, standOutRings): whole-texel taps of up to six square rings, the
+// ratio and density of the test, and the share of the threshold from which texture is structure.
+#define MAX_STAND_OUT_TAPS 192
+uniform float u_standX[MAX_STAND_OUT_TAPS];
+uniform float u_standY[MAX_STAND_OUT_TAPS];
+uniform float u_standTaps;
+// Taps of the innermost ring (the first ones; tap i + n/2 opposite tap i).
+uniform float u_standInnerTaps;
+uniform float u_standOutRatio;
+uniform float u_standOutDensity;
+uniform float u_structureFraction;
 
 // 1 where a feature box of this extent (coarse texels) is short enough to be a defect, 0 where it is long structure.
 vec2 shortExtent(vec2 extent) {
@@ -100,6 +113,34 @@ bool darkDotNear(vec2 texel, vec4 ownBox) {
   return false;
 }
 
+// Per polarity (x bright, y dark): 1 where a candidate of short contrast `c`
+// stands out from the texture around it: c is at least u_standOutRatio times
+// every candidate contrast of either polarity on the rings (a link's small
+// bright hole does not stand out from the dark strand around it), at least
+// u_standOutDensity of the taps are thin structure of either polarity (above
+// `structure`: texture all round), no thin structure of its own polarity runs
+// through it (two opposite taps of the inner ring on it: a highlight on a
+// wire or a jump ring, a dot on a strand), and no tap is clipped.
+vec2 standsOut(vec2 p, vec2 c, float structure) {
+  float highest = 0.0;
+  float textured = 0.0;
+  vec2 through = vec2(0.0);
+  for (int i = 0; i < MAX_STAND_OUT_TAPS; i++) {
+    if (float(i) >= u_standTaps) break;
+    vec2 d = vec2(u_standX[i], u_standY[i]);
+    float y = texelAt(u_luma, u_luma_size, p + d).r;
+    if (y >= CLIPPED) return vec2(0.0);
+    vec4 rec = texelAt(u_reconstructed, u_luma_size, p + d);
+    highest = max(highest, max(y - rec.g, rec.a - y));
+    vec2 thin = texelAt(u_residual, u_luma_size, p + d).rg;
+    textured += step(structure, max(thin.r, thin.g));
+    // The opposite tap (i + n/2, which GLSL ES 1.0 cannot index) is read again.
+    if (float(i) < 0.5 * u_standInnerTaps)
+      through = max(through, step(structure, thin) * step(structure, texelAt(u_residual, u_luma_size, p - d).rg));
+  }
+  return step(vec2(u_standOutRatio * highest), c) * step(u_standOutDensity * u_standTaps, textured) * (1.0 - through);
+}
+
 void main() {
   vec2 p = currentTexel();
   float y = texelAt(u_luma, u_luma_size, p).r;
@@ -116,8 +157,12 @@ void main() {
   vec2 extent = max(own, vec2(extentAround(u_extentDark, u_extentBright_size, coarseTexel, compact.x),
                               extentAround(u_extentBright, u_extentBright_size, coarseTexel, compact.y)));
   vec2 isolated = shortExtent(extent);
-  vec2 strong = max(smoothstep(vec2(threshold), vec2(MASK_RAMP * threshold), vec2(y - rec.r, rec.b - y)),
-                    smoothstep(vec2(shortThreshold), vec2(MASK_RAMP * shortThreshold), vec2(y - rec.g, rec.a - y))) * isolated;
+  vec2 shortContrast = vec2(y - rec.g, rec.a - y);
+  vec2 shortCandidate = smoothstep(vec2(shortThreshold), vec2(MASK_RAMP * shortThreshold), shortContrast);
+  vec2 strong = max(smoothstep(vec2(threshold), vec2(MASK_RAMP * threshold), vec2(y - rec.r, rec.b - y)), shortCandidate) * isolated;
+  // A short candidate joined to the texture around it may still stand out from it (a speck on skin).
+  if (any(lessThan(strong, shortCandidate)))
+    strong = max(strong, shortCandidate * standsOut(p, shortContrast, u_structureFraction * shortThreshold));
   vec4 falloff = texelAt(u_falloff, u_luma_size, p);
   strong.x *= 1.0 - falloff.r;
   // Dark candidates are soft shading where the deepest one within a feature's width is such shade

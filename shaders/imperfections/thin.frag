@@ -14,9 +14,6 @@ uniform float u_floor;
 uniform sampler2D u_luma;
 uniform float u_glintGuard;
 
-// Perceptual luma from which a texel counts as clipped.
-const float CLIPPED = 0.98;
-
 void main() {
   vec4 r = texelAt(u_residual, u_residual_size, currentTexel());
   // Hysteresis: structure is traced below the (short-feature) defect threshold (see plan.ts).

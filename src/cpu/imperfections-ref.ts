@@ -342,6 +342,30 @@ export function detectRef(img: CpuImage, s: DetectionSettings): CpuImage {
   // 1 where a feature box of this extent (coarse texels) is short enough to be a defect (shortExtent in the shader).
   const shortExtent = (extent: number) => 1 - smoothstep(plan.maxExtent + 1.5, plan.maxExtent + 3.5, extent);
 
+  // Specks on texture (standsOut in detect_combine.frag): per polarity, 1 where a short candidate's
+  // contrast is at least standOutRatio times every candidate contrast of either polarity on the
+  // rings, at least standOutDensity of the taps are thin structure of either polarity, no thin
+  // structure of its polarity runs through it (two opposite taps of the inner ring), and no tap is
+  // clipped.
+  const standOutTaps = plan.standOutRings.flat();
+  const innerTaps = plan.standOutRings[0];
+  const standsOut = (x: number, yy: number, contrastBright: number, contrastDark: number, structure: number) => {
+    let [highest, textured] = [0, 0];
+    for (const [dx, dy] of standOutTaps) {
+      const v = at(y, x + dx, yy + dy);
+      if (v >= CLIPPED) return [0, 0];
+      highest = Math.max(highest, v - at(shortRec.open, x + dx, yy + dy), at(shortRec.close, x + dx, yy + dy) - v);
+      if (Math.max(at(bright, x + dx, yy + dy), at(dark, x + dx, yy + dy)) >= structure) textured++;
+    }
+    if (textured < plan.standOutDensity * standOutTaps.length) return [0, 0];
+    const through = (residual: Plane) =>
+      innerTaps.slice(0, innerTaps.length / 2).some(([dx, dy]) => at(residual, x + dx, yy + dy) >= structure && at(residual, x - dx, yy - dy) >= structure);
+    return [
+      contrastBright >= plan.standOutRatio * highest && !through(bright) ? 1 : 0,
+      contrastDark >= plan.standOutRatio * highest && !through(dark) ? 1 : 0,
+    ];
+  };
+
   const core = plane(w, h, (x, yy) => {
     const [t, ts] = [thinThreshold(x, yy), shortThreshold(x, yy)];
     const ramp = (threshold: number, contrast: number) => smoothstep(threshold, MASK_RAMP * threshold, contrast);
@@ -354,14 +378,21 @@ export function detectRef(img: CpuImage, s: DetectionSettings): CpuImage {
     };
     // A thin feature above the thin-feature threshold, or a short one above the short-feature threshold.
     const yv = at(y, x, yy);
-    const b = Math.max(ramp(t, yv - at(thinRec.open, x, yy)), ramp(ts, yv - at(shortRec.open, x, yy))) * isolated(brightBoxes, darkBoxes) * (1 - at(highlights, x, yy));
-    let d = Math.max(ramp(t, at(thinRec.close, x, yy) - yv), ramp(ts, at(shortRec.close, x, yy) - yv)) * isolated(darkBoxes, brightBoxes);
+    const [shortBright, shortDark] = [yv - at(shortRec.open, x, yy), at(shortRec.close, x, yy) - yv];
+    const [candidateBright, candidateDark] = [ramp(ts, shortBright), ramp(ts, shortDark)];
+    let b = Math.max(ramp(t, yv - at(thinRec.open, x, yy)), candidateBright) * isolated(brightBoxes, darkBoxes);
+    let d = Math.max(ramp(t, at(thinRec.close, x, yy) - yv), candidateDark) * isolated(darkBoxes, brightBoxes);
+    // A short candidate joined to the texture around it may still stand out from it (a speck on skin).
+    if (b < candidateBright || d < candidateDark) {
+      const [outBright, outDark] = standsOut(x, yy, shortBright, shortDark, plan.structureFraction * ts);
+      [b, d] = [Math.max(b, candidateBright * outBright), Math.max(d, candidateDark * outDark)];
+    }
+    b *= 1 - at(highlights, x, yy);
     // Soft shading: the deepest dark candidate within reach is such shade (a speck in a dimple lies deeper).
     if (at(deepestShade, x, yy) > 0 && at(deepestShade, x, yy) >= at(deepestDark, x, yy)) d = 0;
     // An isolated dark speck: no long dark structure in its block, and long bright structure there
     // only if no other compact dark piece (a pale strand's next dark dot) is near (darkDotNear).
-    const left = at(shortRec.close, x, yy) - yv;
-    const depth = Math.min(...plan.isolationRings.map((ring) => ringDepth(x, yy, left, ring)));
+    const depth = Math.min(...plan.isolationRings.map((ring) => ringDepth(x, yy, shortDark, ring)));
     let quiet = shortExtent(extentAt(darkBoxes, cx, cy));
     const ownBright = extentAt(brightBoxes, cx, cy);
     if (depth > 1 && shortExtent(ownBright) < 1) quiet *= Math.max(shortExtent(ownBright), darkDotNear(cx, cy) ? 0 : 1);

@@ -195,6 +195,7 @@ export function detectDefects(d: Drawer, image: GpuImage, settings: DetectionSet
   // soft shading.
   const [near, far] = plan.highlightRings;
   const [inner, outer] = plan.isolationRings;
+  const standOut = plan.standOutRings.flat();
   const falloffPeaks = d.draw({
     shader: 'imperfections/highlight',
     inputs: { u_luma: luma, u_residual: residual, u_activity: activity },
@@ -214,12 +215,14 @@ export function detectDefects(d: Drawer, image: GpuImage, settings: DetectionSet
 
   const core = d.draw({
     shader: 'imperfections/detect_combine',
-    inputs: { u_luma: luma, u_reconstructed: reconstructed, u_activity: activity, u_extentBright: bright, u_extentDark: dark, u_falloff: falloff },
+    inputs: { u_luma: luma, u_residual: residual, u_reconstructed: reconstructed, u_activity: activity, u_extentBright: bright, u_extentDark: dark, u_falloff: falloff },
     uniforms: {
       u_floor: plan.floor, u_maxExtent: plan.maxExtent, u_extentBlock: 2 ** plan.extentLevel,
       u_innerX: inner.map((o) => o[0]), u_innerY: inner.map((o) => o[1]), u_innerTaps: inner.length,
       u_outerX: outer.map((o) => o[0]), u_outerY: outer.map((o) => o[1]), u_outerTaps: outer.length,
       u_isolationFactor: plan.isolationFactor, u_isolationFloor: plan.isolationFloor,
+      u_standX: standOut.map((o) => o[0]), u_standY: standOut.map((o) => o[1]), u_standTaps: standOut.length, u_standInnerTaps: plan.standOutRings[0].length,
+      u_standOutRatio: plan.standOutRatio, u_standOutDensity: plan.standOutDensity, u_structureFraction: plan.structureFraction,
     },
   });
   for (const img of [luma, residual, reconstructed, activity, bright, dark, falloff]) d.release(img);
