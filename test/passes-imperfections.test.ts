@@ -341,7 +341,9 @@ describe('imperfections: what changes and what must not', () => {
     // A fine weave (display 0.4, 1 px lines of +0.05 every 3 px; denim, brushed metal, skin
     // creases on the photos): its lines clear the structure level and are long, so the extent
     // test joins every speck on them to long structure. A 3x3 px speck of +0.3 at (42, 42): on
-    // its rings the weave has no short-feature contrast, so the speck stands out and is found.
+    // its rings the weave has no short-feature contrast, so the speck stands out and is found (on
+    // its middle row a line runs through it; the rows above and below are found, and the mask's
+    // one-texel growth covers the whole speck).
     // At (122, 42) and (126, 42) two such dots side by side: each lies on the other's ring and
     // stands out from it by no more than 1x, so both stay (beads, pave, a knurl: texture).
     const [w, h] = [160, 80];
@@ -351,7 +353,7 @@ describe('imperfections: what changes and what must not', () => {
       return y % 3 === 0 ? 0.45 : 0.4;
     });
     const result = await detectMatchingReference(image);
-    expect(result.data[(42 * w + 42) * 4]).toBe(1);
+    for (let y = 41; y <= 43; y++) for (let x = 41; x <= 43; x++) expect(result.data[(y * w + x) * 4]).toBe(1);
     expect(maxOver(result, 100, 150, 20, 60)).toBe(0);
     expect(maxOver(result, 0, 159, 50, 79)).toBe(0);
   });

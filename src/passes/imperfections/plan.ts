@@ -202,10 +202,10 @@ const HIGHLIGHT_AXES = 0.25;
 // Measured (docs/passes-imperfections.md, "Soft dark shading"): the synthetic specks keep 0.91-1.15
 // of their depth on that ring, the photos' defocused strokes 0.32-0.48.
 const SHADE_SOFTNESS = 0.6;
-// Measured (docs/passes-imperfections.md, "Specks that stand out from texture"): on the 7 photos
-// with synthetic defects a ratio of 4 or 5 healed more real texture (outside 59-62 dB against 66),
-// 10 found fewer specks; the specks rescued on skin and fabric have 0.26-0.76 of the taps on
-// texture, a dot on a strand 0.07.
+// Measured (docs/passes-imperfections.md, "Specks that stand out from texture"), with the rings
+// out to 2 squareRadius: on the 7 photos with synthetic defects a ratio of 4 or 5 healed more real
+// texture (outside 59-62 dB against 66), 10 found fewer specks; the specks rescued on skin and
+// fabric had 0.26-0.76 of the taps on texture, a dot on a strand 0.07.
 const STAND_OUT_RATIO = 6;
 const STAND_OUT_DENSITY = 0.15;
 /** Rings of the stand-out test from squareRadius to 2 squareRadius, at most (MAX_RING_TAPS taps each, two more rings outside: MAX_STAND_OUT_TAPS in detect_combine.frag). */
