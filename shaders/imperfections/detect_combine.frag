@@ -20,6 +20,7 @@
 #include "chunks/imperfections"
 uniform sampler2D u_luma;
 uniform vec2 u_luma_size;
+// Thin-feature residual (r bright, g dark) before reconstruction: the texture standsOut counts.
 uniform sampler2D u_residual;
 uniform sampler2D u_reconstructed;
 uniform sampler2D u_activity;
