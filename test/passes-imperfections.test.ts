@@ -509,6 +509,20 @@ describe('imperfections: what changes and what must not', () => {
     expect(compare(r.mask, half, 1e-6).max).toBeLessThan(1e-6);
   });
 
+  it('a maxSize under 3 (a preview scales 6 down to 0.75-3) leaves defect-free texture alone and still finds small specks', async () => {
+    // At a 3x3 square, one isolation ring and 4 px activity blocks, grain and facets were specks:
+    // 18 texels of this metal and 63 of this stone were masked at maxSize 1-2 before the floor.
+    const small = { ...DEFAULTS, maxSize: 1.5 };
+    for (const clean of [texturedMetal(128, 128, 1), facetedStone(128, 128, 3)]) {
+      const { result } = await runGraph(single('imperfections.detect', small), { source: clean });
+      expect(result.data.filter((v, i) => i % 4 === 0 && v > 0).length).toBe(0);
+      expect(compare(result, detectRef(clean, small), 1e-3).max).toBeLessThan(1e-3);
+    }
+    const scene = addDefects(texturedMetal(128, 128, 1), 7, { specks: 4, scratches: 0, speckSize: [1, 2], margin: 12 });
+    const { result } = await runGraph(single('imperfections.detect', small), { source: scene.raw });
+    for (const speck of scene.defects) expect(result.data[(Math.floor(speck.y) * 128 + Math.floor(speck.x)) * 4]).toBeGreaterThan(0.5);
+  });
+
   it('rejects bad input with clear errors', async () => {
     await expect(runGraph(healGraph({ spots: [[5, 5, -1, 1]] }), { source: texturedMetal(32, 32, 1) })).rejects.toThrow(/negative radius/);
     await expect(runGraph(healGraph({ spots: [[5, 5, 2, 3]] }), { source: texturedMetal(32, 32, 1) })).rejects.toThrow(/mode 3/);

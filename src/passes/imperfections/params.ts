@@ -8,7 +8,7 @@ export const DETECT_PARAMS = {
   },
   maxSize: {
     type: 'number', default: 6, min: 1, max: 48, unit: 'px', step: 0.5,
-    description: 'widest speck or scratch that is removed; anything wider is left as detail',
+    description: 'widest speck or scratch that is removed; anything wider is left as detail. Values under 3 (e.g. a preview scaling 6 down) detect as 3: a smaller neighbourhood cannot tell a speck from texture',
   },
   scratchLength: {
     type: 'number', default: 40, min: 4, max: 400, unit: 'px', step: 1,

@@ -228,30 +228,43 @@ export function squareRing(r: number): number[][] {
   return [...half, ...half.map(([x, y]) => [-x, -y])];
 }
 
+/**
+ * Smallest maxSize the detection's geometry is built for. Below it the
+ * square is 3x3, both isolation rings are the same ring and the activity
+ * blocks are 4 px: a defocused leaf, a druzy stone or skin then shows
+ * 1-2 px features everywhere and the mask takes them (measured,
+ * docs/passes-imperfections.md, "Previews and small maxSize"). A preview
+ * scales maxSize 6 to 0.75-3 px, so without this floor the proxy healed
+ * texture that the full-resolution render leaves.
+ */
+export const MIN_DETECTION_SIZE = 3;
+
 /** Orientations of the line segments (even: line_morph.frag and the ridge test do two per draw). */
 const LINE_ORIENTATIONS = 8;
 /** Most taps on each side of a line segment (line_morph.frag's LINE_TAPS define; its standalone default is the same). */
 export const MAX_LINE_TAPS = 48;
 
 export function detectionPlan(p: DetectionSettings, width: number, height: number): DetectionPlan {
+  // The detection's geometry (square, rings, blocks) follows maxSize, but not below MIN_DETECTION_SIZE.
+  const maxSize = Math.max(MIN_DETECTION_SIZE, p.maxSize);
   const minSide = Math.min(width, height);
   const deepest = (minLevelSide: number) => Math.max(0, Math.floor(Math.log2(minSide / minLevelSide)));
   // Coarse enough that scratchLength spans about 20 texels; at least 2x2 blocks so chain links merge.
   const extentLevel = Math.min(Math.max(1, Math.round(Math.log2(p.scratchLength / 20))), 5, deepest(8));
   const f = 2 ** extentLevel;
-  const squareRadius = Math.max(1, Math.ceil(p.maxSize / 2));
+  const squareRadius = Math.ceil(maxSize / 2);
   const floor = (4 - 3 * p.sensitivity) / 255;
   // A scratch of scratchLength touches at most scratchLength / f + 1 blocks along its longer axis.
   const maxExtent = p.scratchLength / f + 1;
   // Half length: the segment is longer than the diagonal of a maxSize square.
-  const half = Math.min(MAX_LINE_TAPS, Math.ceil(p.maxSize / Math.SQRT2) + 1);
+  const half = Math.min(MAX_LINE_TAPS, Math.ceil(maxSize / Math.SQRT2) + 1);
   const angle = (i: number) => (i * Math.PI) / LINE_ORIENTATIONS;
   // Whole-texel taps round(k d), k = 1..n, along orientation i (the float64 reference reuses them exactly).
   const tapsAlong = (i: number, n: number) => Array.from({ length: n }, (_, k) => [Math.round((k + 1) * Math.cos(angle(i))), Math.round((k + 1) * Math.sin(angle(i)))]);
   const lineOffsets = Array.from({ length: LINE_ORIENTATIONS }, (_, i) => tapsAlong(i, half));
   // The segment is about as long as the widest defect, the sides clear a thin scratch.
-  const ridgeHalf = Math.min(MAX_RIDGE_TAPS / 2, Math.ceil(p.maxSize / 2));
-  const across = Math.max(2, Math.ceil(p.maxSize / 3));
+  const ridgeHalf = Math.min(MAX_RIDGE_TAPS / 2, Math.ceil(maxSize / 2));
+  const across = Math.max(2, Math.ceil(maxSize / 3));
   const ridgeAcross = Array.from({ length: LINE_ORIENTATIONS }, (_, i) => [Math.round(-across * Math.sin(angle(i))), Math.round(across * Math.cos(angle(i)))]);
   const ridgeAlong = Array.from({ length: LINE_ORIENTATIONS }, (_, i) => tapsAlong(i, 2 * ridgeHalf));
   return {
@@ -266,14 +279,14 @@ export function detectionPlan(p: DetectionSettings, width: number, height: numbe
     maxExtent,
     extentSteps: Math.ceil(maxExtent) + 4,
     frameExtension: maxExtent / 2,
-    noiseLevel: Math.min(Math.max(2, Math.ceil(Math.log2(2 * p.maxSize))), 6, deepest(2)),
+    noiseLevel: Math.min(Math.ceil(Math.log2(2 * maxSize)), 6, deepest(2)),
     tailFactor: 24 - 16 * p.sensitivity,
     structureFraction: STRUCTURE_FRACTION,
     meanFactor: 20 - 12 * p.sensitivity,
     activityCap: ACTIVITY_CAP,
     floor,
     glintGuard: p.protectDetail,
-    isolationRings: [squareRing(Math.max(1, squareRadius - 1)), squareRing(squareRadius)],
+    isolationRings: [squareRing(squareRadius - 1), squareRing(squareRadius)],
     isolationFactor: 3 - 2 * p.sensitivity,
     isolationFloor: ISOLATION_FLOOR_SCALE * floor,
     highlightRings: [squareRing(squareRadius + 1), squareRing(2 * (squareRadius + 1))],
