@@ -21,8 +21,8 @@ import type { Shot } from '../src/generator/types.js';
 import type { Engine } from '../src/engine/engine.js';
 import { createImage, type CpuImage } from '../src/cpu/image.js';
 import { connectedComponents, dilateMask, toDisplay } from '../src/metrics/index.js';
-import { readGraph, PRESETS_DIR } from './lib/quality-methods.js';
-import { busiestWindow, crop, makeTile, writeContactSheet, type SheetRow, type Window } from './lib/contact-sheet.js';
+import { readGraph, renderGraph, PRESETS_DIR } from './lib/quality-methods.js';
+import { amplifiedDifference, busiestWindow, crop, makeTile, writeContactSheet, type SheetRow, type Window } from './lib/contact-sheet.js';
 
 const size = (v: string) => {
   const m = /^(\d+)x(\d+)$/.exec(v);
@@ -43,23 +43,6 @@ const TILE = 192;
 const PER_CASE = 4;
 const BACKGROUND = [0.02, 0.03, 0.12];
 
-const WORKING = { transfer: 'linear', alpha: 'premultiplied' } as const;
-const LINEAR_STRAIGHT = { transfer: 'linear', alpha: 'straight' } as const;
-
-function runPreset(engine: Engine, preset: string, raw: CpuImage, outputs: string[]): Record<string, CpuImage> {
-  const runner = engine.runner(readGraph(`${PRESETS_DIR}${preset}.json`), 'none');
-  try {
-    runner.setExternal('source', engine.upload({ width: raw.width, height: raw.height, data: Float32Array.from(raw.data) }, WORKING));
-    const images = runner.run({ outputs });
-    return Object.fromEntries(outputs.map((name) => {
-      const px = engine.download(images.get(name)!, LINEAR_STRAIGHT, 'float32');
-      return [name, { width: px.width, height: px.height, data: Float64Array.from(px.data) }];
-    }));
-  } finally {
-    runner.dispose();
-  }
-}
-
 const luma = (img: CpuImage, p: number) => 0.2126 * img.data[4 * p] + 0.7152 * img.data[4 * p + 1] + 0.0722 * img.data[4 * p + 2];
 const meanOver = (pixels: number[], f: (p: number) => number) => pixels.reduce((s, p) => s + f(p), 0) / pixels.length;
 
@@ -71,19 +54,15 @@ function windowAround(pixels: number[], width: number, height: number): Window {
   return { x: clamp(cx, width), y: clamp(cy, height), width: CROP, height: CROP };
 }
 
+const preset = (name: string) => readGraph(`${PRESETS_DIR}${name}.json`);
 const zoom = (img: CpuImage, w: Window) => makeTile(crop(img, w), TILE, 'nearest');
-const grey = (mask: CpuImage) => createImage(mask.width, mask.height, (x, y) => {
-  const v = mask.data[(y * mask.width + x) * 4];
-  return [v, v, v, 1];
-});
-
 /**
  * Rows for the defects of one kind that lie on a structure (chain strands,
  * gems): the visible ones (more than 3/255 mean luma difference from the
  * truth), strongest first.
  */
 async function defectRows(engine: Engine, label: string, shot: Shot, kind: 'dust' | 'scratches', on: CpuImage): Promise<SheetRow[]> {
-  const { result, mask } = runPreset(engine, 'imperfections', shot.raw, ['result', 'mask']);
+  const { result, mask } = renderGraph(engine, preset('imperfections'), shot.raw, ['result', 'mask']);
   const [raw, truth, out] = [shot.raw, shot.clean, result].map(toDisplay);
   const near = dilateMask(on, 2, 0.4);
   const error = (img: CpuImage) => (px: number[]) => 255 * meanOver(px, (p) => Math.abs(luma(img, p) - luma(truth, p)));
@@ -96,30 +75,27 @@ async function defectRows(engine: Engine, label: string, shot: Shot, kind: 'dust
     const w = windowAround(px, raw.width, raw.height);
     rows.push({
       caption: `${label} at (${w.x + CROP / 2}, ${w.y + CROP / 2}): mean luma error over the defect ${error(raw)(px).toFixed(1)}/255 before, ${error(out)(px).toFixed(1)}/255 after; masked ${(100 * meanOver(px, (p) => mask.data[4 * p])).toFixed(0)} %`,
-      tiles: await Promise.all([raw, out, truth, grey(mask)].map((img) => zoom(img, w))),
+      tiles: await Promise.all([raw, out, truth, mask].map((img) => zoom(img, w))),
     });
   }
   return rows;
 }
 
-/** The straight colour `fg` (linear) under `alpha`, over a dark blue, in display values. */
-function over(fg: CpuImage, alpha: CpuImage): CpuImage {
-  return toDisplay(createImage(fg.width, fg.height, (x, y) => {
-    const i = (y * fg.width + x) * 4;
-    const a = alpha.data[i];
-    return [0, 1, 2].map((c) => fg.data[i + c] * a + BACKGROUND[c] * (1 - a)).concat(1) as [number, number, number, number];
+/** The piece over a dark blue, in display values: `premultiplied(i)` is its colour times alpha (linear) at channel index i. */
+function overBlue(alpha: CpuImage, premultiplied: (i: number) => number): CpuImage {
+  return toDisplay(createImage(alpha.width, alpha.height, (x, y) => {
+    const i = (y * alpha.width + x) * 4;
+    return [0, 1, 2].map((c) => premultiplied(i + c) + BACKGROUND[c] * (1 - alpha.data[i])).concat(1) as [number, number, number, number];
   }));
 }
 
 /** Rows for the busiest crops of a structure (chain, gem, the piece's edge) in a keyed shot. */
 async function keyingRows(engine: Engine, label: string, shot: Shot, where: CpuImage): Promise<SheetRow[]> {
-  const { result, alpha } = runPreset(engine, 'cutout', shot.raw, ['result', 'alpha']);
+  const { result, alpha } = renderGraph(engine, preset('cutout'), shot.raw, ['result', 'alpha']);
   const truthAlpha = shot.alpha;
-  const error = createImage(alpha.width, alpha.height, (x, y) => {
-    const i = (y * alpha.width + x) * 4;
-    const e = Math.min(1, 4 * Math.abs(alpha.data[i] - truthAlpha.data[i]));
-    return [e, e, e, 1];
-  });
+  const cutout = overBlue(alpha, (i) => result.data[i] * alpha.data[i - (i % 4)]);
+  // The truth's piece alone: the clean shot less its backdrop's share.
+  const truth = overBlue(truthAlpha, (i) => shot.clean.data[i] - (1 - truthAlpha.data[i - (i % 4)]) * shot.backdrop.data[i]);
   // The crops with the most of the structure, none overlapping another.
   const weight = { width: where.width, height: where.height, data: where.data.slice() };
   const taken: Window[] = [];
@@ -139,7 +115,7 @@ async function keyingRows(engine: Engine, label: string, shot: Shot, where: CpuI
     for (let y = w.y; y < w.y + CROP; y++) for (let x = w.x; x < w.x + CROP; x++) sum += Math.abs(alpha.data[(y * alpha.width + x) * 4] - truthAlpha.data[(y * alpha.width + x) * 4]);
     rows.push({
       caption: `${label} at (${w.x + CROP / 2}, ${w.y + CROP / 2}): mean alpha error in the crop ${((100 * sum) / (CROP * CROP)).toFixed(2)} %`,
-      tiles: await Promise.all([toDisplay(shot.raw), over(result, alpha), over(shot.clean, truthAlpha), error].map((img) => zoom(img, w))),
+      tiles: await Promise.all([toDisplay(shot.raw), cutout, truth, amplifiedDifference(alpha, truthAlpha, 4)].map((img) => zoom(img, w))),
     });
   }
   return rows;

@@ -109,11 +109,22 @@ function toCpu(px: { width: number; height: number; data: ArrayLike<number> }): 
   return { width: px.width, height: px.height, data: Float64Array.from(px.data) };
 }
 
+/** Runs a graph once: `raw` goes in as $source (linear, premultiplied float); the named outputs come back as linear, straight-alpha float. */
+export function renderGraph(engine: Engine, graph: GraphSpec, raw: CpuImage, outputs: string[]): Record<string, CpuImage> {
+  const runner = engine.runner(graph, 'none');
+  try {
+    runner.setExternal('source', engine.upload({ width: raw.width, height: raw.height, data: Float32Array.from(raw.data) }, WORKING));
+    const images = runner.run({ outputs });
+    return Object.fromEntries(outputs.map((name) => [name, toCpu(engine.download(images.get(name)!, LINEAR_STRAIGHT, 'float32'))]));
+  } finally {
+    runner.dispose();
+  }
+}
+
 /**
- * Runs a graph on a case with the engine: the raw image goes in as $source
- * (linear, premultiplied float), "result" (and "alpha" if the graph has it)
- * come back as linear float. A result with real transparency is a cut-out,
- * so its colour is the method's foreground.
+ * Runs a graph on a case: "result" (and "alpha" if the graph has it, for
+ * keying). A result with real transparency is a cut-out, so its colour is
+ * the method's foreground.
  */
 export function graphMethod(engine: Engine, name: string, graph: GraphSpec, task: Task): Method {
   engine.validate(graph);
@@ -121,19 +132,10 @@ export function graphMethod(engine: Engine, name: string, graph: GraphSpec, task
   return {
     name,
     async run(c) {
-      const runner = engine.runner(graph, 'none');
-      try {
-        runner.setExternal('source', engine.upload({ width: c.raw.width, height: c.raw.height, data: Float32Array.from(c.raw.data) }, WORKING));
-        const outputs = runner.run({ outputs: task === 'keying' && graph.outputs.alpha ? ['result', 'alpha'] : ['result'] });
-        const result = toCpu(engine.download(outputs.get('result')!, LINEAR_STRAIGHT, 'float32'));
-        const matte = outputs.get('alpha');
-        const alpha = matte ? toCpu(engine.download(matte, LINEAR_STRAIGHT, 'float32')) : undefined;
-        let transparent = false;
-        for (let i = 3; i < result.data.length && !transparent; i += 4) transparent = result.data[i] < 0.999;
-        return { result, alpha, foreground: transparent ? result : undefined };
-      } finally {
-        runner.dispose();
-      }
+      const { result, alpha } = renderGraph(engine, graph, c.raw, task === 'keying' && graph.outputs.alpha ? ['result', 'alpha'] : ['result']);
+      let transparent = false;
+      for (let i = 3; i < result.data.length && !transparent; i += 4) transparent = result.data[i] < 0.999;
+      return { result, alpha, foreground: transparent ? result : undefined };
     },
   };
 }

@@ -237,7 +237,7 @@ export function squareRing(r: number): number[][] {
  * scales maxSize 6 to 0.75-3 px, so without this floor the proxy healed
  * texture that the full-resolution render leaves.
  */
-export const MIN_DETECTION_SIZE = 3;
+const MIN_DETECTION_SIZE = 3;
 
 /** Orientations of the line segments (even: line_morph.frag and the ridge test do two per draw). */
 const LINE_ORIENTATIONS = 8;
