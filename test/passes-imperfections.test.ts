@@ -200,8 +200,8 @@ describe('imperfections: what changes and what must not', () => {
     }
   });
 
-  // Known limitation (docs/passes-imperfections.md, "Other sizes and real
-  // photos"): facets about as narrow as maxSize pass for specks and scratches.
+  // Known limitation (docs/passes-imperfections.md, Known limitations, and
+  // docs/imperfections-log.md, "Other sizes and real photos"): facets about as narrow as maxSize pass for specks and scratches.
   // Counted 16 px clear of the frame, where facets cut by it look smaller still.
   it.fails('zero changed pixels inside a mosaic of small facets (12 px cells) (known miss)', async () => {
     const clean = asUploaded(facetMosaic(256, 256, 6, 12));
@@ -673,7 +673,7 @@ describe('imperfections: a generated shot with sensor noise (issue 5)', () => {
       return healed / total;
     };
     // 0.60 % and 0 % now. A rule that healed three dots of a dotted strand and a facet of the
-    // stone (docs/passes-imperfections.md, "A speck between lines") reached 1.67 % and 0.42 %.
+    // stone (docs/imperfections-log.md, "A speck between lines") reached 1.67 % and 0.42 %.
     const [chain, stone] = [healedShare(shot.masks.thin, 'chain'), healedShare(shot.masks.gem, 'stone')];
     expect(chain).toBeLessThan(0.01);
     expect(stone).toBeLessThan(0.001);

@@ -188,9 +188,9 @@ const RIDGE_FRACTION = 0.5;
 
 /** Taps of a square ring (isolation, highlight), at most; must match MAX_RING_TAPS in shaders/chunks/imperfections.glsl. */
 const MAX_RING_TAPS = 32;
-// Measured on the generated restoration shots and the photos (docs/passes-imperfections.md, "Isolated dark specks").
+// Measured on the generated restoration shots and the photos (docs/imperfections-log.md, "Isolated dark specks").
 const ISOLATION_FLOOR_SCALE = 2.4;
-// Measured (docs/passes-imperfections.md, "Highlights on beads and wire" and "Wire streaks"):
+// Measured (docs/imperfections-log.md, "Highlights on beads and wire" and "Wire streaks"):
 // with these, the synthetic scenes and the generated shots heal as without the guard, while
 // the mask on earring_hand_01's beads and wire falls from 613 to 74 texels at full size and
 // from 876 to 70 at 0.5 MP. Light falling in 60 % of the directions, the first rule, implies
@@ -199,10 +199,10 @@ const ISOLATION_FLOOR_SCALE = 2.4;
 const HIGHLIGHT_SHARE = 0.15;
 const HIGHLIGHT_CROSSING = 0.25;
 const HIGHLIGHT_AXES = 0.25;
-// Measured (docs/passes-imperfections.md, "Soft dark shading"): the synthetic specks keep 0.91-1.15
+// Measured (docs/imperfections-log.md, "Soft dark shading"): the synthetic specks keep 0.91-1.15
 // of their depth on that ring, the photos' defocused strokes 0.32-0.48.
 const SHADE_SOFTNESS = 0.6;
-// Measured (docs/passes-imperfections.md, "Specks that stand out from texture"), with the rings
+// Measured (docs/imperfections-log.md, "Specks that stand out from texture"), with the rings
 // out to 2 squareRadius: on the 7 photos with synthetic defects a ratio of 4 or 5 healed more real
 // texture (outside 59-62 dB against 66), 10 found fewer specks; the specks rescued on skin and
 // fabric had 0.26-0.76 of the taps on texture, a dot on a strand 0.07.
@@ -318,7 +318,7 @@ const TEXTURE_RINGS = [0.75, 1.125, 1.5, 2];
 export const DETAIL_TAPS = 4;
 /**
  * Range sigma (sRGB-encoded luminance) of the texture layer's low-pass.
- * Measured (docs/passes-imperfections.md, "The texture layer is edge-aware"):
+ * Measured (docs/imperfections-log.md, "The texture layer is edge-aware"):
  * 0.05, 0.1 and 0.2 all mend the smear across an edge; 0.1 removed the most
  * specks on the photos.
  */
