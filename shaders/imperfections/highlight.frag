@@ -7,9 +7,10 @@
 // bead falls all round, a wire across its length), and at most
 // u_highlightCrossing of the near taps come within that share of the peak (a
 // wire's streak crosses the ring twice; white paper between dark links fills
-// about half of it). b: the depth of a dark thin feature whose shade falls off
-// around it in the same way and that is soft (plan.ts, shadeSoftness: a
-// defocused print, a blurred leaf's vein); -g: the depth of every dark
+// about half of it), and whose light is soft (plan.ts, highlightSoftness). b:
+// the depth of a dark thin feature whose shade falls off around it in the
+// same way and that is soft (plan.ts, shadeSoftness: a defocused print, a
+// blurred leaf's vein); -g: the depth of every dark
 // candidate. detect_combine.frag keeps dark candidates where the deepest one
 // within reach is such shade. 0 everywhere when glints are not protected.
 #include "chunks/texel"
@@ -30,11 +31,12 @@ uniform float u_farTaps;
 uniform float u_highlightShare;
 uniform float u_highlightCrossing;
 uniform float u_highlightAxes;
-// The outer isolation ring (radius squareRadius) and plan.ts's shadeSoftness.
+// The outer isolation ring (radius squareRadius) and plan.ts's shadeSoftness and highlightSoftness.
 uniform float u_edgeX[MAX_RING_TAPS];
 uniform float u_edgeY[MAX_RING_TAPS];
 uniform float u_edgeTaps;
 uniform float u_shadeSoftness;
+uniform float u_highlightSoftness;
 
 // Mean luma over the n whole-texel taps (xs, ys) of a square ring around p.
 float ringMean(vec2 p, float xs[MAX_RING_TAPS], float ys[MAX_RING_TAPS], float n) {
@@ -73,16 +75,21 @@ void main() {
   float contrast = defectThreshold(bilinearCovering(u_activity, u_activity_size, u_luma_size).g, u_floor);
   vec2 residual = texelAt(u_residual, u_luma_size, p).rg;
   float farMean = ringMean(p, u_farX, u_farY, u_farTaps);
+  float edgeMean = ringMean(p, u_edgeX, u_edgeY, u_edgeTaps);
   bool guard = u_glintGuard > 0.0;
-  // A bright thin feature standing above the far ring by more than the threshold.
-  float bright = guard && residual.r > contrast && y - farMean > contrast ? fallsOff(p, y, 1.0, y - farMean) : 0.0;
+  // A bright thin feature standing above the far ring by more than the threshold, whose light
+  // falls off around it and is soft: at squareRadius it still stands above the far ring by more
+  // than 1 - u_highlightSoftness of its height (dust on a blurred bright patch ends in a step).
+  float height = y - farMean;
+  bool soft = y - edgeMean < u_highlightSoftness * height;
+  float bright = guard && residual.r > contrast && height > contrast && soft ? fallsOff(p, y, 1.0, height) : 0.0;
   // A dark candidate's depth below the far ring; shade: one deeper than the threshold whose shade
   // falls off around it and that is soft (a sharp speck in a soft dimple falls off too, but ends
   // inside squareRadius).
   float depth = farMean - y;
   float candidate = guard && residual.g > contrast ? max(depth, 0.0) : 0.0;
   bool shade = depth > contrast && candidate > 0.0 && fallsOff(p, y, -1.0, depth) > 0.0
-    && ringMean(p, u_edgeX, u_edgeY, u_edgeTaps) - y < u_shadeSoftness * depth;
+    && edgeMean - y < u_shadeSoftness * depth;
   // The morph's dilation takes the max of r and b and the min of g: over a feature's width, r and b
   // become the nearest highlight and the deepest shade, -g the deepest dark candidate.
   gl_FragColor = vec4(bright, -candidate, shade ? candidate : 0.0, 1.0);

@@ -322,9 +322,12 @@ export function detectRef(img: CpuImage, s: DetectionSettings): CpuImage {
     return axes >= plan.highlightAxes && crossing <= plan.highlightCrossing;
   };
   const guard = plan.glintGuard > 0;
+  // A highlight's light is soft too: at squareRadius it still stands above the far ring by more
+  // than 1 - highlightSoftness of its height (dust on a blurred bright patch ends in a step).
   const highlightPeak = (x: number, yy: number) => {
     const [contrast, height] = [shortThreshold(x, yy), at(y, x, yy) - at(farMean, x, yy)];
-    return guard && at(bright, x, yy) > contrast && height > contrast && fallsOff(x, yy, 1, height) ? 1 : 0;
+    const soft = at(y, x, yy) - ringMean(x, yy, plan.isolationRings[1]) < plan.highlightSoftness * height;
+    return guard && at(bright, x, yy) > contrast && height > contrast && soft && fallsOff(x, yy, 1, height) ? 1 : 0;
   };
   // A dark candidate's depth below the far ring, and that depth where it is soft shade: deeper than
   // the threshold, its shade falling off, still darker than shadeSoftness of it at squareRadius.

@@ -204,7 +204,7 @@ export function detectDefects(d: Drawer, image: GpuImage, settings: DetectionSet
       u_nearX: near.map((o) => o[0]), u_nearY: near.map((o) => o[1]), u_nearTaps: near.length,
       u_farX: far.map((o) => o[0]), u_farY: far.map((o) => o[1]), u_farTaps: far.length,
       u_highlightShare: plan.highlightShare, u_highlightCrossing: plan.highlightCrossing, u_highlightAxes: plan.highlightAxes,
-      u_edgeX: outer.map((o) => o[0]), u_edgeY: outer.map((o) => o[1]), u_edgeTaps: outer.length, u_shadeSoftness: plan.shadeSoftness,
+      u_edgeX: outer.map((o) => o[0]), u_edgeY: outer.map((o) => o[1]), u_edgeTaps: outer.length, u_shadeSoftness: plan.shadeSoftness, u_highlightSoftness: plan.highlightSoftness,
     },
   });
   const falloff = chain(d, falloffPeaks, [
@@ -245,7 +245,7 @@ export const detectPass = definePass({
   title: 'Detect dust and scratches',
   category: 'imperfections',
   description:
-    'Finds dust specks (bright or dark) and short thin scratches: features thinner than maxSize and shorter than scratchLength in every direction, above a noise-adaptive threshold, stronger than the surrounding structure; on texture (skin, fabric), a speck that stands far above everything around it. Chains, engraving, facet edges, clipped glints, highlights whose light falls off around them and soft dark shading are left alone. Output: a 0..1 mask.',
+    'Finds dust specks (bright or dark) and short thin scratches: features thinner than maxSize and shorter than scratchLength in every direction, above a noise-adaptive threshold, stronger than the surrounding structure; on texture (skin, fabric), a speck that stands far above everything around it. Chains, engraving, facet edges, clipped glints, soft highlights whose light falls off around them and soft dark shading are left alone. Output: a 0..1 mask.',
   inputs: [{ name: 'image', description: 'photo to inspect' }],
   outputs: [{ name: 'mask', description: 'defect mask (red channel, 0..1)' }],
   params: DETECT_PARAMS,
