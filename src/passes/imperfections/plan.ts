@@ -121,7 +121,7 @@ export interface DetectionPlan {
    * ring (radius squareRadius) it stands above the far ring by more than
    * 1 - highlightSoftness of its height. Dust on a flat surface has no
    * such halo, and dust on a soft bright patch (a blurred bead or leaf
-   * behind it) ends in a step, as a speck does.
+   * behind it) ends in a step at its edge.
    * Bright candidates within squareRadius of one are left alone.
    * Taps as squareRing's; tap k of the far ring lies in the direction of
    * tap k of the near one.
