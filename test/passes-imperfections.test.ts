@@ -201,8 +201,9 @@ describe('imperfections: what changes and what must not', () => {
   });
 
   // Known limitation (docs/passes-imperfections.md, Known limitations, and
-  // docs/imperfections-log.md, "Other sizes and real photos"): facets about as narrow as maxSize pass for specks and scratches.
-  // Counted 16 px clear of the frame, where facets cut by it look smaller still.
+  // docs/imperfections-log.md, "Other sizes and real photos"): facets about
+  // as narrow as maxSize pass for specks and scratches. Counted 16 px clear of
+  // the frame, where facets cut by it look smaller still.
   it.fails('zero changed pixels inside a mosaic of small facets (12 px cells) (known miss)', async () => {
     const clean = asUploaded(facetMosaic(256, 256, 6, 12));
     const r = await runGraph(healGraph(), { source: clean });

@@ -313,6 +313,8 @@ export function detectRef(img: CpuImage, s: DetectionSettings): CpuImage {
   const ringMean = (x: number, yy: number, ring: number[][]) => ring.reduce((a, [dx, dy]) => a + at(y, x + dx, yy + dy), 0) / ring.length;
   const [nearRing, farRing] = plan.highlightRings;
   const farMean = plane(w, h, (x, yy) => ringMean(x, yy, farRing));
+  // The outer isolation ring (squareRadius), where the softness of highlights and shade is judged.
+  const edgeMean = plane(w, h, (x, yy) => ringMean(x, yy, plan.isolationRings[1]));
   const fallsOff = (x: number, yy: number, polarity: number, height: number) => {
     const falls = nearRing.map(([dx, dy], k) => polarity * (at(y, x + dx, yy + dy) - at(y, x + farRing[k][0], yy + farRing[k][1])) >= plan.highlightShare * height);
     const half = nearRing.length / 2;
@@ -326,7 +328,7 @@ export function detectRef(img: CpuImage, s: DetectionSettings): CpuImage {
   // than 1 - highlightSoftness of its height (dust on a blurred bright patch ends in a step).
   const highlightPeak = (x: number, yy: number) => {
     const [contrast, height] = [shortThreshold(x, yy), at(y, x, yy) - at(farMean, x, yy)];
-    const soft = at(y, x, yy) - ringMean(x, yy, plan.isolationRings[1]) < plan.highlightSoftness * height;
+    const soft = at(y, x, yy) - at(edgeMean, x, yy) < plan.highlightSoftness * height;
     return guard && at(bright, x, yy) > contrast && height > contrast && soft && fallsOff(x, yy, 1, height) ? 1 : 0;
   };
   // A dark candidate's depth below the far ring, and that depth where it is soft shade: deeper than
@@ -334,7 +336,7 @@ export function detectRef(img: CpuImage, s: DetectionSettings): CpuImage {
   const darkDepth = plane(w, h, (x, yy) => (guard && at(dark, x, yy) > shortThreshold(x, yy) ? Math.max(0, at(farMean, x, yy) - at(y, x, yy)) : 0));
   const shadePeak = (x: number, yy: number) => {
     const depth = at(farMean, x, yy) - at(y, x, yy);
-    const soft = ringMean(x, yy, plan.isolationRings[1]) - at(y, x, yy) < plan.shadeSoftness * depth;
+    const soft = at(edgeMean, x, yy) - at(y, x, yy) < plan.shadeSoftness * depth;
     return at(darkDepth, x, yy) > 0 && depth > shortThreshold(x, yy) && fallsOff(x, yy, -1, depth) && soft ? at(darkDepth, x, yy) : 0;
   };
   // Grown over a feature's width: the nearest highlight, the deepest shade, the deepest dark candidate.
